@@ -1,0 +1,57 @@
+/**
+ * Every failure pulsar-gate reports carries a code from this union and, where there was
+ * one, the underlying cause. `pipe/outcome.ts` maps codes to exit codes and hints; nothing
+ * else decides how a failure is presented.
+ */
+export type ErrorCode =
+  // configuration (exit 2)
+  | 'CONFIG_INVALID'
+  // identity: the step token and AWS STS (exit 3)
+  | 'TOKEN_MISSING'
+  | 'TOKEN_MALFORMED'
+  | 'TOKEN_EXPIRED'
+  | 'STS_AUDIENCE_MISMATCH'
+  | 'STS_TRUST_POLICY'
+  | 'STS_TOKEN_EXPIRED'
+  | 'STS_INVALID_TOKEN'
+  | 'STS_POLICY_MALFORMED'
+  | 'STS_POLICY_TOO_LARGE'
+  | 'STS_ROLE_UNKNOWN'
+  | 'STS_REGION_DISABLED'
+  | 'STS_UNAVAILABLE'
+  // Pulsar (exit 5)
+  | 'PULSAR_UNREACHABLE'
+  | 'PULSAR_AUTH'
+  | 'PULSAR_NOT_PERMITTED'
+  | 'PULSAR_TOPIC_NOT_FOUND'
+  | 'PULSAR_PAYLOAD_TOO_LARGE'
+  | 'PULSAR_TIMEOUT'
+  | 'PULSAR_CLOSED'
+  | 'PULSAR_PROTOCOL'
+  | 'PULSAR_NATIVE_UNAVAILABLE'
+  // decision keys (exit 2: the trust root is configuration)
+  | 'KEYS_UNAVAILABLE'
+  | 'KEYS_INVALID'
+  // the decision itself
+  | 'DENIED'
+  | 'DECISION_TIMEOUT'
+  // writing the step's outputs
+  | 'OUTPUT_UNSAFE'
+  | 'OUTPUT_WRITE';
+
+export class GateError extends Error {
+  override readonly name = 'GateError';
+  readonly code: ErrorCode;
+  /** Extra facts for the step log (never secrets): the identity path, the topic, … */
+  readonly details: Readonly<Record<string, string>>;
+
+  constructor(code: ErrorCode, message: string, options: { cause?: unknown; details?: Record<string, string> } = {}) {
+    super(message, options.cause === undefined ? undefined : { cause: options.cause });
+    this.code = code;
+    this.details = Object.freeze({ ...(options.details ?? {}) });
+  }
+}
+
+export function isGateError(value: unknown, code?: ErrorCode): value is GateError {
+  return value instanceof GateError && (code === undefined || value.code === code);
+}
