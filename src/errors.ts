@@ -18,6 +18,7 @@ export type ErrorCode =
   | 'STS_POLICY_TOO_LARGE'
   | 'STS_ROLE_UNKNOWN'
   | 'STS_REGION_DISABLED'
+  | 'STS_VALIDATION'
   | 'STS_UNAVAILABLE'
   // Pulsar (exit 5)
   | 'PULSAR_UNREACHABLE'

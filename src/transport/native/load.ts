@@ -1,0 +1,62 @@
+import { createRequire } from 'node:module';
+import { GateError } from '../../errors.ts';
+
+/** The subset of the `pulsar-client` module we use (apache/pulsar-client-node index.d.ts). */
+export interface NativeModule {
+  Client: new (config: Record<string, unknown>) => NativeClient;
+  AuthenticationToken: new (params: { token: string | (() => Promise<string>) }) => unknown;
+}
+export interface NativeMessage {
+  getData(): Buffer;
+  getProperties(): Record<string, string>;
+  getMessageId(): { serialize(): Buffer; toString(): string };
+  getPublishTimestamp(): number;
+  getRedeliveryCount(): number;
+}
+export interface NativeConsumer {
+  receive(timeoutMs?: number): Promise<NativeMessage>;
+  acknowledge(message: NativeMessage): Promise<null>;
+  negativeAcknowledge(message: NativeMessage): void;
+  unsubscribe(): Promise<null>;
+  close(): Promise<null>;
+}
+export interface NativeProducer {
+  send(message: { data: Buffer; properties?: Record<string, string>; partitionKey?: string }): Promise<{
+    toString(): string;
+  }>;
+  flush(): Promise<null>;
+  close(): Promise<null>;
+}
+export interface NativeClient {
+  createProducer(config: Record<string, unknown>): Promise<NativeProducer>;
+  subscribe(config: Record<string, unknown>): Promise<NativeConsumer>;
+  close(): Promise<null>;
+}
+
+export const NATIVE_INSTALL_HINT =
+  'pulsar:// URLs need the optional native client: run `npm install pulsar-client` where its prebuilt binary can be downloaded, or use the WebSocket API (ws://, wss://, http://, https://)';
+
+/**
+ * Loads `pulsar-client` on first use only: its addon is optional (its install downloads a
+ * prebuilt binary) and loading it costs start-up time the WebSocket path does not need.
+ */
+export function loadNative(load: (id: string) => unknown = createRequire(import.meta.url)): NativeModule {
+  try {
+    const module = load('pulsar-client');
+    if (!isNativeModule(module)) throw new Error('pulsar-client does not export Client and AuthenticationToken');
+    return module;
+  } catch (cause) {
+    throw new GateError('PULSAR_NATIVE_UNAVAILABLE', NATIVE_INSTALL_HINT, { cause });
+  }
+}
+
+function isNativeModule(value: unknown): value is NativeModule {
+  return (
+    typeof value === 'object' &&
+    value !== null &&
+    'Client' in value &&
+    typeof value.Client === 'function' &&
+    'AuthenticationToken' in value &&
+    typeof value.AuthenticationToken === 'function'
+  );
+}

@@ -1,0 +1,109 @@
+import { GateError } from '../../errors.ts';
+import { Inbox } from '../inbox.ts';
+import type { Attachment, IncomingMessage, SubscribeOptions, Subscription } from '../transport.ts';
+import { Channel, type ChannelOptions } from './channel.ts';
+import { parseDelivery } from './frames.ts';
+
+export interface ConsumerOptions {
+  readonly topic: string;
+  readonly subscription: string;
+  readonly subscribe: SubscribeOptions;
+  readonly channel: Omit<ChannelOptions, 'onText' | 'onOpen' | 'onDrop' | 'onFailure' | 'purpose' | 'url'>;
+  /** Builds the consumer URL from the topic, subscription and query parameters. */
+  readonly url: URL;
+}
+
+/**
+ * A durable subscription over the WebSocket API. Because the subscription lives in the
+ * broker, a message published while the socket is down is delivered after the reconnect.
+ */
+export class WebSocketSubscription implements Subscription {
+  readonly #inbox = new Inbox<IncomingMessage>();
+  readonly #options: ConsumerOptions;
+  #channel: Channel | undefined;
+
+  private constructor(options: ConsumerOptions) {
+    this.#options = options;
+  }
+
+  static async open(options: ConsumerOptions): Promise<WebSocketSubscription> {
+    const consumer = new WebSocketSubscription(options);
+    consumer.#channel = await Channel.open({
+      ...options.channel,
+      url: options.url,
+      purpose: `subscription ${options.subscription} on ${options.topic}`,
+      onText: (text) => consumer.#onText(text),
+      onFailure: (error) => consumer.#inbox.fail(error),
+    });
+    return consumer;
+  }
+
+  receive(deadline: number): Promise<IncomingMessage> {
+    return this.#inbox.next(deadline, `message on ${this.#options.topic}`);
+  }
+
+  async ack(message: IncomingMessage): Promise<void> {
+    // If the socket is down the ack is lost and the broker redelivers: at-least-once.
+    this.#channel?.send(JSON.stringify({ messageId: message.messageId }));
+  }
+
+  async nack(message: IncomingMessage): Promise<void> {
+    this.#channel?.send(JSON.stringify({ type: 'negativeAcknowledge', messageId: message.messageId }));
+  }
+
+  /** Removes the subscription from the broker (used for per-run attachments). */
+  async unsubscribe(): Promise<void> {
+    this.#channel?.send(JSON.stringify({ type: 'unsubscribe' }));
+  }
+
+  async close(): Promise<void> {
+    await this.#channel?.close();
+    this.#inbox.fail(new GateError('PULSAR_CLOSED', `subscription on ${this.#options.topic} was closed`));
+  }
+
+  #onText(text: string): void {
+    const message = parseDelivery(text);
+    if (message !== undefined) this.#inbox.push(message);
+  }
+}
+
+/**
+ * "Everything published from now on": a durable Exclusive subscription with a unique name,
+ * created at the end of the topic and removed on close. A non-durable cursor would be lost
+ * with the socket, and a message published during a reconnect with it.
+ */
+export class WebSocketAttachment implements Attachment {
+  readonly #subscription: WebSocketSubscription;
+  readonly #seen = new Set<string>();
+
+  constructor(subscription: WebSocketSubscription) {
+    this.#subscription = subscription;
+  }
+
+  async receive(deadline: number): Promise<IncomingMessage> {
+    for (;;) {
+      const message = await this.#subscription.receive(deadline);
+      await this.#subscription.ack(message);
+      // A message delivered just before a drop may come again after the reconnect.
+      if (this.#seen.has(message.messageId)) continue;
+      this.#seen.add(message.messageId);
+      return message;
+    }
+  }
+
+  async *messages(deadline: number): AsyncIterable<IncomingMessage> {
+    for (;;) {
+      try {
+        yield await this.receive(deadline);
+      } catch (error) {
+        if (error instanceof GateError && error.code === 'PULSAR_TIMEOUT') return;
+        throw error;
+      }
+    }
+  }
+
+  async close(): Promise<void> {
+    await this.#subscription.unsubscribe();
+    await this.#subscription.close();
+  }
+}

@@ -1,0 +1,149 @@
+import { randomUUID } from 'node:crypto';
+import { GateError } from '../../errors.ts';
+import type { BackoffOptions } from '../../retry.ts';
+import type { Clock, Sleep } from '../../time.ts';
+import { parseTopic } from '../topic.ts';
+import type {
+  Attachment,
+  Publisher,
+  SubscribeOptions,
+  Subscription,
+  TokenSource,
+  Transport,
+} from '../transport.ts';
+import { printable } from './connect.ts';
+import { WebSocketAttachment, WebSocketSubscription } from './consumer.ts';
+import { WebSocketPublisher } from './producer.ts';
+
+export interface WebSocketTransportOptions {
+  /** ws://, wss://, http:// or https:// address of the broker's (or proxy's) web service. */
+  readonly url: string;
+  readonly token?: TokenSource | undefined;
+  readonly connectTimeoutMs?: number;
+  /** How long the first connect may take, retries included (default 15 s). */
+  readonly connectWindowMs?: number;
+  /** How long to keep reconnecting after a drop (default 120 s). */
+  readonly reconnectWindowMs?: number;
+  readonly sendTimeoutMs?: number;
+  /** The broker's webSocketMaxTextFrameSize (default 1 MiB). */
+  readonly maxFrameBytes?: number;
+  readonly backoff?: BackoffOptions;
+  readonly clock?: Clock;
+  readonly sleep?: Sleep;
+  readonly random?: () => number;
+}
+
+/** Pulsar's WebSocket API, v2 paths (`/ws/v2/{producer|consumer}/persistent/…`). */
+export class WebSocketTransport implements Transport {
+  readonly target: string;
+  readonly #base: URL;
+  readonly #options: WebSocketTransportOptions;
+  readonly #open = new Set<{ close(): Promise<void> }>();
+
+  constructor(options: WebSocketTransportOptions) {
+    this.#options = options;
+    this.#base = webSocketBase(options.url);
+    this.target = printable(this.#base);
+  }
+
+  async publisher(topic: string): Promise<Publisher> {
+    const name = parseTopic(topic).full;
+    const url = this.#url(`producer/${parseTopic(topic).path}`, { sendTimeoutMillis: String(this.#sendTimeout()) });
+    const publisher = await WebSocketPublisher.open({
+      topic: name,
+      sendTimeoutMs: this.#sendTimeout(),
+      maxFrameBytes: this.#options.maxFrameBytes ?? 1024 * 1024,
+      channel: { ...this.#channelOptions(), url },
+    });
+    return this.#track(publisher);
+  }
+
+  async attach(topic: string): Promise<Attachment> {
+    const subscription = await this.#consumer(topic, `pulsar-gate-${randomUUID()}`, {
+      type: 'Exclusive',
+      initialPosition: 'Latest',
+    });
+    return this.#track(new WebSocketAttachment(subscription));
+  }
+
+  async subscribe(topic: string, subscription: string, options: SubscribeOptions = {}): Promise<Subscription> {
+    return this.#track(await this.#consumer(topic, subscription, { type: 'Shared', ...options }));
+  }
+
+  async close(): Promise<void> {
+    const open = [...this.#open];
+    this.#open.clear();
+    await Promise.allSettled(open.map((item) => item.close()));
+  }
+
+  #consumer(topic: string, subscription: string, options: SubscribeOptions): Promise<WebSocketSubscription> {
+    if (!/^[A-Za-z0-9_.:=-]{1,200}$/.test(subscription)) {
+      throw new GateError('CONFIG_INVALID', `invalid subscription name "${subscription}"`);
+    }
+    const query: Record<string, string> = {
+      subscriptionType: options.type ?? 'Shared',
+      subscriptionInitialPosition: options.initialPosition ?? 'Latest',
+      receiverQueueSize: '100',
+    };
+    if (options.nackRedeliveryDelayMs !== undefined) query.negativeAckRedeliveryDelay = String(options.nackRedeliveryDelayMs);
+    if (options.consumerName !== undefined) query.consumerName = options.consumerName;
+    const path = `consumer/${parseTopic(topic).path}/${subscription}`;
+    return WebSocketSubscription.open({
+      topic: parseTopic(topic).full,
+      subscription,
+      subscribe: options,
+      url: this.#url(path, query),
+      channel: this.#channelOptions(),
+    });
+  }
+
+  #channelOptions() {
+    const o = this.#options;
+    return {
+      token: o.token,
+      connectTimeoutMs: o.connectTimeoutMs ?? 10_000,
+      connectWindowMs: o.connectWindowMs ?? 15_000,
+      reconnectWindowMs: o.reconnectWindowMs ?? 120_000,
+      backoff: o.backoff ?? { baseMs: 200, capMs: 5_000 },
+      ...(o.clock ? { clock: o.clock } : {}),
+      ...(o.sleep ? { sleep: o.sleep } : {}),
+      ...(o.random ? { random: o.random } : {}),
+    };
+  }
+
+  #sendTimeout(): number {
+    return this.#options.sendTimeoutMs ?? 30_000;
+  }
+
+  #url(path: string, query: Record<string, string>): URL {
+    const url = new URL(`${this.#base.pathname.replace(/\/$/, '')}/ws/v2/${path}`, this.#base);
+    for (const [key, value] of Object.entries(query)) url.searchParams.set(key, value);
+    return url;
+  }
+
+  #track<T extends { close(): Promise<void> }>(item: T): T {
+    this.#open.add(item);
+    return item;
+  }
+}
+
+/** Accepts the web service URL in any of its spellings and returns the ws(s) base. */
+export function webSocketBase(input: string): URL {
+  let url: URL;
+  try {
+    url = new URL(input);
+  } catch (cause) {
+    throw new GateError('CONFIG_INVALID', `invalid Pulsar URL "${input}"`, { cause });
+  }
+  const scheme = { 'ws:': 'ws:', 'http:': 'ws:', 'wss:': 'wss:', 'https:': 'wss:' }[url.protocol];
+  if (scheme === undefined) {
+    throw new GateError('CONFIG_INVALID', `Pulsar URL "${printable(url)}" is not ws://, wss://, http:// or https://`);
+  }
+  if (url.username || url.password) {
+    throw new GateError('CONFIG_INVALID', 'Pulsar URL must not carry credentials; use PULSAR_TOKEN or the OIDC token');
+  }
+  const base = new URL(url.href.replace(/^[a-z]+:/, scheme));
+  base.search = '';
+  base.hash = '';
+  return base;
+}

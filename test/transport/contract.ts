@@ -1,0 +1,175 @@
+import { randomUUID } from 'node:crypto';
+import { describe, expect, it } from 'vitest';
+import { GateError } from '../../src/errors.ts';
+import type { IncomingMessage, Transport } from '../../src/transport/transport.ts';
+
+export interface ContractPeer {
+  /** A transport authenticated as a role the broker accepts. */
+  open(options?: { maxFrameBytes?: number }): Promise<Transport>;
+  /** A transport presenting a token the broker must refuse. */
+  openWithRefusedToken(): Promise<Transport>;
+  /** Restarts the broker (same ports, same data) while clients stay up. */
+  restartBroker(): Promise<void>;
+}
+
+export const topicName = (prefix: string): string => `persistent://public/default/${prefix}-${randomUUID()}`;
+const soon = (ms: number): number => Date.now() + ms;
+
+async function expectCode(promise: Promise<unknown>, code: GateError['code']): Promise<GateError> {
+  const error = await promise.then(
+    () => undefined,
+    (e: unknown) => e,
+  );
+  expect(error).toBeInstanceOf(GateError);
+  expect((error as GateError).code).toBe(code);
+  return error as GateError;
+}
+
+/** The behaviour every transport must have, run against a real broker. */
+export function transportContract(name: string, peer: () => ContractPeer): void {
+  describe(`${name} transport contract`, () => {
+    it('round-trips a payload with its properties', async () => {
+      const transport = await peer().open();
+      try {
+        const topic = topicName('roundtrip');
+        const attachment = await transport.attach(topic);
+        const publisher = await transport.publisher(topic);
+        const id = await publisher.publish({ payload: 'héllo', properties: { correlationId: 'abc', kind: 'test' } });
+        const message = await attachment.receive(soon(10_000));
+        expect(message.payload.toString('utf8')).toBe('héllo');
+        expect(message.properties).toEqual({ correlationId: 'abc', kind: 'test' });
+        expect(typeof id).toBe('string');
+        expect(Math.abs(message.publishTime.getTime() - Date.now())).toBeLessThan(60_000);
+      } finally {
+        await transport.close();
+      }
+    });
+
+    it('an attachment sees what is published after it attached, never before', async () => {
+      const transport = await peer().open();
+      try {
+        const topic = topicName('attach');
+        const publisher = await transport.publisher(topic);
+        await publisher.publish({ payload: 'before' });
+        const early = await transport.attach(topic);
+        await publisher.publish({ payload: 'after' });
+        expect((await early.receive(soon(10_000))).payload.toString()).toBe('after');
+        const late = await transport.attach(topic);
+        await expectCode(late.receive(soon(1_500)), 'PULSAR_TIMEOUT');
+        await expectCode(early.receive(soon(500)), 'PULSAR_TIMEOUT');
+      } finally {
+        await transport.close();
+      }
+    });
+
+    it('a Shared subscription spreads messages over two consumers and redelivers a nacked one', async () => {
+      const transport = await peer().open();
+      try {
+        const topic = topicName('shared');
+        const options = { type: 'Shared', nackRedeliveryDelayMs: 200 } as const;
+        const first = await transport.subscribe(topic, 'workers', options);
+        const second = await transport.subscribe(topic, 'workers', options);
+        const publisher = await transport.publisher(topic);
+        await Promise.all(Array.from({ length: 40 }, (_, i) => publisher.publish({ payload: `m${i}` })));
+        const byConsumer = [new Set<string>(), new Set<string>()];
+        let nacked: IncomingMessage | undefined;
+        const drain = async (index: 0 | 1) => {
+          const consumer = index === 0 ? first : second;
+          for await (const message of receiveUntil(consumer, soon(5_000))) {
+            if (index === 0 && nacked === undefined) {
+              nacked = message;
+              await consumer.nack(message);
+              continue;
+            }
+            byConsumer[index]?.add(message.payload.toString());
+            await consumer.ack(message);
+          }
+        };
+        await Promise.all([drain(0), drain(1)]);
+        const all = new Set([...(byConsumer[0] ?? []), ...(byConsumer[1] ?? [])]);
+        expect(all.size).toBe(40);
+        expect(byConsumer[0]?.size).toBeGreaterThan(0);
+        expect(byConsumer[1]?.size).toBeGreaterThan(0);
+        expect(all.has(nacked?.payload.toString() ?? 'missing')).toBe(true);
+      } finally {
+        await transport.close();
+      }
+    });
+
+    it('refuses an oversized payload with a clear error instead of hanging', async () => {
+      const transport = await peer().open();
+      try {
+        const publisher = await transport.publisher(topicName('big'));
+        const error = await expectCode(
+          publisher.publish({ payload: new Uint8Array(2 * 1024 * 1024) }),
+          'PULSAR_PAYLOAD_TOO_LARGE',
+        );
+        expect(error.message).toMatch(/bytes|too large|too big/);
+      } finally {
+        await transport.close();
+      }
+    });
+
+    it('reports a refused token as an authentication error, not a hang', async () => {
+      const transport = await peer().openWithRefusedToken();
+      try {
+        const started = Date.now();
+        await expectCode(transport.publisher(topicName('auth')), 'PULSAR_AUTH');
+        expect(Date.now() - started).toBeLessThan(10_000);
+      } finally {
+        await transport.close();
+      }
+    });
+
+    it('publishes 1,000 messages concurrently; each arrives exactly once', async () => {
+      const transport = await peer().open();
+      try {
+        const topic = topicName('bulk');
+        const subscription = await transport.subscribe(topic, 'bulk', { type: 'Shared' });
+        const publisher = await transport.publisher(topic);
+        await Promise.all(Array.from({ length: 1000 }, (_, i) => publisher.publish({ payload: String(i) })));
+        const seen = new Map<string, number>();
+        for await (const message of receiveUntil(subscription, soon(30_000), () => seen.size === 1000)) {
+          const key = message.payload.toString();
+          seen.set(key, (seen.get(key) ?? 0) + 1);
+          await subscription.ack(message);
+        }
+        await expectCode(subscription.receive(soon(1_000)), 'PULSAR_TIMEOUT');
+        expect(seen.size).toBe(1000);
+        expect([...seen.values()].every((count) => count === 1)).toBe(true);
+      } finally {
+        await transport.close();
+      }
+    }, 60_000);
+
+    it('a waiting attachment still gets the next message after the broker restarts', async () => {
+      const transport = await peer().open();
+      try {
+        const topic = topicName('restart');
+        const attachment = await transport.attach(topic);
+        const waiting = attachment.receive(soon(180_000));
+        await peer().restartBroker();
+        const publisher = await transport.publisher(topic);
+        await publisher.publish({ payload: 'after-restart' });
+        expect((await waiting).payload.toString()).toBe('after-restart');
+      } finally {
+        await transport.close();
+      }
+    }, 240_000);
+  });
+}
+
+async function* receiveUntil(
+  source: { receive(deadline: number): Promise<IncomingMessage> },
+  deadline: number,
+  done: () => boolean = () => false,
+): AsyncIterable<IncomingMessage> {
+  while (!done()) {
+    try {
+      yield await source.receive(deadline);
+    } catch (error) {
+      if (error instanceof GateError && error.code === 'PULSAR_TIMEOUT') return;
+      throw error;
+    }
+  }
+}
