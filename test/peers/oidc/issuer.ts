@@ -1,0 +1,131 @@
+/**
+ * A Bitbucket-shaped OIDC issuer on loopback (DESIGN.md §6): the discovery document of
+ * OIDC Discovery 1.0 §4 at `<issuer>/.well-known/openid-configuration`, the public JWKS
+ * (RFC 7517) at `<issuer>/keys.json` as Bitbucket documents it, and tokens with Bitbucket's
+ * claim shapes. The issuer URL keeps Bitbucket's path so path handling is exercised too.
+ */
+import { createServer, type ServerResponse } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { braceUuid, buildClaims, type MintOptions, withBraces, withoutBraces } from './claims.ts';
+import { createKeyRing, type SigningAlgorithm } from './keyring.ts';
+import { stepContext, stepEnvironment } from './step-environment.ts';
+
+export type { MintOptions } from './claims.ts';
+
+export type IssuerOptions = { workspace?: string; workspaceUuid?: string; algorithm?: SigningAlgorithm };
+
+export type JwksFailure = number | 'hang' | null;
+
+export type Issuer = {
+  url: string;
+  jwksUri: string;
+  /** Bitbucket's default audience: `ari:cloud:bitbucket::workspace/<uuid without braces>`. */
+  audience: string;
+  /** Brace-wrapped, as in the `workspaceUuid` claim. */
+  workspaceUuid: string;
+  repositoryUuid: string;
+  pipelineUuid: string;
+  deploymentEnvironmentUuid: string;
+  mint(options?: MintOptions): Promise<string>;
+  stepEnvironment(
+    token: string,
+    overrides?: Readonly<Record<string, string | undefined>>,
+  ): Record<string, string>;
+  rotateKey(): Promise<void>;
+  retireOldKeys(): void;
+  /** Serve the JWKS with this HTTP status, or never answer ('hang'); null restores it. */
+  setJwksFailure(failure: JwksFailure): void;
+  /** Requests seen, keyed by URL path (e.g. `new URL(issuer.jwksUri).pathname`). */
+  requests: ReadonlyMap<string, number>;
+  close(): Promise<void>;
+};
+
+function sendJson(res: ServerResponse, status: number, body: unknown): void {
+  const text = JSON.stringify(body);
+  res.writeHead(status, { 'content-type': 'application/json', 'content-length': Buffer.byteLength(text) });
+  res.end(text);
+}
+
+export async function startIssuer(options: IssuerOptions = {}): Promise<Issuer> {
+  const workspace = options.workspace ?? 'acme';
+  const algorithm = options.algorithm ?? 'RS256';
+  const workspaceUuid = withBraces(options.workspaceUuid ?? braceUuid());
+  const keys = await createKeyRing(algorithm);
+  const requests = new Map<string, number>();
+  const context = stepContext(workspace);
+  let jwksFailure: JwksFailure = null;
+  let base = '';
+
+  const server = createServer((req, res) => {
+    const path = new URL(req.url ?? '/', 'http://127.0.0.1').pathname;
+    requests.set(path, (requests.get(path) ?? 0) + 1);
+    if (req.method !== 'GET' && req.method !== 'HEAD')
+      return sendJson(res, 405, { error: 'method not allowed' });
+    if (path === `${base}/.well-known/openid-configuration`) return sendJson(res, 200, discovery());
+    if (path === `${base}/keys.json`) {
+      if (jwksFailure === 'hang') return; // the socket stays open until close()
+      if (jwksFailure !== null)
+        return sendJson(res, jwksFailure, { error: `injected failure ${jwksFailure}` });
+      return sendJson(res, 200, keys.jwks());
+    }
+    return sendJson(res, 404, { error: 'not found', path });
+  });
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  const { port } = server.address() as AddressInfo;
+  base = `/2.0/workspaces/${workspace}/pipelines-config/identity/oidc`;
+  const url = `http://127.0.0.1:${port}${base}`;
+  const jwksUri = `${url}/keys.json`;
+
+  const identity = {
+    url,
+    audience: `ari:cloud:bitbucket::workspace/${withoutBraces(workspaceUuid)}`,
+    workspaceUuid,
+    repositoryUuid: braceUuid(),
+    pipelineUuid: braceUuid(),
+    deploymentEnvironmentUuid: braceUuid(),
+  };
+
+  // OIDC Discovery 1.0 §3: issuer, jwks_uri, response_types_supported, subject_types_supported
+  // and id_token_signing_alg_values_supported are REQUIRED; claims_supported is RECOMMENDED.
+  const discovery = () => ({
+    issuer: url,
+    jwks_uri: jwksUri,
+    response_types_supported: ['id_token'],
+    subject_types_supported: ['public'],
+    id_token_signing_alg_values_supported: [algorithm],
+    claims_supported: [
+      'iss',
+      'aud',
+      'sub',
+      'iat',
+      'exp',
+      'workspaceUuid',
+      'repositoryUuid',
+      'pipelineUuid',
+      'stepUuid',
+      'deploymentEnvironmentUuid',
+      'branchName',
+    ],
+  });
+
+  return {
+    ...identity,
+    jwksUri,
+    mint: async (mintOptions = {}) => {
+      const claims = buildClaims(identity, mintOptions, Math.floor(Date.now() / 1000));
+      return keys.sign(claims, mintOptions);
+    },
+    stepEnvironment: (token, overrides) => stepEnvironment(context, token, overrides),
+    rotateKey: () => keys.rotate(),
+    retireOldKeys: () => keys.retireOld(),
+    setJwksFailure: (failure) => {
+      jwksFailure = failure;
+    },
+    requests,
+    close: () =>
+      new Promise<void>((resolve, reject) => {
+        server.close((error) => (error === undefined ? resolve() : reject(error)));
+        server.closeAllConnections(); // includes requests left hanging on purpose
+      }),
+  };
+}

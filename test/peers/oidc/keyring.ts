@@ -1,0 +1,79 @@
+/**
+ * The issuer's signing keys and its public JWKS (RFC 7517 §5). Rotation publishes the new key
+ * while the old one stays listed, so tokens signed before the rotation still verify until the
+ * old key is retired, as an OIDC provider must do (OIDC Core 1.0 §10.1.1).
+ */
+import {
+  type CryptoKey,
+  calculateJwkThumbprint,
+  exportJWK,
+  exportSPKI,
+  generateKeyPair,
+  type JSONWebKeySet,
+  type JWK,
+  type JWTPayload,
+  SignJWT,
+  UnsecuredJWT,
+} from 'jose';
+import type { MintOptions } from './claims.ts';
+
+export type SigningAlgorithm = 'RS256' | 'ES256';
+
+type SigningKey = {
+  kid: string;
+  alg: SigningAlgorithm;
+  privateKey: CryptoKey;
+  publicKey: CryptoKey;
+  jwk: JWK;
+};
+
+export type KeyRing = {
+  jwks(): JSONWebKeySet;
+  rotate(): Promise<void>;
+  retireOld(): void;
+  sign(payload: JWTPayload, attack: Pick<MintOptions, 'signWith' | 'alg'>): Promise<string>;
+};
+
+async function createKey(alg: SigningAlgorithm): Promise<SigningKey> {
+  const { privateKey, publicKey } = await generateKeyPair(alg);
+  const exported = await exportJWK(publicKey);
+  // RFC 7638 thumbprints as key ids: stable, unique, and what many providers publish.
+  const kid = await calculateJwkThumbprint(exported);
+  return { kid, alg, privateKey, publicKey, jwk: { ...exported, kid, alg, use: 'sig' } };
+}
+
+export async function createKeyRing(alg: SigningAlgorithm): Promise<KeyRing> {
+  let keys: SigningKey[] = [await createKey(alg)];
+  const current = (): SigningKey => {
+    const key = keys.at(-1);
+    if (key === undefined) throw new Error('the key ring is empty');
+    return key;
+  };
+
+  return {
+    jwks: () => ({ keys: keys.map((key) => key.jwk) }),
+    async rotate() {
+      keys = [...keys, await createKey(alg)];
+    },
+    retireOld() {
+      keys = [current()];
+    },
+    async sign(payload, attack) {
+      const key = current();
+      if (attack.alg === 'none') return new UnsecuredJWT(payload).encode();
+      if (attack.alg === 'HS256') {
+        // The classic algorithm-confusion forgery: the public key used as an HMAC secret.
+        const secret = new TextEncoder().encode(await exportSPKI(key.publicKey));
+        return new SignJWT(payload)
+          .setProtectedHeader({ alg: 'HS256', typ: 'JWT', kid: key.kid })
+          .sign(secret);
+      }
+      if (attack.signWith !== undefined) {
+        const rogue = await createKey(alg);
+        const kid = attack.signWith === 'unknown-key-same-kid' ? key.kid : rogue.kid;
+        return new SignJWT(payload).setProtectedHeader({ alg, typ: 'JWT', kid }).sign(rogue.privateKey);
+      }
+      return new SignJWT(payload).setProtectedHeader({ alg, typ: 'JWT', kid: key.kid }).sign(key.privateKey);
+    },
+  };
+}
