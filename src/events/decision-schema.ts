@@ -1,0 +1,45 @@
+import type { Decision, Verdict } from './decision.ts';
+import {
+  type FieldSpec,
+  fieldsProblem,
+  isRecord,
+  isTimestamp,
+  listOf,
+  matching,
+  SHA256_B64URL,
+  text,
+} from './fields.ts';
+import { EVENT_ID, NONCE } from './request-schema.ts';
+
+export const VERDICTS: readonly Verdict[] = Object.freeze(['allow', 'deny', 'pending']);
+
+const DECISION: FieldSpec = {
+  requestId: [matching(EVENT_ID), true, 'a request id'],
+  requestDigest: [matching(SHA256_B64URL), true, 'a base64url SHA-256 digest'],
+  requestKeyThumbprint: [matching(SHA256_B64URL), true, 'an RFC 7638 SHA-256 thumbprint'],
+  nonce: [matching(NONCE), true, 'a base64url nonce'],
+  verdict: [(value) => VERDICTS.includes(value as Verdict), true, VERDICTS.join(' | ')],
+  reasons: [listOf(text(1024)), true, 'a list of up to 64 lines'],
+  policy: [isRecord, true, 'an object'],
+  issuedAt: [isTimestamp, true, 'an RFC 3339 timestamp'],
+  expiresAt: [isTimestamp, true, 'an RFC 3339 timestamp'],
+  approvers: [listOf(text(256)), false, 'a list of up to 64 names'],
+  failedPath: [text(1024), false, 'one line'],
+};
+
+const POLICY: FieldSpec = {
+  ids: [listOf(text(256)), true, 'a list of up to 64 policy ids'],
+  digest: [text(256), true, 'a digest'],
+};
+
+/** The first problem with a decision payload, or undefined. Never quotes a value. */
+export function decisionProblem(value: unknown): string | undefined {
+  const problem =
+    fieldsProblem(value, 'decision', DECISION) ??
+    fieldsProblem((value as Decision).policy, 'decision.policy', POLICY);
+  if (problem !== undefined) return problem;
+  const { issuedAt, expiresAt } = value as Decision;
+  if (Date.parse(expiresAt) <= Date.parse(issuedAt))
+    return 'decision.expiresAt must be after decision.issuedAt';
+  return undefined;
+}

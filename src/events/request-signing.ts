@@ -1,0 +1,123 @@
+import {
+  CompactSign,
+  calculateJwkThumbprint,
+  compactVerify,
+  EmbeddedJWK,
+  errors,
+  exportJWK,
+  generateKeyPair,
+  type JWK,
+} from 'jose';
+import { hasPrivateMember, publicMembersOf } from '../keys/jwk-members.ts';
+import { parseJsonBytes, readCompact, sha256Base64url, typMatches } from './compact-jws.ts';
+import { deepFreeze } from './deep-freeze.ts';
+import { isRecord } from './fields.ts';
+import type { RequestEvent } from './request.ts';
+import { REQUEST_TYPE, requestEventProblem } from './request-schema.ts';
+
+/**
+ * Explicit typing (RFC 8725 §3.11, RFC 7515 §4.1.9) so a request JWS can never be taken for a
+ * decision or for the OIDC token it carries, and the other way round.
+ */
+export const REQUEST_TYP = 'application/pulsar-gate.request+jws';
+/** Algorithms a request key may use: asymmetric only, so the embedded key can only verify. */
+export const REQUEST_ALGORITHMS = ['ES256', 'ES384', 'EdDSA'] as const;
+/** An OIDC token and a JWK make a request a few KiB; this leaves room without inviting abuse. */
+export const DEFAULT_REQUEST_MAX_BYTES = 64 * 1024;
+
+export interface SignedRequest {
+  /** JWS Compact Serialization (RFC 7515 §7.1). */
+  jws: string;
+  requestId: string;
+  /** base64url SHA-256 of the exact JWS payload octets (the UTF-8 JSON of the event). */
+  requestDigest: string;
+  /** RFC 7638 thumbprint (SHA-256) of the public JWK in the header. */
+  keyThumbprint: string;
+}
+
+export interface RequestSigner {
+  readonly publicJwk: Readonly<JWK>;
+  readonly keyThumbprint: string;
+  sign(event: RequestEvent): Promise<SignedRequest>;
+}
+
+/**
+ * A per-run ephemeral ES256 key. The private half is a non-extractable CryptoKey that lives only
+ * in this process: nothing to store, nothing to leak; the public half rides in the JWS header
+ * (RFC 7515 §4.1.3 `jwk`) and its thumbprint is what the decision is bound to.
+ */
+export async function createRequestSigner(): Promise<RequestSigner> {
+  const { privateKey, publicKey } = await generateKeyPair('ES256', { extractable: false });
+  const publicJwk: JWK = Object.freeze(publicMembersOf(await exportJWK(publicKey)));
+  const keyThumbprint = await calculateJwkThumbprint(publicJwk);
+  return Object.freeze({
+    publicJwk,
+    keyThumbprint,
+    async sign(event: RequestEvent): Promise<SignedRequest> {
+      const payload = new TextEncoder().encode(JSON.stringify(event));
+      const jws = await new CompactSign(payload)
+        .setProtectedHeader({ alg: 'ES256', typ: REQUEST_TYP, jwk: { ...publicJwk } })
+        .sign(privateKey);
+      return { jws, requestId: event.id, requestDigest: sha256Base64url(payload), keyThumbprint };
+    },
+  });
+}
+
+export interface VerifiedRequest {
+  ok: true;
+  event: RequestEvent;
+  requestDigest: string;
+  keyThumbprint: string;
+}
+
+export interface RequestRejection {
+  ok: false;
+  reason: 'malformed' | 'oversized' | 'signature' | 'wrong-type' | 'invalid-event';
+  /** One line, safe to print: never quotes the token, a key or a field value. */
+  message: string;
+}
+
+/**
+ * Verifies a request JWS with the key in its own header. Pure: crypto only, no I/O, no clock.
+ * This proves integrity and which ephemeral key signed it; who the pipeline is comes from the
+ * OIDC token the service verifies separately (P3), and freshness from its replay checks (P2).
+ */
+export async function verifyRequest(
+  jws: string,
+  options: { maxBytes?: number } = {},
+): Promise<VerifiedRequest | RequestRejection> {
+  const parts = readCompact(jws, options.maxBytes ?? DEFAULT_REQUEST_MAX_BYTES, 'request');
+  if ('problem' in parts) return reject(parts.problem, parts.message);
+  const { header } = parts;
+  if (!typMatches(header.typ, REQUEST_TYP)) return reject('wrong-type', `request typ is not ${REQUEST_TYP}`);
+  if (!REQUEST_ALGORITHMS.some((alg) => alg === header.alg)) {
+    return reject('signature', `request alg is not one of ${REQUEST_ALGORITHMS.join(', ')}`);
+  }
+  if (!isRecord(header.jwk)) return reject('signature', 'request header has no jwk');
+  // A private key in the header means anyone who saw one request can sign another.
+  if (hasPrivateMember(header.jwk))
+    return reject('signature', 'request header jwk holds private key material');
+  let payload: Uint8Array;
+  try {
+    ({ payload } = await compactVerify(jws, EmbeddedJWK, { algorithms: [...REQUEST_ALGORITHMS] }));
+  } catch (error) {
+    if (error instanceof errors.JWSSignatureVerificationFailed)
+      return reject('signature', 'request signature is invalid');
+    return reject('signature', 'request header key cannot verify this JWS');
+  }
+  const event = parseJsonBytes(payload);
+  if (!isRecord(event)) return reject('malformed', 'request payload is not a JSON object');
+  if (event.type !== REQUEST_TYPE) return reject('wrong-type', `request event type is not ${REQUEST_TYPE}`);
+  const problem = requestEventProblem(event);
+  if (problem !== undefined) return reject('invalid-event', `request event refused: ${problem}`);
+  return {
+    ok: true,
+    event: deepFreeze(event as unknown as RequestEvent),
+    requestDigest: sha256Base64url(payload),
+    keyThumbprint: await calculateJwkThumbprint(header.jwk as JWK),
+  };
+}
+
+function reject(reason: RequestRejection['reason'], message: string): RequestRejection {
+  return { ok: false, reason, message };
+}

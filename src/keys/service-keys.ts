@@ -1,0 +1,47 @@
+import { calculateJwkThumbprint, exportJWK, generateKeyPair, type JWK } from 'jose';
+import { GateError } from '../errors.ts';
+import { publicMembersOf } from './jwk-members.ts';
+
+export type ServiceKeyAlgorithm = 'ES256' | 'EdDSA';
+
+export interface ServiceKey {
+  /** The decision service's signing key. Secret: store it as a secured variable, never log it. */
+  privateJwk: JWK;
+  /** What the pipe's DECISION_KEYS should hold. */
+  publicJwks: { keys: JWK[] };
+}
+
+/**
+ * A new decision-signing key. `kid` is the RFC 7638 thumbprint, so it names the key material
+ * itself and two different keys can never share one; `use`/`alg` pin it to signing with one
+ * algorithm (RFC 7517 §4.2, §4.4).
+ */
+export async function generateServiceKey(options: { alg?: ServiceKeyAlgorithm } = {}): Promise<ServiceKey> {
+  const alg = options.alg ?? 'ES256';
+  const { privateKey } = await generateKeyPair(alg, { extractable: true });
+  const { ext: _ext, key_ops: _keyOps, ...exported } = await exportJWK(privateKey);
+  // The thumbprint covers only the required public members (RFC 7638 §3.2), so `d` never enters it.
+  const kid = await calculateJwkThumbprint(publicMembersOf(exported));
+  const privateJwk: JWK = { ...exported, kid, alg, use: 'sig' };
+  return { privateJwk, publicJwks: publicJwksOf([privateJwk]) };
+}
+
+/**
+ * The public JWKS for a set of service keys. Rotation publishes old and new together, so a
+ * pipe verifies decisions from either while the service switches (RFC 7517 §5).
+ */
+export function publicJwksOf(privateJwks: readonly JWK[]): { keys: JWK[] } {
+  const keys = privateJwks.map((jwk, index) => {
+    if (typeof jwk.kid !== 'string' || jwk.kid === '') {
+      throw new GateError(
+        'KEYS_INVALID',
+        `service key #${index + 1} has no "kid": a published key needs one`,
+      );
+    }
+    return publicMembersOf(jwk);
+  });
+  if (new Set(keys.map((key) => key.kid)).size !== keys.length) {
+    throw new GateError('KEYS_INVALID', 'two service keys share a "kid"');
+  }
+  return { keys };
+}
