@@ -46,7 +46,11 @@ export class GateError extends Error {
   /** Extra facts for the step log (never secrets): the identity path, the topic, … */
   readonly details: Readonly<Record<string, string>>;
 
-  constructor(code: ErrorCode, message: string, options: { cause?: unknown; details?: Record<string, string> } = {}) {
+  constructor(
+    code: ErrorCode,
+    message: string,
+    options: { cause?: unknown; details?: Record<string, string> } = {},
+  ) {
     super(message, options.cause === undefined ? undefined : { cause: options.cause });
     this.code = code;
     this.details = Object.freeze({ ...(options.details ?? {}) });

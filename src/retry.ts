@@ -1,4 +1,4 @@
-import { type Clock, type Sleep, sleep as realSleep, systemClock } from './time.ts';
+import { type Clock, sleep as realSleep, type Sleep, systemClock } from './time.ts';
 
 export interface BackoffOptions {
   /** First delay ceiling, in ms. */
@@ -23,7 +23,11 @@ export interface RetryOptions extends BackoffOptions {
  * "Full jitter" (AWS Architecture Blog, "Exponential Backoff And Jitter"): a uniformly
  * random delay in [0, min(cap, base·2^attempt)), which spreads retrying clients apart.
  */
-export function fullJitter(attempt: number, options: BackoffOptions, random: () => number = Math.random): number {
+export function fullJitter(
+  attempt: number,
+  options: BackoffOptions,
+  random: () => number = Math.random,
+): number {
   const ceiling = Math.min(options.capMs, options.baseMs * 2 ** attempt);
   return Math.floor(random() * ceiling);
 }

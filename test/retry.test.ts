@@ -39,7 +39,14 @@ describe('retry', () => {
         if (++calls < 4) throw new Error('transient');
         return 'ok';
       },
-      { baseMs: 100, capMs: 1_000, deadline: time.clock.now() + 60_000, isRetryable: () => true, random: () => 0.5, ...time },
+      {
+        baseMs: 100,
+        capMs: 1_000,
+        deadline: time.clock.now() + 60_000,
+        isRetryable: () => true,
+        random: () => 0.5,
+        ...time,
+      },
     );
     expect(value).toBe('ok');
     expect(time.sleeps).toEqual([50, 100, 200]);
@@ -55,7 +62,14 @@ describe('retry', () => {
           calls++;
           throw new Error('down');
         },
-        { baseMs: 100, capMs: 400, deadline: start + 1_000, isRetryable: () => true, random: () => 0.99, ...time },
+        {
+          baseMs: 100,
+          capMs: 400,
+          deadline: start + 1_000,
+          isRetryable: () => true,
+          random: () => 0.99,
+          ...time,
+        },
       ),
     ).rejects.toThrow('down');
     expect(time.clock.now()).toBeLessThanOrEqual(start + 1_000);

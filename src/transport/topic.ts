@@ -26,15 +26,28 @@ export function parseTopic(input: string, defaultNamespace = 'public/default'): 
   const rest = scheme ? (scheme[2] ?? '') : text;
   const parts = rest.split('/');
   const [tenant, namespace, local] =
-    parts.length === 1 && !scheme ? [...defaultNamespace.split('/'), parts[0]] : parts.length === 3 ? parts : [];
+    parts.length === 1 && !scheme
+      ? [...defaultNamespace.split('/'), parts[0]]
+      : parts.length === 3
+        ? parts
+        : [];
   if (tenant === undefined || namespace === undefined || local === undefined) {
     throw invalid(input, 'expected NAME, TENANT/NAMESPACE/NAME or persistent://TENANT/NAMESPACE/NAME');
   }
   for (const part of [tenant, namespace, local]) {
     if (!PART.test(part)) throw invalid(input, `"${part}" may only use letters, digits and _ = : . -`);
+    // "." and ".." would be collapsed by URL normalisation and address another path.
+    if (part === '.' || part === '..') throw invalid(input, `"${part}" is not a name`);
   }
   const path = `${persistence}/${tenant}/${namespace}/${local}`;
-  return Object.freeze({ persistence, tenant, namespace, local, full: `${persistence}://${tenant}/${namespace}/${local}`, path });
+  return Object.freeze({
+    persistence,
+    tenant,
+    namespace,
+    local,
+    full: `${persistence}://${tenant}/${namespace}/${local}`,
+    path,
+  });
 }
 
 function invalid(input: string, why: string): GateError {

@@ -8,8 +8,18 @@ export interface ContractPeer {
   open(options?: { maxFrameBytes?: number }): Promise<Transport>;
   /** A transport presenting a token the broker must refuse. */
   openWithRefusedToken(): Promise<Transport>;
-  /** Restarts the broker (same ports, same data) while clients stay up. */
-  restartBroker(): Promise<void>;
+  /**
+   * A broker of the test's own that it may restart (same ports, same data) while clients
+   * stay up; undefined when this run cannot start one. Restarting the shared broker would
+   * cut every other test file running at the same time.
+   */
+  ownBroker(): Promise<OwnBroker | undefined>;
+}
+
+export interface OwnBroker {
+  open(): Transport;
+  restart(): Promise<void>;
+  stop(): Promise<void>;
 }
 
 export const topicName = (prefix: string): string => `persistent://public/default/${prefix}-${randomUUID()}`;
@@ -34,7 +44,10 @@ export function transportContract(name: string, peer: () => ContractPeer): void 
         const topic = topicName('roundtrip');
         const attachment = await transport.attach(topic);
         const publisher = await transport.publisher(topic);
-        const id = await publisher.publish({ payload: 'héllo', properties: { correlationId: 'abc', kind: 'test' } });
+        const id = await publisher.publish({
+          payload: 'héllo',
+          properties: { correlationId: 'abc', kind: 'test' },
+        });
         const message = await attachment.receive(soon(10_000));
         expect(message.payload.toString('utf8')).toBe('héllo');
         expect(message.properties).toEqual({ correlationId: 'abc', kind: 'test' });
@@ -142,20 +155,27 @@ export function transportContract(name: string, peer: () => ContractPeer): void 
       }
     }, 60_000);
 
-    it('a waiting attachment still gets the next message after the broker restarts', async () => {
-      const transport = await peer().open();
+    it('a waiting attachment still gets the next message after the broker restarts', async (context) => {
+      const own = await peer().ownBroker();
+      if (own === undefined) {
+        console.warn('[skipped] broker restart test: this run uses a broker it cannot restart');
+        context.skip();
+        return;
+      }
+      const transport = own.open();
       try {
         const topic = topicName('restart');
         const attachment = await transport.attach(topic);
         const waiting = attachment.receive(soon(180_000));
-        await peer().restartBroker();
+        await own.restart();
         const publisher = await transport.publisher(topic);
         await publisher.publish({ payload: 'after-restart' });
         expect((await waiting).payload.toString()).toBe('after-restart');
       } finally {
         await transport.close();
+        await own.stop();
       }
-    }, 240_000);
+    }, 300_000);
   });
 }
 

@@ -3,8 +3,9 @@ import { GateError } from '../../src/errors.ts';
 import { loadNative, NATIVE_INSTALL_HINT } from '../../src/transport/native/load.ts';
 import { NativeTransport } from '../../src/transport/native/transport.ts';
 import { openTransport } from '../../src/transport/open.ts';
+import { startStandalone } from '../peers/pulsar/standalone.ts';
 import { mintToken } from '../peers/pulsar/tokens.ts';
-import { brokerInfo, restartBroker } from '../support/broker.ts';
+import { brokerInfo } from '../support/broker.ts';
 import { transportContract } from './contract.ts';
 
 /** The native addon's install downloads a prebuilt binary; where that failed it is absent. */
@@ -13,7 +14,9 @@ function nativeUnavailableReason(): string | undefined {
     loadNative();
     return undefined;
   } catch (error) {
-    return error instanceof GateError && error.cause instanceof Error ? error.cause.message.split('\n')[0] : String(error);
+    return error instanceof GateError && error.cause instanceof Error
+      ? error.cause.message.split('\n')[0]
+      : String(error);
   }
 }
 
@@ -29,8 +32,19 @@ if (reason !== undefined) {
     return {
       open: async () => new NativeTransport({ url: broker.serviceUrl, token: broker.adminToken }),
       openWithRefusedToken: async () =>
-        new NativeTransport({ url: broker.serviceUrl, token: await mintToken(Buffer.alloc(32, 7).toString('base64'), 'x') }),
-      restartBroker,
+        new NativeTransport({
+          url: broker.serviceUrl,
+          token: await mintToken(Buffer.alloc(32, 7).toString('base64'), 'x'),
+        }),
+      ownBroker: async () => {
+        if (brokerInfo().kind !== 'distribution') return undefined;
+        const own = await startStandalone();
+        return {
+          open: () => new NativeTransport({ url: own.serviceUrl, token: own.adminToken }),
+          restart: () => own.restart(),
+          stop: () => own.stop(),
+        };
+      },
     };
   });
 }

@@ -18,7 +18,10 @@ describe('parseTopic', () => {
     ['persistent://a/b', /expected NAME/],
     ['a/b/c/d', /expected NAME/],
     ['with space', /may only use/],
-    ['../etc', /may only use/],
+    ['../etc', /invalid topic/],
+    ['a/b c/d', /may only use/],
+    ['a/../b', /is not a name/],
+    ['persistent://public/./x', /is not a name/],
     ['persistent://a/b/c?x=1', /may only use/],
   ])('refuses %j', (input, message) => {
     expect(() => parseTopic(input)).toThrow(message);

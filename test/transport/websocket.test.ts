@@ -2,21 +2,31 @@ import { randomBytes } from 'node:crypto';
 import { describe, expect, it } from 'vitest';
 import { GateError } from '../../src/errors.ts';
 import { WebSocketTransport } from '../../src/transport/websocket/transport.ts';
+import { startStandalone } from '../peers/pulsar/standalone.ts';
 import { mintToken } from '../peers/pulsar/tokens.ts';
-import { brokerInfo, restartBroker } from '../support/broker.ts';
+import { brokerInfo } from '../support/broker.ts';
 import { topicName, transportContract } from './contract.ts';
 
 transportContract('WebSocket', () => {
   const broker = brokerInfo();
   return {
-    open: async (options = {}) => new WebSocketTransport({ url: broker.webSocketUrl, token: broker.adminToken, ...options }),
+    open: async (options = {}) =>
+      new WebSocketTransport({ url: broker.webSocketUrl, token: broker.adminToken, ...options }),
     openWithRefusedToken: async () =>
       new WebSocketTransport({
         url: broker.webSocketUrl,
         // Signed with a key the broker does not know.
         token: await mintToken(randomBytes(32).toString('base64'), 'admin'),
       }),
-    restartBroker,
+    ownBroker: async () => {
+      if (brokerInfo().kind !== 'distribution') return undefined;
+      const own = await startStandalone();
+      return {
+        open: () => new WebSocketTransport({ url: own.webSocketUrl, token: own.adminToken }),
+        restart: () => own.restart(),
+        stop: () => own.stop(),
+      };
+    },
   };
 });
 
@@ -47,7 +57,9 @@ describe('WebSocket transport specifics', () => {
     });
     try {
       const publisher = await transport.publisher(topicName('big-raw'));
-      const error = await publisher.publish({ payload: new Uint8Array(3 * 1024 * 1024) }).catch((e: unknown) => e);
+      const error = await publisher
+        .publish({ payload: new Uint8Array(3 * 1024 * 1024) })
+        .catch((e: unknown) => e);
       expect(error).toBeInstanceOf(GateError);
       expect((error as GateError).code).toBe('PULSAR_PAYLOAD_TOO_LARGE');
       // The producer recovers for the next, normal message.

@@ -43,7 +43,8 @@ export const NATIVE_INSTALL_HINT =
 export function loadNative(load: (id: string) => unknown = createRequire(import.meta.url)): NativeModule {
   try {
     const module = load('pulsar-client');
-    if (!isNativeModule(module)) throw new Error('pulsar-client does not export Client and AuthenticationToken');
+    if (!isNativeModule(module))
+      throw new Error('pulsar-client does not export Client and AuthenticationToken');
     return module;
   } catch (cause) {
     throw new GateError('PULSAR_NATIVE_UNAVAILABLE', NATIVE_INSTALL_HINT, { cause });

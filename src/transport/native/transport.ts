@@ -39,15 +39,23 @@ export class NativeTransport implements Transport {
         : new native.AuthenticationToken({
             token: typeof token === 'string' ? token : async () => (await token()) ?? '',
           });
-    this.#client = new native.Client({ serviceUrl: options.url, operationTimeoutSeconds: 30, authentication });
+    this.#client = new native.Client({
+      serviceUrl: options.url,
+      operationTimeoutSeconds: 30,
+      authentication,
+    });
   }
 
   async publisher(topic: string): Promise<Publisher> {
-    const producer = await this.#client.createProducer({ topic: parseTopic(topic).full, batchingEnabled: false });
+    const producer = await this.#client.createProducer({
+      topic: parseTopic(topic).full,
+      batchingEnabled: false,
+    });
     this.#open.add(producer);
     return {
       publish: async (message) => {
-        const data = typeof message.payload === 'string' ? Buffer.from(message.payload) : Buffer.from(message.payload);
+        const data =
+          typeof message.payload === 'string' ? Buffer.from(message.payload) : Buffer.from(message.payload);
         const id = await producer.send({
           data,
           ...(message.properties ? { properties: { ...message.properties } } : {}),
@@ -87,7 +95,11 @@ export class NativeTransport implements Transport {
     };
   }
 
-  async subscribe(topic: string, subscription: string, options: SubscribeOptions = {}): Promise<Subscription> {
+  async subscribe(
+    topic: string,
+    subscription: string,
+    options: SubscribeOptions = {},
+  ): Promise<Subscription> {
     return this.#subscribe(topic, subscription, options);
   }
 

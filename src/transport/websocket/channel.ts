@@ -1,7 +1,7 @@
 import type WebSocket from 'ws';
 import { GateError } from '../../errors.ts';
 import { type BackoffOptions, retry } from '../../retry.ts';
-import { type Clock, type Sleep, sleep as realSleep, systemClock } from '../../time.ts';
+import { type Clock, sleep as realSleep, type Sleep, systemClock } from '../../time.ts';
 import type { TokenSource } from '../transport.ts';
 import { connect, isRetryableConnectError, printable } from './connect.ts';
 

@@ -29,7 +29,11 @@ export async function connect(url: URL, options: ConnectOptions): Promise<WebSoc
   const token = await resolveToken(options.token);
   const headers: Record<string, string> = token ? { Authorization: `Bearer ${token}` } : {};
   return new Promise<WebSocket>((resolve, reject) => {
-    const socket = new WebSocket(url, { headers, handshakeTimeout: options.timeoutMs, perMessageDeflate: false });
+    const socket = new WebSocket(url, {
+      headers,
+      handshakeTimeout: options.timeoutMs,
+      perMessageDeflate: false,
+    });
     const fail = (error: GateError): void => {
       socket.removeAllListeners();
       socket.on('error', () => {});
@@ -64,26 +68,36 @@ function refusal(status: number, body: string, url: URL, purpose: string): GateE
   const where = `${purpose} at ${printable(url)}`;
   const details = { status: String(status), url: printable(url) };
   if (status === 401) {
-    return new GateError('PULSAR_AUTH', `Pulsar refused the credentials for ${where} (HTTP 401${reason})`, { details });
+    return new GateError('PULSAR_AUTH', `Pulsar refused the credentials for ${where} (HTTP 401${reason})`, {
+      details,
+    });
   }
   if (status === 403) {
-    return new GateError('PULSAR_NOT_PERMITTED', `Pulsar did not permit ${where} (HTTP 403${reason})`, { details });
+    return new GateError('PULSAR_NOT_PERMITTED', `Pulsar did not permit ${where} (HTTP 403${reason})`, {
+      details,
+    });
   }
   if (status === 404) {
     return new GateError('PULSAR_TOPIC_NOT_FOUND', `Pulsar has no ${where} (HTTP 404${reason})`, { details });
   }
   if (status >= 500 || status === 409 || status === 429) {
-    return new GateError('PULSAR_UNREACHABLE', `Pulsar could not serve ${where} (HTTP ${status}${reason})`, { details });
+    return new GateError('PULSAR_UNREACHABLE', `Pulsar could not serve ${where} (HTTP ${status}${reason})`, {
+      details,
+    });
   }
   return new GateError('PULSAR_PROTOCOL', `Pulsar rejected ${where} (HTTP ${status}${reason})`, { details });
 }
 
 function unreachable(url: URL, purpose: string, cause: Error): GateError {
   const code = 'code' in cause && typeof cause.code === 'string' ? cause.code : cause.message;
-  return new GateError('PULSAR_UNREACHABLE', `cannot reach Pulsar at ${printable(url)} for ${purpose}: ${code}`, {
-    cause,
-    details: { url: printable(url) },
-  });
+  return new GateError(
+    'PULSAR_UNREACHABLE',
+    `cannot reach Pulsar at ${printable(url)} for ${purpose}: ${code}`,
+    {
+      cause,
+      details: { url: printable(url) },
+    },
+  );
 }
 
 /** Pulsar's error pages are HTML or JSON; keep one short line of text from them. */

@@ -14,7 +14,8 @@ export interface SendResult {
 
 export function parseSendResult(text: string): SendResult | undefined {
   const frame = parseObject(text);
-  if (frame === undefined || typeof frame.context !== 'string' || typeof frame.result !== 'string') return undefined;
+  if (frame === undefined || typeof frame.context !== 'string' || typeof frame.result !== 'string')
+    return undefined;
   if (frame.result === 'ok' && typeof frame.messageId === 'string') {
     return { context: frame.context, ok: true, messageId: frame.messageId };
   }
@@ -27,7 +28,8 @@ export function parseDelivery(text: string): IncomingMessage | undefined {
   if (frame === undefined || typeof frame.messageId !== 'string' || typeof frame.payload !== 'string') {
     return undefined;
   }
-  const publishTime = typeof frame.publishTime === 'string' ? new Date(frame.publishTime) : new Date(Number.NaN);
+  const publishTime =
+    typeof frame.publishTime === 'string' ? new Date(frame.publishTime) : new Date(Number.NaN);
   return Object.freeze({
     messageId: frame.messageId,
     payload: Buffer.from(frame.payload, 'base64'),
@@ -37,7 +39,12 @@ export function parseDelivery(text: string): IncomingMessage | undefined {
   });
 }
 
-export function sendFrame(context: string, payload: Uint8Array | string, properties?: Properties, key?: string): string {
+export function sendFrame(
+  context: string,
+  payload: Uint8Array | string,
+  properties?: Properties,
+  key?: string,
+): string {
   const bytes = typeof payload === 'string' ? Buffer.from(payload, 'utf8') : Buffer.from(payload);
   return JSON.stringify({
     payload: bytes.toString('base64'),

@@ -50,7 +50,11 @@ export class WebSocketPublisher implements Publisher {
     if (this.#failure) return Promise.reject(this.#failure);
     const context = String(++this.#next);
     const frame = sendFrame(context, message.payload, message.properties, message.key);
-    checkFrameSize(frame, this.#options.maxFrameBytes, this.#options.topic);
+    try {
+      checkFrameSize(frame, this.#options.maxFrameBytes, this.#options.topic);
+    } catch (error) {
+      return Promise.reject(error);
+    }
     return new Promise<string>((resolve, reject) => {
       const timer = setTimeout(() => {
         this.#pending.delete(context);
@@ -89,7 +93,10 @@ export class WebSocketPublisher implements Publisher {
   #onDrop(code: number): void {
     if (code !== 1009) return;
     this.#failAll(
-      new GateError('PULSAR_PAYLOAD_TOO_LARGE', `Pulsar closed the producer on ${this.#options.topic}: message too big`),
+      new GateError(
+        'PULSAR_PAYLOAD_TOO_LARGE',
+        `Pulsar closed the producer on ${this.#options.topic}: message too big`,
+      ),
       false,
     );
   }
@@ -106,8 +113,12 @@ export class WebSocketPublisher implements Publisher {
 
 function sendError(topic: string, detail: string): GateError {
   if (/too ?large|too big|MessageTooBig|exceeds/i.test(detail)) {
-    return new GateError('PULSAR_PAYLOAD_TOO_LARGE', `Pulsar refused a message on ${topic} as too large (${detail})`);
+    return new GateError(
+      'PULSAR_PAYLOAD_TOO_LARGE',
+      `Pulsar refused a message on ${topic} as too large (${detail})`,
+    );
   }
-  if (/auth/i.test(detail)) return new GateError('PULSAR_NOT_PERMITTED', `Pulsar refused to publish on ${topic} (${detail})`);
+  if (/auth/i.test(detail))
+    return new GateError('PULSAR_NOT_PERMITTED', `Pulsar refused to publish on ${topic} (${detail})`);
   return new GateError('PULSAR_PROTOCOL', `Pulsar could not publish on ${topic} (${detail})`);
 }

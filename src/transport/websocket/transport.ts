@@ -48,7 +48,9 @@ export class WebSocketTransport implements Transport {
 
   async publisher(topic: string): Promise<Publisher> {
     const name = parseTopic(topic).full;
-    const url = this.#url(`producer/${parseTopic(topic).path}`, { sendTimeoutMillis: String(this.#sendTimeout()) });
+    const url = this.#url(`producer/${parseTopic(topic).path}`, {
+      sendTimeoutMillis: String(this.#sendTimeout()),
+    });
     const publisher = await WebSocketPublisher.open({
       topic: name,
       sendTimeoutMs: this.#sendTimeout(),
@@ -66,7 +68,11 @@ export class WebSocketTransport implements Transport {
     return this.#track(new WebSocketAttachment(subscription));
   }
 
-  async subscribe(topic: string, subscription: string, options: SubscribeOptions = {}): Promise<Subscription> {
+  async subscribe(
+    topic: string,
+    subscription: string,
+    options: SubscribeOptions = {},
+  ): Promise<Subscription> {
     return this.#track(await this.#consumer(topic, subscription, { type: 'Shared', ...options }));
   }
 
@@ -85,7 +91,8 @@ export class WebSocketTransport implements Transport {
       subscriptionInitialPosition: options.initialPosition ?? 'Latest',
       receiverQueueSize: '100',
     };
-    if (options.nackRedeliveryDelayMs !== undefined) query.negativeAckRedeliveryDelay = String(options.nackRedeliveryDelayMs);
+    if (options.nackRedeliveryDelayMs !== undefined)
+      query.negativeAckRedeliveryDelay = String(options.nackRedeliveryDelayMs);
     if (options.consumerName !== undefined) query.consumerName = options.consumerName;
     const path = `consumer/${parseTopic(topic).path}/${subscription}`;
     return WebSocketSubscription.open({
@@ -137,10 +144,16 @@ export function webSocketBase(input: string): URL {
   }
   const scheme = { 'ws:': 'ws:', 'http:': 'ws:', 'wss:': 'wss:', 'https:': 'wss:' }[url.protocol];
   if (scheme === undefined) {
-    throw new GateError('CONFIG_INVALID', `Pulsar URL "${printable(url)}" is not ws://, wss://, http:// or https://`);
+    throw new GateError(
+      'CONFIG_INVALID',
+      `Pulsar URL "${printable(url)}" is not ws://, wss://, http:// or https://`,
+    );
   }
   if (url.username || url.password) {
-    throw new GateError('CONFIG_INVALID', 'Pulsar URL must not carry credentials; use PULSAR_TOKEN or the OIDC token');
+    throw new GateError(
+      'CONFIG_INVALID',
+      'Pulsar URL must not carry credentials; use PULSAR_TOKEN or the OIDC token',
+    );
   }
   const base = new URL(url.href.replace(/^[a-z]+:/, scheme));
   base.search = '';

@@ -1,0 +1,68 @@
+import { Command, Option } from 'commander';
+import { keysGenerateCommand } from './keys-command.ts';
+import { type Io, requestCommand } from './request-command.ts';
+import { type RawVariables, VARIABLES } from './variables.ts';
+
+const camel = (flag: string): string =>
+  flag.replace(/^--/, '').replace(/-([a-z])/g, (_, c: string) => c.toUpperCase());
+
+/**
+ * The command line. Pipe variables are environment variables; every one has a flag of the
+ * same meaning (`--topic` ↔ TOPIC), flags win, so the same command works outside Bitbucket.
+ * Commander only maps names: validation happens once, in pipe/config.ts, so all problems
+ * are reported together.
+ */
+export function buildProgram(io: Io, exit: (code: number) => void): Command {
+  const program = new Command('pulsar-gate')
+    .description(
+      'Gate a Bitbucket Pipelines step on OIDC identity and a signed policy decision over Apache Pulsar',
+    )
+    .configureOutput({ writeOut: io.write, writeErr: io.write })
+    .exitOverride()
+    .showHelpAfterError();
+
+  const request = program
+    .command('request', { isDefault: true })
+    .description(
+      'exchange the step OIDC token for AWS credentials, ask for a decision, and write the credentials on allow',
+    );
+  for (const variable of VARIABLES) {
+    const takesValue = variable.name === 'DEBUG' ? '[bool]' : '<value>';
+    const extra = 'defaultText' in variable ? ` (default: ${variable.defaultText})` : '';
+    const required = 'required' in variable && variable.required ? ' (required)' : '';
+    request.addOption(
+      new Option(
+        `${variable.flag} ${takesValue}`,
+        `${variable.accepts}${required}${extra} [env: ${variable.name}]`,
+      ),
+    );
+  }
+  request.action(async (options: Record<string, string | boolean | undefined>) => {
+    exit(await requestCommand(rawVariables(options, io), io));
+  });
+
+  const keys = program.command('keys').description('manage the decision service signing keys');
+  keys
+    .command('generate')
+    .description(
+      'write a new private signing key (mode 0600) and the public JWKS to give pipes as DECISION_KEYS',
+    )
+    .requiredOption('--out <dir>', 'directory for service-key.json (private) and decision-keys.json (public)')
+    .addOption(new Option('--alg <alg>', 'signature algorithm').choices(['ES256', 'EdDSA']).default('ES256'))
+    .option('--add', 'keep the keys already in decision-keys.json (rotation: old keys keep verifying)')
+    .action(async (options: { out: string; alg: 'ES256' | 'EdDSA'; add?: boolean }) => {
+      exit(await keysGenerateCommand(options, io));
+    });
+  return program;
+}
+
+/** CLI flags over environment variables, as raw strings. */
+function rawVariables(options: Record<string, string | boolean | undefined>, io: Io): RawVariables {
+  const raw: RawVariables = {};
+  for (const variable of VARIABLES) {
+    const flag = options[camel(variable.flag)];
+    const value = flag === true ? 'true' : typeof flag === 'string' ? flag : io.env[variable.name];
+    if (value !== undefined) raw[variable.name] = value;
+  }
+  return raw;
+}

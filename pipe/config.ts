@@ -1,0 +1,214 @@
+import { join } from 'node:path';
+import { sessionNameProblem } from '../src/credentials/session-name.ts';
+import { GateError } from '../src/errors.ts';
+import type { Action, PipelineContext } from '../src/events/request.ts';
+import { parseTopic } from '../src/transport/topic.ts';
+import { problem, type RawVariables, readList } from './variables.ts';
+
+export type Env = Readonly<Record<string, string | undefined>>;
+
+/** Everything `pulsar-gate request` needs, validated once and frozen. */
+export interface RequestConfig {
+  readonly pulsarUrl: string;
+  readonly topic: string;
+  readonly replyTopic: string;
+  readonly roleArn: string;
+  readonly decisionKeys: string;
+  readonly action: Action;
+  readonly environment: string;
+  readonly region: string;
+  readonly sessionDurationSeconds: number;
+  readonly sessionPolicy: string | undefined;
+  readonly sessionPolicyArns: readonly string[];
+  readonly sessionName: string | undefined;
+  readonly timeoutMs: number;
+  readonly pulsarToken: string | undefined;
+  readonly oidcToken: string | undefined;
+  readonly outputDir: string;
+  readonly stsEndpoint: string | undefined;
+  readonly debug: boolean;
+  readonly pipeline: PipelineContext;
+}
+
+const ACTIONS: readonly Action[] = ['deploy', 'provision', 'access-grant', 'artifact-delivery'];
+const ROLE_ARN = /^arn:aws[a-z-]*:iam::\d{12}:role\/[\w+=,.@/-]{1,512}$/;
+const POLICY_ARN = /^arn:aws[a-z-]*:iam::(\d{12}|aws):policy\/[\w+=,.@/-]{1,512}$/;
+const REGION = /^[a-z]{2}(-[a-z]+)+-\d{1,2}$/;
+const ENVIRONMENT = /^[\w .-]{1,64}$/;
+
+/**
+ * Validates every variable up front and reports all problems at once (exit 2), each on one
+ * line naming the variable and what it accepts. `raw` holds CLI flags over pipe variables;
+ * `env` is the step's environment (BITBUCKET_*, the OIDC token).
+ */
+export function parseRequestConfig(raw: RawVariables, env: Env, cwd: string): RequestConfig {
+  const problems: string[] = [];
+  const need = (name: keyof RawVariables): string => {
+    const value = raw[name]?.trim() ?? '';
+    if (value === '') problems.push(problem(name, 'is required'));
+    return value;
+  };
+  const pulsarUrl = need('PULSAR_URL');
+  if (pulsarUrl && !/^(wss?|https?|pulsar(\+ssl)?):\/\/[^/\s]+/i.test(pulsarUrl)) {
+    problems.push(problem('PULSAR_URL', 'is not a supported URL', pulsarUrl));
+  }
+  const namespace = raw.PULSAR_NAMESPACE?.trim() || 'public/default';
+  if (!/^[\w=:.-]+\/[\w=:.-]+$/.test(namespace))
+    problems.push(problem('PULSAR_NAMESPACE', 'is not TENANT/NAMESPACE', namespace));
+  const topic = topicOf('TOPIC', need('TOPIC'), namespace, problems);
+  const replyRaw = raw.REPLY_TOPIC?.trim() || (topic ? `${topic}-replies` : '');
+  const replyTopic = replyRaw ? topicOf('REPLY_TOPIC', replyRaw, namespace, problems) : '';
+  if (topic && topic === replyTopic)
+    problems.push(problem('REPLY_TOPIC', 'must differ from TOPIC', replyRaw));
+
+  const roleArn = raw.ROLE?.trim() || env.AWS_OIDC_ROLE_ARN?.trim() || need('ROLE');
+  if (roleArn && !ROLE_ARN.test(roleArn)) problems.push(problem('ROLE', 'is not an IAM role ARN', roleArn));
+  const decisionKeys = need('DECISION_KEYS');
+
+  const action = (raw.ACTION?.trim() || 'deploy') as Action;
+  if (!ACTIONS.includes(action)) problems.push(problem('ACTION', 'is not a known action', raw.ACTION));
+  const environment = raw.ENVIRONMENT?.trim() || env.BITBUCKET_DEPLOYMENT_ENVIRONMENT?.trim() || '';
+  if (!environment)
+    problems.push(problem('ENVIRONMENT', 'is required when the step has no deployment environment'));
+  else if (!ENVIRONMENT.test(environment))
+    problems.push(problem('ENVIRONMENT', 'has characters it may not use', environment));
+
+  const region = raw.AWS_REGION?.trim() || env.AWS_DEFAULT_REGION?.trim() || 'us-east-1';
+  if (!REGION.test(region)) problems.push(problem('AWS_REGION', 'is not an AWS region', region));
+  const sessionDurationSeconds = integer(
+    'SESSION_DURATION',
+    raw.SESSION_DURATION,
+    900,
+    900,
+    43_200,
+    problems,
+  );
+  const timeoutSeconds = integer('TIMEOUT', raw.TIMEOUT, 600, 1, 43_200, problems);
+
+  const sessionPolicy = raw.SESSION_POLICY?.trim() || undefined;
+  if (sessionPolicy !== undefined) checkPolicy(sessionPolicy, problems);
+  const arnList = readList(env, 'SESSION_POLICY_ARNS') ?? (raw.SESSION_POLICY_ARNS ?? '').split(',');
+  const sessionPolicyArns = arnList.map((arn) => arn.trim()).filter(Boolean);
+  if (sessionPolicyArns.length > 10)
+    problems.push(problem('SESSION_POLICY_ARNS', `lists ${sessionPolicyArns.length} ARNs`));
+  for (const arn of sessionPolicyArns) {
+    if (!POLICY_ARN.test(arn))
+      problems.push(problem('SESSION_POLICY_ARNS', 'holds a value that is not a policy ARN', arn));
+  }
+  const sessionName = raw.SESSION_NAME?.trim() || undefined;
+  const nameProblem = sessionName === undefined ? undefined : sessionNameProblem(sessionName);
+  if (nameProblem) problems.push(problem('SESSION_NAME', nameProblem, sessionName));
+
+  const stsEndpoint = raw.AWS_ENDPOINT_URL_STS?.trim() || undefined;
+  if (stsEndpoint !== undefined && !/^https?:\/\/[^/\s]+/.test(stsEndpoint)) {
+    problems.push(problem('AWS_ENDPOINT_URL_STS', 'is not an http(s) URL', stsEndpoint));
+  }
+  const debug = parseBoolean(raw.DEBUG);
+  if (debug === undefined) problems.push(problem('DEBUG', 'is not a boolean', raw.DEBUG));
+  const cloneDir = env.BITBUCKET_CLONE_DIR?.trim() || cwd;
+  const outputDir = raw.OUTPUT_DIR?.trim() || join(cloneDir, '.pulsar-gate');
+
+  if (problems.length > 0) {
+    throw new GateError('CONFIG_INVALID', problems.join('\n'), { details: { path: 'pipe variables' } });
+  }
+  return Object.freeze({
+    pulsarUrl,
+    topic,
+    replyTopic,
+    roleArn,
+    decisionKeys,
+    action,
+    environment,
+    region,
+    sessionDurationSeconds,
+    sessionPolicy,
+    sessionPolicyArns: Object.freeze(sessionPolicyArns),
+    sessionName,
+    timeoutMs: timeoutSeconds * 1000,
+    pulsarToken: raw.PULSAR_TOKEN?.trim() || undefined,
+    oidcToken: env.BITBUCKET_STEP_OIDC_TOKEN?.trim() || undefined,
+    outputDir,
+    stsEndpoint,
+    debug: debug ?? false,
+    pipeline: pipelineContext(env, environment),
+  });
+}
+
+function topicOf(
+  name: 'TOPIC' | 'REPLY_TOPIC',
+  value: string,
+  namespace: string,
+  problems: string[],
+): string {
+  if (!value) return '';
+  try {
+    return parseTopic(value, namespace).full;
+  } catch (error) {
+    problems.push(
+      problem(
+        name,
+        error instanceof Error ? error.message.replace(/^invalid topic "[^"]*": /, '') : 'is invalid',
+        value,
+      ),
+    );
+    return '';
+  }
+}
+
+function integer(
+  name: 'SESSION_DURATION' | 'TIMEOUT',
+  value: string | undefined,
+  fallback: number,
+  min: number,
+  max: number,
+  problems: string[],
+): number {
+  const text = value?.trim();
+  if (!text) return fallback;
+  const n = Number(text);
+  if (/^\d+$/.test(text) && n >= min && n <= max) return n;
+  problems.push(problem(name, `must be a whole number from ${min} to ${max}`, text));
+  return fallback;
+}
+
+function checkPolicy(policy: string, problems: string[]): void {
+  if (policy.length > 2048)
+    problems.push(problem('SESSION_POLICY', `is ${policy.length} characters, over 2048`));
+  try {
+    const parsed: unknown = JSON.parse(policy);
+    if (typeof parsed !== 'object' || parsed === null || !('Statement' in parsed)) {
+      problems.push(problem('SESSION_POLICY', 'is JSON but has no Statement'));
+    }
+  } catch {
+    problems.push(problem('SESSION_POLICY', 'is not valid JSON'));
+  }
+}
+
+export function parseBoolean(value: string | undefined): boolean | undefined {
+  const text = value?.trim().toLowerCase();
+  if (text === undefined || text === '' || ['false', '0', 'no', 'off'].includes(text)) return false;
+  return ['true', '1', 'yes', 'on'].includes(text) ? true : undefined;
+}
+
+function pipelineContext(env: Env, environment: string): PipelineContext {
+  const pick = (key: string): string | undefined => env[key]?.trim() || undefined;
+  const fields: Record<string, string | undefined> = {
+    repositoryUuid: pick('BITBUCKET_REPO_UUID'),
+    pipelineUuid: pick('BITBUCKET_PIPELINE_UUID'),
+    stepUuid: pick('BITBUCKET_STEP_UUID'),
+    buildNumber: pick('BITBUCKET_BUILD_NUMBER'),
+    commit: pick('BITBUCKET_COMMIT'),
+    branch: pick('BITBUCKET_BRANCH'),
+    tag: pick('BITBUCKET_TAG'),
+    deploymentEnvironment: pick('BITBUCKET_DEPLOYMENT_ENVIRONMENT') ?? environment,
+    deploymentEnvironmentUuid: pick('BITBUCKET_DEPLOYMENT_ENVIRONMENT_UUID'),
+  };
+  const defined = Object.fromEntries(
+    Object.entries(fields).filter((entry): entry is [string, string] => entry[1] !== undefined),
+  );
+  return Object.freeze({
+    workspace: pick('BITBUCKET_WORKSPACE') ?? pick('BITBUCKET_REPO_OWNER') ?? 'local',
+    repository: pick('BITBUCKET_REPO_FULL_NAME') ?? pick('BITBUCKET_REPO_SLUG') ?? 'local',
+    ...defined,
+  });
+}

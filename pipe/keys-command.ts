@@ -1,0 +1,47 @@
+import { constants, promises as fs } from 'node:fs';
+import { join } from 'node:path';
+import { GateError } from '../src/errors.ts';
+import { generateServiceKey } from '../src/keys/service-keys.ts';
+import { writeFilesAtomically } from '../src/output/safe-write.ts';
+import type { Io } from './request-command.ts';
+
+/** `pulsar-gate keys generate`: a private JWK for `serve`, a public JWKS for DECISION_KEYS. */
+export async function keysGenerateCommand(
+  options: { out: string; alg: 'ES256' | 'EdDSA'; add?: boolean },
+  io: Io,
+): Promise<number> {
+  try {
+    await fs.mkdir(options.out, { recursive: true, mode: 0o700 });
+    const { privateJwk, publicJwks } = await generateServiceKey({ alg: options.alg });
+    const previous = options.add ? await readJwks(join(options.out, 'decision-keys.json')) : [];
+    const jwks = { keys: [...previous, ...publicJwks.keys] };
+    const privateName = `service-key-${String(privateJwk.kid).slice(0, 12)}.json`;
+    await writeFilesAtomically(options.out, [
+      { name: privateName, content: `${JSON.stringify(privateJwk, null, 2)}\n` },
+      { name: 'decision-keys.json', content: `${JSON.stringify(jwks, null, 2)}\n` },
+    ]);
+    // The public set is meant to be shared; only the private key stays 0600.
+    await fs.chmod(
+      join(options.out, 'decision-keys.json'),
+      constants.S_IRUSR | constants.S_IWUSR | constants.S_IRGRP | constants.S_IROTH,
+    );
+    io.write(`✔ New ${options.alg} key ${privateJwk.kid}\n`);
+    io.write(`  private key (keep secret, for pulsar-gate serve): ${join(options.out, privateName)}\n`);
+    io.write(
+      `  public JWKS (${jwks.keys.length} key${jwks.keys.length === 1 ? '' : 's'}, for DECISION_KEYS): ${join(options.out, 'decision-keys.json')}\n`,
+    );
+    return 0;
+  } catch (error) {
+    io.write(`✖ keys generate failed: ${error instanceof Error ? error.message : String(error)}\n`);
+    return 2;
+  }
+}
+
+async function readJwks(path: string): Promise<unknown[]> {
+  const text = await fs.readFile(path, 'utf8').catch(() => undefined);
+  if (text === undefined) return [];
+  const parsed: unknown = JSON.parse(text);
+  if (typeof parsed === 'object' && parsed !== null && 'keys' in parsed && Array.isArray(parsed.keys))
+    return parsed.keys;
+  throw new GateError('KEYS_INVALID', `${path} is not a JWKS`);
+}

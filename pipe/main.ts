@@ -1,0 +1,29 @@
+#!/usr/bin/env node
+import { CommanderError } from 'commander';
+import { buildProgram } from './cli.ts';
+
+/**
+ * The entrypoint (bundled to dist/pulsar-gate.mjs). The environment is read here, once,
+ * and handed down; nothing below this file reads process.env.
+ */
+async function main(): Promise<void> {
+  const io = {
+    write: (text: string) => void process.stdout.write(text),
+    env: { ...process.env },
+    cwd: process.cwd(),
+  };
+  let code = 0;
+  const program = buildProgram(io, (c) => {
+    code = c;
+  });
+  try {
+    await program.parseAsync(process.argv);
+  } catch (error) {
+    code = error instanceof CommanderError ? (error.exitCode === 0 ? 0 : 2) : 1;
+  }
+  // Exit now: a pipe must end when its verdict is printed, whatever sockets linger.
+  // stdout to a pipe or file is synchronous on Linux, so nothing printed is lost.
+  process.exit(code);
+}
+
+await main();

@@ -1,0 +1,101 @@
+import { relative } from 'node:path';
+import { GateError } from '../src/errors.ts';
+import { runGate } from '../src/gate/run-gate.ts';
+import { readStepToken } from '../src/identity/step-token.ts';
+import { type Env, parseRequestConfig } from './config.ts';
+import { EXIT, OUTCOMES } from './outcome.ts';
+import { createStepLog } from './step-log.ts';
+import type { RawVariables } from './variables.ts';
+import { gateRequest, wirePorts } from './wire.ts';
+
+export interface Io {
+  readonly write: (text: string) => void;
+  readonly env: Env;
+  readonly cwd: string;
+}
+
+/**
+ * `pulsar-gate request`: what the pipe runs. Returns the exit code (DESIGN.md §5); every
+ * failure ends in one ✖ line naming what failed, where, and what to do.
+ */
+export async function requestCommand(raw: RawVariables, io: Io): Promise<number> {
+  const early = createStepLog(io.write, false);
+  const token = io.env.BITBUCKET_STEP_OIDC_TOKEN;
+  if (token) early.secret(token);
+  if (raw.PULSAR_TOKEN) early.secret(raw.PULSAR_TOKEN);
+  let log = early;
+  let transport: { close(): Promise<void> } | undefined;
+  const started = Date.now();
+  try {
+    const config = parseRequestConfig(raw, io.env, io.cwd);
+    log = createStepLog(io.write, config.debug);
+    if (token) log.secret(token);
+    if (config.pulsarToken) log.secret(config.pulsarToken);
+    const stepToken = readStepToken(config.oidcToken);
+    log.info(`pulsar-gate: ${config.action} to ${config.environment} as ${stepToken.claims.sub}`);
+    log.debug(
+      `token issuer ${stepToken.claims.iss}, audience ${String(stepToken.claims.aud)}, expires ${new Date(stepToken.claims.exp * 1000).toISOString()}`,
+    );
+    log.debug(
+      `topic ${config.topic}, reply topic ${config.replyTopic}, Pulsar ${config.pulsarUrl.replace(/\?.*$/, '')}`,
+    );
+    const ports = wirePorts(config, log);
+    transport = ports.transport;
+    const result = await runGate(ports, gateRequest(config, stepToken));
+    const policy = result.decision.policy.ids.join(', ') || 'unnamed policy';
+    const dir = relative(io.cwd, result.outputs.dir) || '.';
+    log.info(
+      `✔ Allowed by policy ${policy} (request ${result.requestId}, ${(result.elapsedMs / 1000).toFixed(1)} s)`,
+    );
+    log.info(`  Credentials for ${result.assumedRoleArn} until ${result.expiration.toISOString()}:`);
+    log.info(`    source ${dir}/aws.env`);
+    log.info(`    or AWS_SHARED_CREDENTIALS_FILE=${dir}/credentials AWS_PROFILE=${result.outputs.profile}`);
+    return EXIT.allowed;
+  } catch (error) {
+    return report(error, log, started);
+  } finally {
+    await transport?.close().catch(() => {});
+  }
+}
+
+function report(error: unknown, log: ReturnType<typeof createStepLog>, started: number): number {
+  if (!(error instanceof GateError)) {
+    log.info(
+      `✖ Failed: unexpected error: ${error instanceof Error ? error.message : String(error)} — failed at: pulsar-gate`,
+    );
+    log.debug(error instanceof Error && error.stack ? error.stack : '');
+    return EXIT.denied;
+  }
+  const outcome = OUTCOMES[error.code];
+  const path = error.details.path ?? outcome.path;
+  const lines = error.message.split('\n');
+  if (error.code === 'DENIED') {
+    log.info(`✖ Denied: ${lines.join('; ')} — failed at: ${path}`);
+  } else if (error.code === 'CONFIG_INVALID') {
+    // One line per problem, each naming its variable (all problems at once).
+    for (const line of lines) log.info(`✖ ${line}`);
+    log.info(`  ${lines.length} problem${lines.length === 1 ? '' : 's'} — failed at: ${path}`);
+  } else {
+    log.info(`✖ ${titleOf(error.code)}: ${error.message} — failed at: ${path}`);
+  }
+  log.info(`  hint: ${outcome.hint}`);
+  if (error.details.subject) log.info(`  token sub: ${error.details.subject}`);
+  log.debug(
+    `error code ${error.code} after ${((Date.now() - started) / 1000).toFixed(1)} s${causeOf(error)}`,
+  );
+  return outcome.exit;
+}
+
+function titleOf(code: GateError['code']): string {
+  if (code === 'DECISION_TIMEOUT') return 'Timed out';
+  if (code.startsWith('PULSAR')) return 'Pulsar';
+  if (code.startsWith('STS')) return 'AWS STS';
+  if (code.startsWith('TOKEN')) return 'Identity';
+  if (code.startsWith('KEYS')) return 'Decision keys';
+  return 'Failed';
+}
+
+function causeOf(error: GateError): string {
+  const cause = error.cause;
+  return cause instanceof Error ? `; cause: ${cause.name}: ${cause.message.split('\n')[0]}` : '';
+}

@@ -1,0 +1,63 @@
+import { deriveSessionName } from '../src/credentials/session-name.ts';
+import { createStsBroker } from '../src/credentials/sts-broker.ts';
+import { createRequestSigner } from '../src/events/request-signing.ts';
+import type { GatePorts, GateRequest, StepLog } from '../src/gate/ports.ts';
+import type { StepToken } from '../src/identity/step-token.ts';
+import { loadTrustedKeys } from '../src/keys/load-trusted-keys.ts';
+import { writeStepOutputs } from '../src/output/step-outputs.ts';
+import { type Clock, systemClock } from '../src/time.ts';
+import { openTransport } from '../src/transport/open.ts';
+import type { RequestConfig } from './config.ts';
+
+export const HEARTBEAT_MS = 15_000;
+export const PROFILE = 'pulsar-gate';
+
+/** The one place where the gate's ports are chosen and connected. */
+export function wirePorts(config: RequestConfig, log: StepLog, clock: Clock = systemClock): GatePorts {
+  const pulsarToken = config.pulsarToken ?? config.oidcToken;
+  if (pulsarToken) log.secret(pulsarToken);
+  return {
+    credentials: createStsBroker({
+      region: config.region,
+      endpoint: config.stsEndpoint,
+      // The exchange may not outlast the wait the user allowed for the whole gate.
+      budgetMs: Math.min(60_000, config.timeoutMs),
+      clock,
+      onRetry: (line) => log.debug(line),
+    }),
+    transport: openTransport({
+      url: config.pulsarUrl,
+      token: pulsarToken,
+      clock,
+      // Keep reconnecting for as long as the pipe would wait for a decision.
+      reconnectWindowMs: Math.max(config.timeoutMs, 15_000),
+    }),
+    newSigner: createRequestSigner,
+    trustedKeys: () => loadTrustedKeys(config.decisionKeys, {}),
+    writeOutputs: (credentials, decision) =>
+      writeStepOutputs({ dir: config.outputDir, credentials, decision, profile: PROFILE }),
+    clock,
+    log,
+  };
+}
+
+export function gateRequest(config: RequestConfig, token: StepToken): GateRequest {
+  return {
+    token,
+    roleArn: config.roleArn,
+    sessionName:
+      config.sessionName ??
+      deriveSessionName({ buildNumber: config.pipeline.buildNumber, stepUuid: config.pipeline.stepUuid }),
+    durationSeconds: config.sessionDurationSeconds,
+    sessionPolicy: config.sessionPolicy,
+    sessionPolicyArns: config.sessionPolicyArns,
+    region: config.region,
+    action: config.action,
+    environment: config.environment,
+    pipeline: config.pipeline,
+    topic: config.topic,
+    replyTopic: config.replyTopic,
+    timeoutMs: config.timeoutMs,
+    heartbeatMs: HEARTBEAT_MS,
+  };
+}

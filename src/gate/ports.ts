@@ -1,0 +1,56 @@
+import type { AwsCredentials, CredentialBroker } from '../credentials/credentials.ts';
+import type { Decision } from '../events/decision.ts';
+import type { Action, PipelineContext } from '../events/request.ts';
+import type { RequestSigner } from '../events/request-signing.ts';
+import type { StepToken } from '../identity/step-token.ts';
+import type { TrustedKeys } from '../keys/trusted-keys.ts';
+import type { StepOutputs } from '../output/step-outputs.ts';
+import type { Clock } from '../time.ts';
+import type { Transport } from '../transport/transport.ts';
+
+/** The step log. Lines are plain text: a step log has no TTY. */
+export interface StepLog {
+  info(line: string): void;
+  warn(line: string): void;
+  debug(line: string): void;
+  /** Marks a value that must never appear in any later line (defence in depth for P5). */
+  secret(value: string): void;
+}
+
+/** Everything the gate talks to, wired in one place (pipe/wire.ts). */
+export interface GatePorts {
+  readonly credentials: CredentialBroker;
+  readonly transport: Transport;
+  readonly newSigner: () => Promise<RequestSigner>;
+  readonly trustedKeys: () => Promise<TrustedKeys>;
+  readonly writeOutputs: (credentials: AwsCredentials, decision: Decision) => Promise<StepOutputs>;
+  readonly clock: Clock;
+  readonly log: StepLog;
+}
+
+/** What one gate run asks for, from the validated configuration. */
+export interface GateRequest {
+  readonly token: StepToken;
+  readonly roleArn: string;
+  readonly sessionName: string;
+  readonly durationSeconds: number;
+  readonly sessionPolicy?: string | undefined;
+  readonly sessionPolicyArns: readonly string[];
+  readonly region: string;
+  readonly action: Action;
+  readonly environment: string;
+  readonly pipeline: PipelineContext;
+  readonly topic: string;
+  readonly replyTopic: string;
+  readonly timeoutMs: number;
+  readonly heartbeatMs: number;
+}
+
+export interface GateResult {
+  readonly decision: Decision;
+  readonly requestId: string;
+  readonly elapsedMs: number;
+  readonly outputs: StepOutputs;
+  readonly assumedRoleArn: string;
+  readonly expiration: Date;
+}

@@ -1,0 +1,69 @@
+import { mkdtemp, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import type { JWK } from 'jose';
+import { generateServiceKey } from '../../src/keys/service-keys.ts';
+import { type Issuer, startIssuer } from '../peers/oidc/issuer.ts';
+import { type StsPeer, startSts } from '../peers/sts/server.ts';
+
+export const ROLE_ARN = 'arn:aws:iam::123456789012:role/deploy-production';
+
+export interface GateWorld {
+  readonly issuer: Issuer;
+  readonly sts: StsPeer;
+  readonly serviceKey: JWK;
+  readonly decisionKeys: string;
+  /** A fresh clone directory, as Bitbucket mounts one into a pipe. */
+  cloneDir(): Promise<string>;
+  /** The environment a Bitbucket step gives the pipe, with the pipe variables on top. */
+  stepEnv(options: {
+    token?: string | null | undefined;
+    cloneDir: string;
+    variables: Record<string, string>;
+  }): Promise<Record<string, string>>;
+  close(): Promise<void>;
+}
+
+/** The peers of DESIGN.md §6 (issuer, STS) plus a decision key, all on loopback. */
+export async function startGateWorld(): Promise<GateWorld> {
+  const issuer = await startIssuer();
+  const sts = await startSts({
+    issuers: [{ url: issuer.url, clientIds: [issuer.audience] }],
+    roles: [
+      {
+        arn: ROLE_ARN,
+        trust: { aud: issuer.audience, sub: `${issuer.repositoryUuid}:*` },
+        maxSessionDuration: 3600,
+      },
+    ],
+  });
+  const { privateJwk, publicJwks } = await generateServiceKey();
+  const dirs: string[] = [];
+  return {
+    issuer,
+    sts,
+    serviceKey: privateJwk,
+    decisionKeys: JSON.stringify(publicJwks),
+    cloneDir: async () => {
+      const dir = await mkdtemp(join(tmpdir(), 'pulsar-gate-clone-'));
+      dirs.push(dir);
+      return dir;
+    },
+    stepEnv: async ({ token, cloneDir, variables }) => {
+      // null: a step without `oidc: true`, so no BITBUCKET_STEP_OIDC_TOKEN at all.
+      const minted = token ?? (await issuer.mint());
+      const env = issuer.stepEnvironment(minted, {
+        BITBUCKET_CLONE_DIR: cloneDir,
+        ...(token === null ? { BITBUCKET_STEP_OIDC_TOKEN: undefined } : {}),
+      });
+      return { ...env, ...variables };
+    },
+    close: async () => {
+      await Promise.allSettled([
+        issuer.close(),
+        sts.close(),
+        ...dirs.map((d) => rm(d, { recursive: true, force: true })),
+      ]);
+    },
+  };
+}

@@ -1,0 +1,49 @@
+import { spawn } from 'node:child_process';
+import { fileURLToPath } from 'node:url';
+
+const ROOT = fileURLToPath(new URL('../..', import.meta.url));
+
+export interface PipeRun {
+  readonly code: number | null;
+  readonly stdout: string;
+  readonly stderr: string;
+  readonly output: string;
+  readonly ms: number;
+}
+
+/**
+ * Runs the pipe as Bitbucket does: a fresh process whose whole input is its environment
+ * (pipe variables and BITBUCKET_*), in the clone directory. Nothing of the test runner's
+ * environment leaks in but PATH and HOME.
+ */
+export function runPipe(
+  env: Record<string, string>,
+  options: { cwd: string; entry?: 'source' | 'bundle'; args?: string[]; timeoutMs?: number },
+): Promise<PipeRun> {
+  const entry = options.entry === 'bundle' ? 'dist/pulsar-gate.mjs' : 'pipe/main.ts';
+  const started = Date.now();
+  return new Promise((resolve, reject) => {
+    const child = spawn(process.execPath, [`${ROOT}/${entry}`, ...(options.args ?? [])], {
+      cwd: options.cwd,
+      env: { PATH: process.env.PATH ?? '/usr/bin:/bin', HOME: process.env.HOME ?? '/root', ...env },
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
+    let stdout = '';
+    let stderr = '';
+    let output = '';
+    child.stdout.on('data', (chunk: Buffer) => {
+      stdout += chunk;
+      output += chunk;
+    });
+    child.stderr.on('data', (chunk: Buffer) => {
+      stderr += chunk;
+      output += chunk;
+    });
+    const timer = setTimeout(() => child.kill('SIGKILL'), options.timeoutMs ?? 120_000);
+    child.on('error', reject);
+    child.on('close', (code) => {
+      clearTimeout(timer);
+      resolve({ code, stdout, stderr, output, ms: Date.now() - started });
+    });
+  });
+}
