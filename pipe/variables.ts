@@ -139,3 +139,13 @@ export function readList(
   if (!Number.isInteger(n) || n < 0 || n > 100) return undefined;
   return Array.from({ length: n }, (_, i) => env[`${name}_${i}`] ?? '').filter((item) => item !== '');
 }
+
+/** The pipe variables as Bitbucket passes them: environment variables. */
+export function rawFromEnv(env: Readonly<Record<string, string | undefined>>): RawVariables {
+  const raw: RawVariables = {};
+  for (const variable of VARIABLES) {
+    const value = env[variable.name];
+    if (value !== undefined) raw[variable.name] = value;
+  }
+  return raw;
+}

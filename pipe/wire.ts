@@ -1,5 +1,6 @@
+import type { CredentialBroker } from '../src/credentials/credentials.ts';
 import { deriveSessionName } from '../src/credentials/session-name.ts';
-import { createStsBroker } from '../src/credentials/sts-broker.ts';
+import type { StsBrokerOptions } from '../src/credentials/sts-broker.ts';
 import { createRequestSigner } from '../src/events/request-signing.ts';
 import type { GatePorts, GateRequest, StepLog } from '../src/gate/ports.ts';
 import type { StepToken } from '../src/identity/step-token.ts';
@@ -17,7 +18,7 @@ export function wirePorts(config: RequestConfig, log: StepLog, clock: Clock = sy
   const pulsarToken = config.pulsarToken ?? config.oidcToken;
   if (pulsarToken) log.secret(pulsarToken);
   return {
-    credentials: createStsBroker({
+    credentials: lazyStsBroker({
       region: config.region,
       endpoint: config.stsEndpoint,
       // The exchange may not outlast the wait the user allowed for the whole gate.
@@ -59,5 +60,18 @@ export function gateRequest(config: RequestConfig, token: StepToken): GateReques
     replyTopic: config.replyTopic,
     timeoutMs: config.timeoutMs,
     heartbeatMs: HEARTBEAT_MS,
+  };
+}
+
+/**
+ * The AWS SDK is most of the bundle's start-up cost; load it only when the exchange starts,
+ * by which time the Pulsar connection is already on its way (see run-gate.ts).
+ */
+function lazyStsBroker(options: StsBrokerOptions): CredentialBroker {
+  return {
+    assume: async (request) => {
+      const { createStsBroker } = await import('../src/credentials/sts-broker.ts');
+      return createStsBroker(options).assume(request);
+    },
   };
 }

@@ -19,21 +19,32 @@ export async function runGate(ports: GatePorts, request: GateRequest): Promise<G
   log.secret(request.token.value);
   checkTokenLifetime(request, started, log);
 
-  const credentials = await ports.credentials.assume({
-    roleArn: request.roleArn,
-    sessionName: request.sessionName,
-    durationSeconds: request.durationSeconds,
-    policy: request.sessionPolicy,
-    policyArns: request.sessionPolicyArns,
-    webIdentityToken: request.token.value,
-    subject: request.token.claims.sub,
-    audience: request.token.claims.aud,
-  });
+  // The exchange and attaching to the reply topic are independent: overlap them. Attaching
+  // must only precede publishing (DESIGN.md §2.3), which needs the credentials' metadata.
+  // Attach first: its connect is issued before the SDK behind the exchange is loaded.
+  const attaching = transport.attach(request.replyTopic);
+  const [exchange, attached] = await Promise.allSettled([
+    ports.credentials.assume({
+      roleArn: request.roleArn,
+      sessionName: request.sessionName,
+      durationSeconds: request.durationSeconds,
+      policy: request.sessionPolicy,
+      policyArns: request.sessionPolicyArns,
+      webIdentityToken: request.token.value,
+      subject: request.token.claims.sub,
+      audience: request.token.claims.aud,
+    }),
+    attaching,
+  ]);
+  if (exchange.status === 'rejected') {
+    if (attached.status === 'fulfilled') await attached.value.close().catch(() => {});
+    throw exchange.reason;
+  }
+  const credentials = exchange.value;
   for (const secret of secretsOf(credentials)) log.secret(secret);
+  if (attached.status === 'rejected') throw attached.reason;
+  const attachment = attached.value;
   log.info(`✓ Assumed ${credentials.assumedRoleArn} until ${credentials.expiration.toISOString()}`);
-
-  // Attach before publishing: a fast reply must not land before we listen (DESIGN.md §2.3).
-  const attachment = await transport.attach(request.replyTopic);
   try {
     const signer = await ports.newSigner();
     const deadline = clock.now() + request.timeoutMs;

@@ -26,7 +26,7 @@ export function printable(url: URL): string {
  * with 403, and a bad topic or parameter with 4xx (pulsar-websocket AbstractWebSocketHandler).
  */
 export async function connect(url: URL, options: ConnectOptions): Promise<WebSocket> {
-  const token = await resolveToken(options.token);
+  const token = typeof options.token === 'function' ? await options.token() : options.token;
   const headers: Record<string, string> = token ? { Authorization: `Bearer ${token}` } : {};
   return new Promise<WebSocket>((resolve, reject) => {
     const socket = new WebSocket(url, {

@@ -1,0 +1,124 @@
+// npm run bench: each figure beside a baseline measured in the same run, interleaved, as
+// medians over RUNS runs (these machines are noisy: read the ratios).
+//  (a) cold start: process start → first network call, vs `node -e 0` start → exit
+//  (b) whole pipe run against the local broker and STS with an instantly answering signer,
+//      vs a minimal ws script doing one publish and one reply on the same broker
+import { spawn } from 'node:child_process';
+import { createServer } from 'node:net';
+import { WebSocketTransport } from '../src/transport/websocket/transport.ts';
+import { reuseOrStartBroker } from '../test/peers/pulsar/reuse.ts';
+import { ROLE_ARN, startGateWorld } from '../test/support/gate-world.ts';
+import { answer, startResponder } from '../test/support/responder.ts';
+import { runPipe } from '../test/support/run-pipe.ts';
+import { row } from './stats.ts';
+
+const RUNS = Number(process.env.BENCH_RUNS ?? 21);
+const root = new URL('..', import.meta.url).pathname;
+
+function exitTime(args: string[], env: Record<string, string> = {}): Promise<number> {
+  const started = performance.now();
+  return new Promise((resolve, reject) => {
+    const child = spawn(process.execPath, args, {
+      env: { PATH: process.env.PATH ?? '', ...env },
+      stdio: 'ignore',
+      cwd: root,
+    });
+    child.on('error', reject);
+    child.on('exit', () => resolve(performance.now() - started));
+  });
+}
+
+/** Spawn → the first TCP connection the pipe makes (its STS call), then stop it. */
+async function firstNetworkCall(env: Record<string, string>): Promise<number> {
+  const server = createServer();
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  const port = (server.address() as { port: number }).port;
+  const started = performance.now();
+  const child = spawn(process.execPath, ['dist/pulsar-gate.mjs'], {
+    env: { PATH: process.env.PATH ?? '', ...env, AWS_ENDPOINT_URL_STS: `http://127.0.0.1:${port}` },
+    stdio: 'ignore',
+    cwd: root,
+  });
+  const ms = await new Promise<number>((resolve) =>
+    server.once('connection', (socket) => {
+      resolve(performance.now() - started);
+      socket.destroy();
+    }),
+  );
+  child.kill('SIGKILL');
+  server.close();
+  return ms;
+}
+
+await exitTime(['scripts/build.ts']);
+const broker = await reuseOrStartBroker();
+const world = await startGateWorld();
+const transport = new WebSocketTransport({ url: broker.webSocketUrl, token: broker.adminToken });
+const topic = `bench-gate-${Date.now()}`;
+const responder = await startResponder({
+  transport,
+  topic,
+  serviceKey: world.serviceKey,
+  script: answer('allow'),
+});
+const echoIn = await transport.subscribe(`bench-ping-${topic}`, 'echo', { type: 'Shared' });
+const echoOut = await transport.publisher(`bench-pong-${topic}`);
+let echoing = true;
+const echo = (async () => {
+  while (echoing) {
+    const message = await echoIn.receive(Date.now() + 500).catch(() => undefined);
+    if (message) {
+      await echoIn.ack(message);
+      await echoOut.publish({ payload: message.payload });
+    }
+  }
+})();
+
+const clone = await world.cloneDir();
+const env = await world.stepEnv({
+  cloneDir: clone,
+  variables: {
+    PULSAR_URL: broker.webSocketUrl,
+    TOPIC: topic,
+    ROLE: ROLE_ARN,
+    DECISION_KEYS: world.decisionKeys,
+    ...(broker.adminToken ? { PULSAR_TOKEN: broker.adminToken } : {}),
+    AWS_ENDPOINT_URL_STS: world.sts.endpoint,
+    AWS_REGION: 'eu-west-1',
+    TIMEOUT: '30',
+  },
+});
+const cold: number[] = [];
+const nodeBare: number[] = [];
+const pipe: number[] = [];
+const minimal: number[] = [];
+for (let i = 0; i < RUNS; i++) {
+  nodeBare.push(await exitTime(['-e', '0']));
+  cold.push(await firstNetworkCall(env));
+  minimal.push(
+    await exitTime([
+      'bench/baseline-roundtrip.mjs',
+      broker.webSocketUrl,
+      broker.adminToken ?? '',
+      `bench-ping-${topic}`,
+      `bench-pong-${topic}`,
+    ]),
+  );
+  const run = await runPipe(env, { cwd: clone, entry: 'bundle' });
+  if (run.code !== 0) throw new Error(`pipe run failed: ${run.output}`);
+  pipe.push(run.ms);
+}
+echoing = false;
+await echo;
+await responder.close();
+await transport.close();
+await world.close();
+await broker.stop();
+
+console.log(
+  `\n${RUNS} runs each, ${new Date().toISOString()}, node ${process.version}, ${(await import('node:os')).cpus().length} cores\n`,
+);
+console.log('| figure | pulsar-gate (median) | baseline (median) | ratio | target |');
+console.log('|---|---|---|---|---|');
+console.log(row('(a) cold start → first network call, vs `node -e 0`', cold, nodeBare, 2));
+console.log(row('(b) whole pipe run (allow), vs minimal ws publish + reply', pipe, minimal, 2));

@@ -1,0 +1,53 @@
+import type { Verdict } from '../events/decision.ts';
+import type { RequestData } from '../events/request.ts';
+
+/**
+ * The claims of a Bitbucket step token AFTER the service verified it (P3). Identity in the
+ * policy (principal, groups, branch) is built from these alone, never from the request's
+ * self-declared `pipeline` block.
+ */
+export interface VerifiedClaims {
+  /** Brace-wrapped UUIDs, as in the token. */
+  workspaceUuid: string;
+  repositoryUuid: string;
+  branchName?: string;
+  deploymentEnvironmentUuid?: string;
+  sub: string;
+  iss: string;
+}
+
+export interface PolicyInput {
+  claims: VerifiedClaims;
+  /** The signed request's data; the identity token has been consumed by verification. */
+  request: Omit<RequestData, 'identityToken'>;
+  /** The service's clock: the policy sees it as `context.now`, `context.hour`, `context.weekday` (UTC). */
+  now: Date;
+}
+
+export interface PolicyDecision {
+  verdict: Verdict;
+  /** On allow/pending: the permit policies that granted it; on deny: the forbids that matched. */
+  determining: string[];
+  /** Sentences a person understands, most important first. */
+  reasons: string[];
+  /** Cedar evaluation errors, `policy <id> (<file:line:col>): <message>`; any error means deny. */
+  errors: string[];
+  /** For `pending`: the approver groups named by `@approval("…")`. */
+  approvers?: string[];
+  /** For `deny`: the rule (and attribute) that failed, for the decision's `failedPath` (P6). */
+  failedPath?: string;
+}
+
+export interface PolicyEngine {
+  /** The directory it was loaded from. */
+  readonly dir: string;
+  /** base64url SHA-256 over the sorted file names and contents (see policy-dir.ts). */
+  readonly digest: string;
+  /** Static and linked policy ids, in file order; templates are not policies until linked. */
+  readonly policyIds: readonly string[];
+  /** Validator warnings (strict mode) that did not stop loading, one line each. */
+  readonly warnings: readonly string[];
+  decide(input: PolicyInput): PolicyDecision;
+  /** Loads the directory again into a NEW engine; this one is untouched, so a failed reload changes nothing. */
+  reload(): Promise<PolicyEngine>;
+}
