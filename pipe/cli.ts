@@ -1,6 +1,8 @@
 import { Command, Option } from 'commander';
 import { keysGenerateCommand } from './keys-command.ts';
 import { type Io, requestCommand } from './request-command.ts';
+import { serveCommand } from './serve-command.ts';
+import { SERVE_OPTIONS } from './serve-config.ts';
 import { type RawVariables, VARIABLES } from './variables.ts';
 
 const camel = (flag: string): string =>
@@ -39,6 +41,22 @@ export function buildProgram(io: Io, exit: (code: number) => void): Command {
   }
   request.action(async (options: Record<string, string | boolean | undefined>) => {
     exit(await requestCommand(rawVariables(options, io), io));
+  });
+
+  const serve = program
+    .command('serve')
+    .description(
+      'the decision service: verify requests, decide with Cedar policies, publish signed decisions',
+    );
+  for (const [flags, env, description] of SERVE_OPTIONS)
+    serve.addOption(new Option(flags, `${description} [env: ${env}]`));
+  serve.action(async (options: Record<string, string | boolean | undefined>) => {
+    const raw: Record<string, string | undefined> = {};
+    for (const [flags, env] of SERVE_OPTIONS) {
+      const value = options[camel(flags.split(' ')[0] ?? '')];
+      raw[env] = value === true ? 'true' : typeof value === 'string' ? value : io.env[env];
+    }
+    exit(await serveCommand(raw, io, process));
   });
 
   const keys = program.command('keys').description('manage the decision service signing keys');

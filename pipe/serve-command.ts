@@ -1,0 +1,107 @@
+import { createWriteStream } from 'node:fs';
+import { readFile } from 'node:fs/promises';
+import { GateError } from '../src/errors.ts';
+import { createDecisionSigner } from '../src/events/decision-signing.ts';
+import { createStepTokenVerifier } from '../src/identity/verify-step-token.ts';
+import { loadPolicySet } from '../src/policy/load-policy-set.ts';
+import type { PolicyEngine } from '../src/policy/types.ts';
+import { startHttp } from '../src/service/http.ts';
+import { Metrics } from '../src/service/metrics.ts';
+import { ReplayGuard } from '../src/service/replay-guard.ts';
+import { startService } from '../src/service/serve.ts';
+import { systemClock } from '../src/time.ts';
+import { openTransport } from '../src/transport/open.ts';
+import type { Io } from './request-command.ts';
+import { parseServeConfig } from './serve-config.ts';
+
+/**
+ * `pulsar-gate serve`: the decision service. Runs until SIGTERM/SIGINT (graceful: finish
+ * in-flight decisions, stop consuming, close); SIGHUP reloads the policy directory, and a
+ * reload that fails keeps the policies in force.
+ */
+export async function serveCommand(
+  raw: Readonly<Record<string, string | undefined>>,
+  io: Io,
+  signals: NodeJS.Process,
+): Promise<number> {
+  const log = (level: string, message: string) =>
+    io.write(`${JSON.stringify({ time: new Date().toISOString(), level, message })}\n`);
+  try {
+    const config = parseServeConfig(raw);
+    let policy: PolicyEngine = await loadPolicySet(config.policyDir);
+    const signer = await createDecisionSigner(JSON.parse(await readFile(config.signingKeyFile, 'utf8')));
+    const guard = await ReplayGuard.open(config.stateDir, config.requestWindowSeconds * 1000, Date.now());
+    const verifier = createStepTokenVerifier({
+      issuers: config.issuers,
+      audiences: config.audiences,
+      allowInsecureIssuer: config.allowInsecureIssuer,
+    });
+    const transport = openTransport({ url: config.pulsarUrl, token: config.pulsarToken });
+    const metrics = new Metrics();
+    const out =
+      config.decisionLog === '-'
+        ? undefined
+        : createWriteStream(config.decisionLog, { flags: 'a', mode: 0o600 });
+    const service = await startService({
+      transport,
+      topics: config.topics,
+      subscription: config.subscription,
+      deadLetterTopic: (topic) => `${topic}${config.deadLetterSuffix}`,
+      ports: {
+        verifier,
+        policy: () => policy,
+        signer,
+        guard,
+        clock: systemClock,
+        decisionTtlMs: config.decisionTtlSeconds * 1000,
+      },
+      metrics,
+      concurrency: config.concurrency,
+      decisionLog: (entry) => {
+        const line = `${JSON.stringify({ time: new Date().toISOString(), decision: entry })}\n`;
+        if (out) out.write(line);
+        else io.write(line);
+      },
+      log,
+    });
+    const http = await startHttp({
+      host: config.httpHost,
+      port: config.httpPort,
+      metrics,
+      ready: service.ready,
+    });
+    log(
+      'info',
+      `serving ${config.topics.join(', ')} as ${config.subscription}; policy ${policy.digest} (${policy.policyIds.length} policies); signing key ${signer.kid}; health ${http.url}/healthz`,
+    );
+    signals.on('SIGHUP', () => {
+      policy
+        .reload()
+        .then((next) => {
+          policy = next;
+          log('info', `policy reloaded: ${next.digest}`);
+        })
+        .catch((error: unknown) =>
+          log(
+            'error',
+            `policy reload failed, keeping ${policy.digest}: ${error instanceof Error ? error.message : String(error)}`,
+          ),
+        );
+    });
+    await new Promise<void>((resolve) => {
+      signals.once('SIGTERM', resolve);
+      signals.once('SIGINT', resolve);
+    });
+    log('info', 'stopping: finishing in-flight decisions');
+    await service.stop();
+    await transport.close();
+    await http.close();
+    await new Promise<void>((resolve) => (out ? out.end(resolve) : resolve()));
+    log('info', `stopped after ${metrics.decisions} decisions`);
+    return 0;
+  } catch (error) {
+    const message = error instanceof Error ? error.message : String(error);
+    for (const line of message.split('\n')) io.write(`✖ serve: ${line}\n`);
+    return error instanceof GateError && error.code === 'CONFIG_INVALID' ? 2 : 1;
+  }
+}

@@ -1,0 +1,118 @@
+/**
+ * The decision service's verifier for Bitbucket step tokens (DESIGN.md §3 P3: identity is
+ * verified, not claimed). The checks follow OIDC Core 1.0 §3.1.3.7 for ID tokens: exact
+ * issuer (step 2), an allowed audience (step 3), an allow-listed asymmetric algorithm and a
+ * signature by the issuer's published key (steps 6-8, RFC 8725 §3.1), exp and iat against
+ * the clock with a tolerance (steps 9-10, RFC 7519 §4.1.4/§4.1.6). Every failure is a value,
+ * never an exception, and nothing about a refused token reaches an error message but its
+ * claim names (P5). The policy sees only `claims` of an `ok` result.
+ */
+import { decodeJwt, decodeProtectedHeader, jwtVerify } from 'jose';
+import { createIssuerKeys, type IssuerKeys } from './issuer-keys.ts';
+import { readStepClaims, type VerifiedStepClaims } from './step-claims.ts';
+import { quote, reject, rejectionFor, type TokenRejection } from './token-rejection.ts';
+import { resolveVerifierOptions } from './verifier-options.ts';
+
+export type { RejectionReason, TokenRejection } from './token-rejection.ts';
+export { DEFAULT_ALGORITHMS } from './verifier-options.ts';
+
+export interface StepTokenVerifierOptions {
+  /** Allowed issuer URLs, matched exactly, e.g. `https://api.bitbucket.org/2.0/workspaces/<ws>/pipelines-config/identity/oidc`. */
+  readonly issuers: readonly string[];
+  /** Allowed audiences; `aud` may be a string or an array, and one allowed entry suffices. */
+  readonly audiences: readonly string[];
+  /** Default RS256/384/512 and ES256/384/512 (what Bitbucket and AWS STS use). Never none/HS*. */
+  readonly algorithms?: readonly string[];
+  /** Default 30. */
+  readonly clockToleranceSeconds?: number;
+  /** Allow http:// issuers; for tests only. Default false: https is required at construction. */
+  readonly allowInsecureIssuer?: boolean;
+  /** Minimum interval between JWKS refetches for an unknown kid, and the pause after a failure. Default 30 s. */
+  readonly jwksCooldownMs?: number;
+  /** Default 10 min. */
+  readonly jwksCacheMaxAgeMs?: number;
+  /** Discovery and JWKS HTTP timeout. Default 5 s. */
+  readonly timeoutMs?: number;
+  readonly fetch?: typeof fetch;
+  readonly now?: () => Date;
+}
+
+export interface VerifiedStepToken {
+  readonly ok: true;
+  readonly claims: VerifiedStepClaims;
+  readonly expiresAt: Date;
+}
+
+export interface StepTokenVerifier {
+  verify(token: string): Promise<VerifiedStepToken | TokenRejection>;
+}
+
+/** AWS STS accepts web identity tokens of at most 20,000 characters; so do we. */
+const MAX_TOKEN_LENGTH = 20_000;
+
+/** Throws GateError('CONFIG_INVALID') for unusable options; verification never throws. */
+export function createStepTokenVerifier(options: StepTokenVerifierOptions): StepTokenVerifier {
+  const settings = resolveVerifierOptions(options);
+  const now = options.now ?? (() => new Date());
+  const keys = new Map<string, IssuerKeys>(
+    settings.issuers.map((issuer) => [
+      issuer,
+      createIssuerKeys(issuer, {
+        allowInsecure: settings.allowInsecureIssuer,
+        cooldownMs: settings.jwksCooldownMs,
+        cacheMaxAgeMs: settings.jwksCacheMaxAgeMs,
+        timeoutMs: settings.timeoutMs,
+        fetch: options.fetch,
+        now: () => now().getTime(),
+      }),
+    ]),
+  );
+
+  const verifyOnce = async (token: string): Promise<VerifiedStepToken | TokenRejection> => {
+    if (typeof token !== 'string' || token.length > MAX_TOKEN_LENGTH)
+      return reject('malformed', 'the step token is not a JWT of a plausible size');
+    let iss: unknown;
+    let alg: unknown;
+    try {
+      alg = decodeProtectedHeader(token).alg;
+      iss = decodeJwt(token).iss;
+    } catch {
+      return reject('malformed', 'the step token is not a JWT');
+    }
+    // Both checks run on UNVERIFIED input, only to refuse early and to pick whose keys to
+    // use: nothing leaves this process for a token with an unknown issuer or a refused alg.
+    if (typeof alg !== 'string' || !settings.algorithms.includes(alg))
+      return reject('algorithm', `the step token algorithm ${quote(alg)} is not allowed`);
+    const issuerKeys = typeof iss === 'string' ? keys.get(iss) : undefined;
+    if (issuerKeys === undefined || typeof iss !== 'string')
+      return reject('issuer', `the step token issuer ${quote(iss)} is not allowed`);
+
+    const at = now();
+    const { payload } = await jwtVerify(token, issuerKeys.getKey, {
+      issuer: iss,
+      audience: [...settings.audiences],
+      algorithms: [...settings.algorithms],
+      clockTolerance: settings.clockToleranceSeconds,
+      currentDate: at,
+      requiredClaims: ['sub', 'exp', 'iat', 'workspaceUuid', 'repositoryUuid', 'stepUuid'],
+    });
+    // jose checks iat only together with maxTokenAge, and Bitbucket's lifetime is
+    // undocumented; a token issued in the future is still refused (OIDC Core §3.1.3.7 #10).
+    const iat = payload.iat;
+    if (typeof iat === 'number' && iat > at.getTime() / 1000 + settings.clockToleranceSeconds)
+      return reject('not-yet-valid', 'the step token is not valid yet (iat is in the future)');
+    const read = readStepClaims(payload);
+    if (!read.ok) return reject('malformed', `the step token claims are not usable: ${read.problem}`);
+    return Object.freeze({ ok: true, claims: read.claims, expiresAt: new Date(read.claims.exp * 1000) });
+  };
+
+  return Object.freeze({
+    verify: async (token: string) => {
+      try {
+        return await verifyOnce(token);
+      } catch (error) {
+        return rejectionFor(error);
+      }
+    },
+  });
+}

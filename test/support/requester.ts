@@ -1,0 +1,65 @@
+import { randomUUID } from 'node:crypto';
+import { type Action, buildRequestEvent, type RequestEvent } from '../../src/events/request.ts';
+import { createRequestSigner, type SignedRequest } from '../../src/events/request-signing.ts';
+import type { Issuer, MintOptions } from '../peers/oidc/issuer.ts';
+
+export interface RequestOptions {
+  readonly action?: Action;
+  readonly environment?: string;
+  readonly mint?: MintOptions;
+  readonly token?: string;
+  readonly replyTopic: string;
+  readonly tag?: string;
+  readonly time?: Date;
+  readonly id?: string;
+  /** Build the pipeline block from this token's claims instead (a request that lies about itself). */
+  readonly pipelineFrom?: string;
+}
+
+/** A signed request as the pipe builds it, for driving the service without the pipe process. */
+export async function signedRequest(
+  issuer: Issuer,
+  options: RequestOptions,
+): Promise<{ event: RequestEvent; signed: SignedRequest; token: string }> {
+  const token = options.token ?? (await issuer.mint(options.mint));
+  const source = options.pipelineFrom ?? token;
+  const claims = JSON.parse(Buffer.from(source.split('.')[1] ?? '', 'base64url').toString()) as Record<
+    string,
+    string | undefined
+  >;
+  const now = options.time ?? new Date();
+  const event = buildRequestEvent({
+    ...(options.id ? { id: options.id } : {}),
+    now,
+    data: {
+      action: options.action ?? 'deploy',
+      environment: options.environment ?? 'production',
+      pipeline: {
+        workspace: 'acme',
+        repository: 'acme/payments-api',
+        ...(claims.repositoryUuid ? { repositoryUuid: claims.repositoryUuid } : {}),
+        ...(claims.stepUuid ? { stepUuid: claims.stepUuid } : {}),
+        ...(claims.branchName ? { branch: claims.branchName } : {}),
+        ...(claims.deploymentEnvironmentUuid
+          ? { deploymentEnvironmentUuid: claims.deploymentEnvironmentUuid }
+          : {}),
+        ...(options.tag ? { tag: options.tag } : {}),
+        buildNumber: '1742',
+        commit: '9fceb02d0ae598e95dc970b74767f19372d61af8',
+      },
+      credentials: {
+        roleArn: 'arn:aws:iam::123456789012:role/deploy-production',
+        assumedRoleArn: `arn:aws:sts::123456789012:assumed-role/deploy-production/bitbucket-1742-${randomUUID().slice(0, 8)}`,
+        sessionName: 'bitbucket-1742-a1b2c3d4',
+        expiration: new Date(now.getTime() + 900_000).toISOString(),
+        region: 'eu-west-1',
+        durationSeconds: 900,
+      },
+      replyTopic: options.replyTopic,
+      expiresAt: new Date(now.getTime() + 120_000).toISOString(),
+      identityToken: token,
+    },
+  });
+  const signer = await createRequestSigner();
+  return { event, signed: await signer.sign(event), token };
+}

@@ -1,0 +1,134 @@
+import { mkdtemp } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import type { JWK } from 'jose';
+import { type Decision, verifyDecision } from '../../src/events/decision.ts';
+import { createDecisionSigner } from '../../src/events/decision-signing.ts';
+import { createStepTokenVerifier } from '../../src/identity/verify-step-token.ts';
+import { generateServiceKey } from '../../src/keys/service-keys.ts';
+import { parseTrustedKeys, type TrustedKeys } from '../../src/keys/trusted-keys.ts';
+import { loadPolicySet } from '../../src/policy/load-policy-set.ts';
+import type { PolicyEngine } from '../../src/policy/types.ts';
+import type { DecisionRecord } from '../../src/service/decide-request.ts';
+import { Metrics } from '../../src/service/metrics.ts';
+import { ReplayGuard } from '../../src/service/replay-guard.ts';
+import { type RunningService, startService } from '../../src/service/serve.ts';
+import { systemClock } from '../../src/time.ts';
+import type { IncomingMessage } from '../../src/transport/transport.ts';
+import { WebSocketTransport } from '../../src/transport/websocket/transport.ts';
+import { type Issuer, startIssuer } from '../peers/oidc/issuer.ts';
+import { topicName } from '../transport/contract.ts';
+import { brokerInfo } from './broker.ts';
+import { type RequestOptions, signedRequest } from './requester.ts';
+
+export const POLICY_DIR = new URL('../../examples/policies', import.meta.url).pathname;
+/** Tuesday noon UTC: outside any weekend rule of the sample policies. */
+export const WEEKDAY = new Date('2026-11-24T12:00:00Z');
+
+/** The decision service, in-process, against the real broker, issuer and policy set. */
+export async function serviceFixture(options: { policyDir?: string; stateDir?: string; now?: Date } = {}) {
+  const broker = brokerInfo();
+  const issuer: Issuer = await startIssuer();
+  const { privateJwk, publicJwks } = await generateServiceKey();
+  const trusted: TrustedKeys = parseTrustedKeys(publicJwks, 'test');
+  const transport = new WebSocketTransport({ url: broker.webSocketUrl, token: broker.adminToken });
+  const topic = topicName('requests');
+  const replyTopic = `${topic}-replies`;
+  const decisions: Array<DecisionRecord & { timings: { totalMs: number } }> = [];
+  const logs: string[] = [];
+  let policy: PolicyEngine = await loadPolicySet(options.policyDir ?? POLICY_DIR);
+  const clock = options.now ? { now: () => (options.now as Date).getTime() } : systemClock;
+  const stateDir = options.stateDir ?? (await mkdtemp(join(tmpdir(), 'pulsar-gate-state-')));
+  const metrics = new Metrics();
+  const verifier = createStepTokenVerifier({
+    issuers: [issuer.url],
+    audiences: [issuer.audience],
+    allowInsecureIssuer: true,
+    now: () => new Date(),
+  });
+
+  async function start(
+    signingKey: JWK = privateJwk,
+    own: { metrics?: Metrics } = {},
+  ): Promise<RunningService> {
+    const guard = await ReplayGuard.open(stateDir, 300_000, clock.now());
+    return startService({
+      transport,
+      topics: [topic],
+      subscription: 'service',
+      deadLetterTopic: (t) => `${t}-dlq`,
+      ports: {
+        verifier,
+        policy: () => policy,
+        signer: await createDecisionSigner(signingKey),
+        guard,
+        clock,
+        decisionTtlMs: 300_000,
+      },
+      metrics: own.metrics ?? metrics,
+      concurrency: 16,
+      decisionLog: (entry) => decisions.push(entry),
+      log: (level, message) => logs.push(`${level}: ${message}`),
+    });
+  }
+
+  const publisher = await transport.publisher(topic);
+  return {
+    issuer,
+    transport,
+    topic,
+    replyTopic,
+    decisions,
+    logs,
+    metrics,
+    stateDir,
+    start,
+    setPolicy: (next: PolicyEngine) => {
+      policy = next;
+    },
+    /** Publishes raw bytes on the request topic. */
+    publishRaw: (payload: string | Uint8Array) => publisher.publish({ payload }),
+    /** Signs and publishes a request, waits for its verified decision (or undefined at the deadline). */
+    async ask(
+      request: Omit<RequestOptions, 'replyTopic'> = {},
+      waitMs = 15_000,
+    ): Promise<{ decision: Decision | undefined; requestId: string; jws: string | undefined }> {
+      const attachment = await transport.attach(replyTopic);
+      try {
+        const { event, signed } = await signedRequest(issuer, {
+          time: clock === systemClock ? new Date() : new Date(clock.now()),
+          ...request,
+          replyTopic,
+        });
+        await publisher.publish({ payload: signed.jws, properties: { correlationId: event.id } });
+        const deadline = Date.now() + waitMs;
+        for (;;) {
+          const message: IncomingMessage | undefined = await attachment
+            .receive(deadline)
+            .catch(() => undefined);
+          if (!message) return { decision: undefined, requestId: event.id, jws: undefined };
+          if (message.properties.correlationId !== event.id) continue;
+          const jws = message.payload.toString();
+          const result = await verifyDecision(jws, trusted, {
+            requestId: event.id,
+            requestDigest: signed.requestDigest,
+            nonce: event.data.nonce,
+            requestKeyThumbprint: signed.keyThumbprint,
+            now: new Date(clock.now()),
+          });
+          if (!result.ok) throw new Error(`service sent an unverifiable decision: ${result.message}`);
+          return { decision: result.decision, requestId: event.id, jws };
+        }
+      } finally {
+        await attachment.close();
+      }
+    },
+    async close() {
+      await publisher.close();
+      await transport.close();
+      await issuer.close();
+    },
+  };
+}
+
+export type ServiceFixture = Awaited<ReturnType<typeof serviceFixture>>;
