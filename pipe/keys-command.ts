@@ -15,7 +15,8 @@ export async function keysGenerateCommand(
     const { privateJwk, publicJwks } = await generateServiceKey({ alg: options.alg });
     const previous = options.add ? await readJwks(join(options.out, 'decision-keys.json')) : [];
     const jwks = { keys: [...previous, ...publicJwks.keys] };
-    const privateName = `service-key-${String(privateJwk.kid).slice(0, 12)}.json`;
+    const privateName = 'service-key.json';
+    if (options.add) await keepPrevious(options.out);
     await writeFilesAtomically(options.out, [
       { name: privateName, content: `${JSON.stringify(privateJwk, null, 2)}\n` },
       { name: 'decision-keys.json', content: `${JSON.stringify(jwks, null, 2)}\n` },
@@ -44,4 +45,15 @@ async function readJwks(path: string): Promise<unknown[]> {
   if (typeof parsed === 'object' && parsed !== null && 'keys' in parsed && Array.isArray(parsed.keys))
     return parsed.keys;
   throw new GateError('KEYS_INVALID', `${path} is not a JWKS`);
+}
+
+/** Rotation: the signing key in use moves aside (still on disk) before the new one takes its name. */
+async function keepPrevious(dir: string): Promise<void> {
+  const current = join(dir, 'service-key.json');
+  const text = await fs.readFile(current, 'utf8').catch(() => undefined);
+  if (text === undefined) return;
+  const kid = String((JSON.parse(text) as { kid?: unknown }).kid ?? Date.now())
+    .replace(/[^\w-]/g, '')
+    .slice(0, 16);
+  await fs.rename(current, join(dir, `service-key-${kid}.json`));
 }

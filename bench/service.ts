@@ -1,0 +1,176 @@
+// Decision service throughput and latency under N concurrent requests, beside a raw echo
+// responder (consumes and replies, no verification, no policy) on the same broker, same
+// client, same run. Requests are signed beforehand so the client side costs the same.
+import { randomUUID } from 'node:crypto';
+import { createDecisionSigner } from '../src/events/decision-signing.ts';
+import { createStepTokenVerifier } from '../src/identity/verify-step-token.ts';
+import { generateServiceKey } from '../src/keys/service-keys.ts';
+import { loadPolicySet } from '../src/policy/load-policy-set.ts';
+import { Metrics } from '../src/service/metrics.ts';
+import { ReplayGuard } from '../src/service/replay-guard.ts';
+import { startService } from '../src/service/serve.ts';
+import { systemClock } from '../src/time.ts';
+import type { Transport } from '../src/transport/transport.ts';
+import { WebSocketTransport } from '../src/transport/websocket/transport.ts';
+import { startIssuer } from '../test/peers/oidc/issuer.ts';
+import { reuseOrStartBroker } from '../test/peers/pulsar/reuse.ts';
+import { signedRequest } from '../test/support/requester.ts';
+import { median, percentile } from './stats.ts';
+
+const REQUESTS = Number(process.env.BENCH_REQUESTS ?? 1000);
+const CONCURRENCY = Number(process.env.BENCH_CONCURRENCY ?? 32);
+const POLICY_DIR = new URL('../examples/policies', import.meta.url).pathname;
+
+const broker = await reuseOrStartBroker();
+const issuer = await startIssuer();
+const transport = new WebSocketTransport({ url: broker.webSocketUrl, token: broker.adminToken });
+
+/** Sends `jwss` keeping CONCURRENCY outstanding; returns per-request latencies and wall time. */
+async function drive(
+  client: Transport,
+  topic: string,
+  replyTopic: string,
+  payloads: Array<{ id: string; jws: string }>,
+) {
+  const replies = await client.attach(replyTopic);
+  const publisher = await client.publisher(topic);
+  const sentAt = new Map<string, number>();
+  const latencies: number[] = [];
+  const waiters = new Map<string, () => void>();
+  const reading = (async () => {
+    while (latencies.length < payloads.length) {
+      const message = await replies.receive(Date.now() + 60_000);
+      const id = message.properties.correlationId ?? '';
+      const started = sentAt.get(id);
+      if (started === undefined) continue;
+      sentAt.delete(id);
+      latencies.push(performance.now() - started);
+      waiters.get(id)?.();
+    }
+  })();
+  const started = performance.now();
+  let next = 0;
+  await Promise.all(
+    Array.from({ length: CONCURRENCY }, async () => {
+      while (next < payloads.length) {
+        const item = payloads[next++];
+        if (!item) return;
+        const done = new Promise<void>((resolve) => waiters.set(item.id, resolve));
+        sentAt.set(item.id, performance.now());
+        await publisher.publish({ payload: item.jws, properties: { correlationId: item.id } });
+        await done;
+      }
+    }),
+  );
+  await reading;
+  const wallMs = performance.now() - started;
+  await replies.close();
+  await publisher.close();
+  return { latencies, perSecond: (payloads.length / wallMs) * 1000 };
+}
+
+async function batch(replyTopic: string) {
+  const out: Array<{ id: string; jws: string }> = [];
+  for (let i = 0; i < REQUESTS; i++) {
+    const { event, signed } = await signedRequest(issuer, {
+      replyTopic,
+      mint: { branchName: 'main' },
+      environment: 'staging',
+    });
+    out.push({ id: event.id, jws: signed.jws });
+  }
+  return out;
+}
+
+const run = randomUUID().slice(0, 8);
+// The echo responder: the floor any responder on this broker and client pays.
+const echoTopic = `bench-echo-${run}`;
+const echoIn = await transport.subscribe(echoTopic, 'echo', { type: 'Shared' });
+let echoing = true;
+const echo = (async () => {
+  const out = await transport.publisher(`${echoTopic}-replies`);
+  while (echoing) {
+    const message = await echoIn.receive(Date.now() + 300).catch(() => undefined);
+    if (!message) continue;
+    void out
+      .publish({
+        payload: message.payload,
+        properties: { correlationId: message.properties.correlationId ?? '' },
+      })
+      .then(() => echoIn.ack(message));
+  }
+  await out.close();
+})();
+
+const serviceTopic = `bench-service-${run}`;
+const key = (await generateServiceKey()).privateJwk;
+const service = await startService({
+  transport,
+  topics: [serviceTopic],
+  subscription: 'service',
+  deadLetterTopic: (t) => `${t}-dlq`,
+  ports: {
+    verifier: createStepTokenVerifier({
+      issuers: [issuer.url],
+      audiences: [issuer.audience],
+      allowInsecureIssuer: true,
+    }),
+    policy: await loadPolicySet(POLICY_DIR).then((engine) => () => engine),
+    signer: await createDecisionSigner(key),
+    guard: await ReplayGuard.open(undefined, 300_000, Date.now()),
+    clock: systemClock,
+    decisionTtlMs: 300_000,
+  },
+  metrics: new Metrics(),
+  concurrency: CONCURRENCY,
+  decisionLog: () => {},
+  log: () => {},
+});
+
+const client = new WebSocketTransport({ url: broker.webSocketUrl, token: broker.adminToken });
+// Warm both paths, then measure them interleaved in two rounds each.
+await drive(client, echoTopic, `${echoTopic}-replies`, (await batch(`${echoTopic}-replies`)).slice(0, 50));
+await drive(
+  client,
+  serviceTopic,
+  `${serviceTopic}-replies`,
+  (await batch(`${serviceTopic}-replies`)).slice(0, 50),
+);
+const echoRuns: Array<Awaited<ReturnType<typeof drive>>> = [];
+const serviceRuns: Array<Awaited<ReturnType<typeof drive>>> = [];
+for (let round = 0; round < 2; round++) {
+  echoRuns.push(await drive(client, echoTopic, `${echoTopic}-replies`, await batch(`${echoTopic}-replies`)));
+  serviceRuns.push(
+    await drive(client, serviceTopic, `${serviceTopic}-replies`, await batch(`${serviceTopic}-replies`)),
+  );
+}
+echoing = false;
+await echo;
+await service.stop();
+await client.close();
+await transport.close();
+await issuer.close();
+await broker.stop();
+
+const summary = (runs: typeof echoRuns) => {
+  const all = runs.flatMap((r) => r.latencies);
+  return {
+    perSecond: median(runs.map((r) => r.perSecond)),
+    p50: percentile(all, 50),
+    p99: percentile(all, 99),
+  };
+};
+const s = summary(serviceRuns);
+const e = summary(echoRuns);
+console.log(`\n${REQUESTS} requests × 2 rounds, ${CONCURRENCY} concurrent, ${new Date().toISOString()}\n`);
+console.log('| figure | decision service | echo responder | ratio | target |');
+console.log('|---|---|---|---|---|');
+console.log(
+  `| throughput | ${s.perSecond.toFixed(0)}/s | ${e.perSecond.toFixed(0)}/s | ${(s.perSecond / e.perSecond).toFixed(2)} | ≥ 0.50 (${s.perSecond / e.perSecond >= 0.5 ? 'meets' : 'misses'}) |`,
+);
+console.log(
+  `| latency p50 | ${s.p50.toFixed(1)} ms | ${e.p50.toFixed(1)} ms | ${(s.p50 / e.p50).toFixed(2)}× | — |`,
+);
+console.log(
+  `| latency p99 | ${s.p99.toFixed(1)} ms | ${e.p99.toFixed(1)} ms | ${(s.p99 / e.p99).toFixed(2)}× | ≤ 2× (${s.p99 / e.p99 <= 2 ? 'meets' : 'misses'}) |`,
+);

@@ -1,0 +1,122 @@
+import { type ChildProcess, spawn } from 'node:child_process';
+import { cp, mkdtemp, readFile, stat, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { type PipeFixture, pipeFixture } from '../support/pipe-fixture.ts';
+import { runPipe } from '../support/run-pipe.ts';
+import { POLICY_DIR } from '../support/service-fixture.ts';
+import { topicName } from '../transport/contract.ts';
+
+const MAIN = new URL('../../pipe/main.ts', import.meta.url).pathname;
+let fixture: PipeFixture;
+let keysDir: string;
+let serve: ChildProcess | undefined;
+let serveOutput = '';
+let healthUrl = '';
+const topic = topicName('served');
+
+function startServe(env: Record<string, string>): Promise<void> {
+  serveOutput = '';
+  serve = spawn(process.execPath, [MAIN, 'serve'], {
+    env: { PATH: process.env.PATH ?? '', ...env },
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
+  serve.stdout?.on('data', (chunk: Buffer) => {
+    serveOutput += chunk;
+  });
+  serve.stderr?.on('data', (chunk: Buffer) => {
+    serveOutput += chunk;
+  });
+  return new Promise((resolve, reject) => {
+    const timer = setInterval(() => {
+      const match = /health (http:\/\/127\.0\.0\.1:\d+)\/healthz/.exec(serveOutput);
+      if (match?.[1]) {
+        clearInterval(timer);
+        healthUrl = match[1];
+        resolve();
+      }
+    }, 50);
+    serve?.once('exit', (code) => {
+      clearInterval(timer);
+      reject(new Error(`serve exited ${code}: ${serveOutput}`));
+    });
+  });
+}
+
+beforeAll(async () => {
+  fixture = await pipeFixture();
+  keysDir = await mkdtemp(join(tmpdir(), 'keys-'));
+  const generate = await runPipe({}, { cwd: keysDir, args: ['keys', 'generate', '--out', keysDir] });
+  expect(generate.code).toBe(0);
+}, 120_000);
+afterAll(async () => {
+  serve?.kill('SIGKILL');
+  await fixture?.close();
+});
+
+function serveEnv(policyDir = POLICY_DIR): Record<string, string> {
+  return {
+    PULSAR_URL: fixture.broker.webSocketUrl,
+    PULSAR_TOKEN: fixture.broker.adminToken ?? '',
+    TOPICS: topic,
+    SIGNING_KEY_FILE: join(keysDir, 'service-key.json'),
+    POLICY_DIR: policyDir,
+    OIDC_ISSUERS: fixture.world.issuer.url,
+    OIDC_AUDIENCES: fixture.world.issuer.audience,
+    ALLOW_INSECURE_ISSUER: 'true',
+    HTTP_PORT: '0',
+  };
+}
+
+describe('pulsar-gate keys generate', () => {
+  it('writes the private key 0600 and a public JWKS without private members', async () => {
+    expect((await stat(join(keysDir, 'service-key.json'))).mode & 0o777).toBe(0o600);
+    const jwks = JSON.parse(await readFile(join(keysDir, 'decision-keys.json'), 'utf8'));
+    expect(jwks.keys).toHaveLength(1);
+    expect(jwks.keys[0].d).toBeUndefined();
+  });
+});
+
+describe('pulsar-gate serve, as a process, answering the pipe as a process', () => {
+  it('refuses to start on a policy that does not validate, naming file and line', async () => {
+    const dir = await mkdtemp(join(tmpdir(), 'bad-policies-'));
+    await cp(POLICY_DIR, dir, { recursive: true });
+    await writeFile(
+      join(dir, 'broken.cedar'),
+      'permit (\n  principal,\n  action == Action::"deploy",\n  resource\n) when { principal.nope == 1 };\n',
+    );
+    await expect(startServe(serveEnv(dir))).rejects.toThrow(/exited 2: .*broken\.cedar:\d+/s);
+  });
+
+  it('allows and denies for real, serves health and metrics, and stops gracefully on SIGTERM', async () => {
+    await startServe(serveEnv());
+    expect((await fetch(`${healthUrl}/healthz`)).status).toBe(200);
+    expect((await fetch(`${healthUrl}/readyz`)).status).toBe(200);
+    const variables = { TOPIC: topic, DECISION_KEYS: join(keysDir, 'decision-keys.json') };
+    const staging = await fixture.run(undefined, {
+      topic,
+      variables: { ...variables, ENVIRONMENT: 'staging' },
+    });
+    expect(staging.output).toContain('✔ Allowed by policy staging-any-branch');
+    expect(staging.code).toBe(0);
+    const production = await fixture.run(undefined, {
+      topic,
+      token: await fixture.world.issuer.mint({ branchName: 'feature/login' }),
+      variables,
+    });
+    expect(production.code).toBe(1);
+    expect(production.output).toMatch(/✖ Denied: .*— failed at: /);
+    const metrics = await (await fetch(`${healthUrl}/metrics`)).text();
+    expect(metrics).toMatch(/pulsar_gate_decisions_total\{verdict="allow"\} 1/);
+    expect(metrics).toMatch(/pulsar_gate_decisions_total\{verdict="deny"\} 1/);
+    const exited = new Promise<number | null>((resolve) => serve?.once('exit', resolve));
+    serve?.kill('SIGTERM');
+    expect(await exited).toBe(0);
+    expect(serveOutput).toContain('stopped after 2 decisions');
+    // The decision log (stdout) holds one line per decision and no token.
+    const lines = serveOutput.split('\n').filter((l) => l.includes('"decision"'));
+    expect(lines).toHaveLength(2);
+    expect(serveOutput).not.toMatch(/eyJ[\w-]+\.eyJ/);
+  }, 120_000);
+});
