@@ -1,7 +1,6 @@
 import { Command, Option } from 'commander';
 import { keysGenerateCommand } from './keys-command.ts';
 import { type Io, requestCommand } from './request-command.ts';
-import { serveCommand } from './serve-command.ts';
 import { SERVE_OPTIONS } from './serve-config.ts';
 import { type RawVariables, VARIABLES } from './variables.ts';
 
@@ -56,8 +55,24 @@ export function buildProgram(io: Io, exit: (code: number) => void): Command {
       const value = options[camel(flags.split(' ')[0] ?? '')];
       raw[env] = value === true ? 'true' : typeof value === 'string' ? value : io.env[env];
     }
+    // Loaded on use: the policy engine (Cedar's wasm) is not needed by any other command.
+    const { serveCommand } = await import('./serve-command.ts');
     exit(await serveCommand(raw, io, process));
   });
+
+  program
+    .command('policy')
+    .description('work with a Cedar policy directory')
+    .command('test')
+    .description(
+      'evaluate a request file against a policy directory and print the decision and the determining policies',
+    )
+    .requiredOption('--policy-dir <dir>', 'policies, schema.cedarschema and groups.json')
+    .requiredOption('--request <file>', 'JSON: { claims, request, now? } (see examples/policies/requests/)')
+    .action(async (options: { policyDir: string; request: string }) => {
+      const { policyTestCommand } = await import('./policy-command.ts');
+      exit(await policyTestCommand(options, io));
+    });
 
   const keys = program.command('keys').description('manage the decision service signing keys');
   keys

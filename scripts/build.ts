@@ -21,7 +21,8 @@ const result = await build({
   minifySyntax: true,
   legalComments: 'linked',
   metafile: true,
-  external: ['pulsar-client', 'bufferutil', 'utf-8-validate'],
+  // cedar-wasm loads its .wasm from __dirname: it stays a package (serve needs node_modules).
+  external: ['pulsar-client', 'bufferutil', 'utf-8-validate', '@cedar-policy/cedar-wasm'],
   // ws and the AWS SDK are CommonJS and call require(); give the ESM bundle one.
   banner: {
     js: "import { createRequire as __pgCreateRequire } from 'node:module';\nconst require = __pgCreateRequire(import.meta.url);",

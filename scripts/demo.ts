@@ -1,42 +1,67 @@
-// `npm run demo`: the whole flow on this machine, with local stand-ins for Bitbucket's OIDC
-// issuer and AWS STS, a real Pulsar broker (reused when `npm run pulsar` runs, else started),
-// and a responder that signs sample decisions. Prints the step log a user would see: an
-// allowed deploy from main, then a denied one from a feature branch.
-import { WebSocketTransport } from '../src/transport/websocket/transport.ts';
+// `npm run demo`: the whole flow on this machine. A real Pulsar broker (reused when
+// `npm run pulsar` runs, else started), local stand-ins for Bitbucket's OIDC issuer and AWS
+// STS, the real decision service (`pulsar-gate serve`, sample Cedar policies in
+// examples/policies), and the pipe run twice as Bitbucket would run it: a deploy to
+// staging that is allowed and a deploy to production from a feature branch that is denied.
+import { spawn } from 'node:child_process';
+import { mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { generateServiceKey } from '../src/keys/service-keys.ts';
 import { reuseOrStartBroker } from '../test/peers/pulsar/reuse.ts';
 import { ROLE_ARN, startGateWorld } from '../test/support/gate-world.ts';
-import { startResponder } from '../test/support/responder.ts';
 import { runPipe } from '../test/support/run-pipe.ts';
 
 const say = (line: string) => process.stdout.write(`${line}\n`);
+const root = new URL('..', import.meta.url).pathname;
 
 say('pulsar-gate demo: starting a local Pulsar broker (or reusing `npm run pulsar`), OIDC issuer and STS …');
 const broker = await reuseOrStartBroker();
 const world = await startGateWorld();
-const transport = new WebSocketTransport({ url: broker.webSocketUrl, token: broker.adminToken });
-const topic = 'persistent://public/default/gates-production';
-// Sample policy until `pulsar-gate serve` answers: only main may deploy to production.
-const responder = await startResponder({
-  transport,
-  topic,
-  serviceKey: world.serviceKey,
-  script: async (request, reply) => {
-    const branch = request.event.data.pipeline.branch;
-    const decision =
-      branch === 'main'
-        ? reply.decision('allow', { policy: { ids: ['prod-deploy'], digest: 'demo' } })
-        : reply.decision('deny', {
-            reasons: [`branch ${branch} may not deploy to production (only main may)`],
-            failedPath: 'policy prod-deploy: branchName',
-          });
-    await reply.publish(await reply.sign(decision));
-  },
-});
+const keys = await mkdtemp(join(tmpdir(), 'pulsar-gate-demo-keys-'));
+const { privateJwk, publicJwks } = await generateServiceKey();
+await writeFile(join(keys, 'service-key.json'), JSON.stringify(privateJwk), { mode: 0o600 });
+await writeFile(join(keys, 'decision-keys.json'), JSON.stringify(publicJwks));
+const topic = `persistent://public/default/gates-demo-${Date.now()}`;
 
+say('starting the decision service: pulsar-gate serve --policy-dir examples/policies …');
+let serveLog = '';
+const serve = spawn(process.execPath, [join(root, 'pipe/main.ts'), 'serve'], {
+  env: {
+    PATH: process.env.PATH ?? '',
+    PULSAR_URL: broker.webSocketUrl,
+    PULSAR_TOKEN: broker.adminToken ?? '',
+    TOPICS: topic,
+    SIGNING_KEY_FILE: join(keys, 'service-key.json'),
+    POLICY_DIR: join(root, 'examples/policies'),
+    OIDC_ISSUERS: world.issuer.url,
+    OIDC_AUDIENCES: world.issuer.audience,
+    ALLOW_INSECURE_ISSUER: 'true',
+    HTTP_PORT: '0',
+  },
+  stdio: ['ignore', 'pipe', 'pipe'],
+});
+serve.stdout.on('data', (chunk: Buffer) => {
+  serveLog += chunk;
+});
+serve.stderr.on('data', (chunk: Buffer) => {
+  serveLog += chunk;
+});
+const started = Date.now();
+while (!serveLog.includes('/healthz')) {
+  if (serve.exitCode !== null || Date.now() - started > 60_000)
+    throw new Error(`serve did not start:\n${serveLog}`);
+  await new Promise((resolve) => setTimeout(resolve, 50));
+}
+
+const steps = [
+  { name: 'Deploy to staging', environment: 'staging', branch: 'feature/login', expected: 0 },
+  { name: 'Deploy to production', environment: 'production', branch: 'feature/login', expected: 1 },
+];
 let failures = 0;
 try {
-  for (const branch of ['main', 'feature/login']) {
-    const token = await world.issuer.mint({ branchName: branch });
+  for (const step of steps) {
+    const token = await world.issuer.mint({ branchName: step.branch });
     const cloneDir = await world.cloneDir();
     const env = await world.stepEnv({
       token,
@@ -45,29 +70,33 @@ try {
         PULSAR_URL: broker.webSocketUrl,
         TOPIC: topic,
         ROLE: ROLE_ARN,
-        DECISION_KEYS: world.decisionKeys,
+        DECISION_KEYS: join(keys, 'decision-keys.json'),
         ...(broker.adminToken ? { PULSAR_TOKEN: broker.adminToken } : {}),
         AWS_ENDPOINT_URL_STS: world.sts.endpoint,
         AWS_REGION: 'eu-west-1',
+        ENVIRONMENT: step.environment,
         TIMEOUT: '60',
       },
     });
-    env.BITBUCKET_BRANCH = branch;
-    say(`\n── step "Deploy to production" on branch ${branch} ─────────────────────────`);
+    env.BITBUCKET_DEPLOYMENT_ENVIRONMENT = step.environment;
+    say(`\n── step "${step.name}" on branch ${step.branch} ─────────────────────────`);
     say('+ pipe: example/pulsar-gate:0.1.0');
     const run = await runPipe(env, { cwd: cloneDir });
     process.stdout.write(run.output.replace(/^/gm, '  '));
     say(
       `  (exit ${run.code}: ${run.code === 0 ? 'the step continues' : 'the step stops here, nothing is deployed'})`,
     );
-    const expected = branch === 'main' ? 0 : 1;
-    if (run.code !== expected) failures++;
+    if (run.code !== step.expected) failures++;
   }
 } finally {
-  await responder.close();
-  await transport.close();
+  serve.kill('SIGTERM');
+  await new Promise((resolve) => serve.once('exit', resolve));
+  say('\n── decision service log (one JSON line per decision) ─────────────────────');
+  for (const line of serveLog.split('\n').filter((l) => l.includes('"decision"')))
+    say(`  ${line.slice(0, 240)}${line.length > 240 ? '…' : ''}`);
   await world.close();
   await broker.stop();
+  await rm(keys, { recursive: true, force: true });
 }
 say(failures === 0 ? '\ndemo: both outcomes shown as expected' : `\ndemo: ${failures} unexpected outcome(s)`);
 process.exitCode = failures === 0 ? 0 : 1;

@@ -1,4 +1,11 @@
-import type { CedarValueJson, Context, EntityJson, TypeAndId } from './cedar.ts';
+import {
+  type AuthorizationAnswer,
+  type CedarValueJson,
+  type Context,
+  type EntityJson,
+  statefulIsAuthorized,
+  type TypeAndId,
+} from './cedar.ts';
 import { type Groups, groupsOf } from './groups.ts';
 import type { PolicyInput } from './types.ts';
 
@@ -79,6 +86,36 @@ export function buildCedarRequest(input: PolicyInput, groups: Groups): CedarRequ
     groups: memberOf,
     attrs: { principal: principalAttrs, resource: resourceAttrs },
   };
+}
+
+/**
+ * Asks Cedar about a request against a preparsed schema and policy set: no policy text crosses
+ * into wasm per request. Cedar validates the request and entities against the schema
+ * (`validateRequest`), so a malformed fact is an error, not a guess. cedar-wasm answers
+ * `{type: "failure"}` for most problems but THROWS for input it cannot deserialize (e.g. an
+ * unknown field); both come back as a failure, which callers turn into a deny.
+ */
+export function authorizePreparsed(
+  request: CedarRequest,
+  ids: { schema: string; policySet: string },
+): AuthorizationAnswer {
+  const { principal, action, resource, context, entities } = request;
+  try {
+    return statefulIsAuthorized({
+      principal,
+      action,
+      resource,
+      context,
+      entities,
+      preparsedSchemaName: ids.schema,
+      preparsedPolicySetId: ids.policySet,
+      validateRequest: true,
+    });
+  } catch (cause) {
+    const message = cause instanceof Error ? cause.message : String(cause);
+    const error = { message, help: null, code: null, url: null, severity: null };
+    return { type: 'failure', errors: [error], warnings: [] };
+  }
 }
 
 /** Cedar optional attributes are absent, never null: only defined values are copied. */

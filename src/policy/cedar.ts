@@ -8,6 +8,8 @@
 
 export type {
   ActionConstraint,
+  AuthorizationAnswer,
+  AuthorizationError,
   CedarValueJson,
   Context,
   DetailedError,

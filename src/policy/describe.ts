@@ -36,12 +36,13 @@ export function describeReach(action: ActionConstraint, resource: PrincipalConst
 }
 
 /** A Cedar value as it would be written in a policy; `absent` for a missing optional attribute. */
-export function describeValue(value: CedarValueJson | undefined): string {
+export function describeValue(value: unknown): string {
   if (value === undefined) return 'absent';
   if (value === null || typeof value !== 'object') return JSON.stringify(value);
   if (Array.isArray(value)) return `[${value.map(describeValue).join(', ')}]`;
-  if ('__entity' in value && isTypeAndId(value.__entity)) return describeEntity(value.__entity);
-  const extn: unknown = '__extn' in value ? value.__extn : undefined;
+  if (!isRecord(value)) return JSON.stringify(value);
+  if (isTypeAndId(value.__entity)) return describeEntity(value.__entity);
+  const extn = value.__extn;
   if (isRecord(extn) && typeof extn.fn === 'string')
     return `${extn.fn}(${JSON.stringify(extn.arg ?? extn.args)})`;
   return JSON.stringify(value);

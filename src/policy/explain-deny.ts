@@ -25,7 +25,9 @@ export function explainNoPermit(
   const asked = `${request.action.id} on ${describeEntity(request.resource)}`;
   const reasons = [`no policy permits ${asked} for ${describeEntity(request.principal)}`];
   const applied = plan.permits.filter((p) => satisfied.has(p.scopeProbe));
-  const otherPrincipal = plan.permits.filter((p) => !satisfied.has(p.scopeProbe) && satisfied.has(p.reachProbe));
+  const otherPrincipal = plan.permits.filter(
+    (p) => !satisfied.has(p.scopeProbe) && satisfied.has(p.reachProbe),
+  );
   let failedPath: string | undefined;
   for (const permit of applied.slice(0, MAX_NEAR_MISSES)) {
     const failed = firstFailed(permit, satisfied);
@@ -44,7 +46,9 @@ export function explainNoPermit(
   for (const permit of otherPrincipal.slice(0, Math.max(0, MAX_NEAR_MISSES - applied.length))) {
     const reach = describeReach(permit.est.action, permit.est.resource);
     const needs = describeScope('principal', permit.est.principal);
-    reasons.push(`${label(permit.id)} applies to ${reach}, but not to this principal: it requires ${needs} (${groups(request)})`);
+    reasons.push(
+      `${label(permit.id)} applies to ${reach}, but not to this principal: it requires ${needs} (${groups(request)})`,
+    );
     failedPath ??= `policy ${permit.id}: principal`;
   }
   if (applied.length + otherPrincipal.length === 0) {

@@ -52,7 +52,10 @@ export function planExplanations(policies: readonly { id: string; est: PolicyJso
       probes[`scope:${id}`] = { ...scope, principal: est.principal };
       probes[`reach:${id}`] = { ...scope, principal: ANY };
       const clauses = est.conditions.flatMap((clause) =>
-        (clause.kind === 'when' ? conjuncts(clause.body) : [clause.body]).map((body) => ({ kind: clause.kind, body })),
+        (clause.kind === 'when' ? conjuncts(clause.body) : [clause.body]).map((body) => ({
+          kind: clause.kind,
+          body,
+        })),
       );
       const conditions = clauses.map(({ kind, body }, n) => {
         const probe = `cond:${id}:${n}`;
