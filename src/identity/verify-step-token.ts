@@ -4,22 +4,27 @@
  * issuer (step 2), an allowed audience (step 3), an allow-listed asymmetric algorithm and a
  * signature by the issuer's published key (steps 6-8, RFC 8725 §3.1), exp and iat against
  * the clock with a tolerance (steps 9-10, RFC 7519 §4.1.4/§4.1.6). Every failure is a value,
- * never an exception, and nothing about a refused token reaches an error message but its
- * claim names (P5). The policy sees only `claims` of an `ok` result.
+ * never an exception; a rejection message names claims and quotes at most a bounded iss or
+ * aud, never the token (P5). The policy sees only `claims` of an `ok` result.
  */
-import { decodeJwt, decodeProtectedHeader, jwtVerify } from 'jose';
+import { decodeJwt, jwtVerify } from 'jose';
 import { createIssuerKeys, type IssuerKeys } from './issuer-keys.ts';
 import { readStepClaims, type VerifiedStepClaims } from './step-claims.ts';
 import { quote, reject, rejectionFor, type TokenRejection } from './token-rejection.ts';
 import { resolveVerifierOptions } from './verifier-options.ts';
 
+export type { VerifiedStepClaims } from './step-claims.ts';
 export type { RejectionReason, TokenRejection } from './token-rejection.ts';
 export { DEFAULT_ALGORITHMS } from './verifier-options.ts';
 
 export interface StepTokenVerifierOptions {
   /** Allowed issuer URLs, matched exactly, e.g. `https://api.bitbucket.org/2.0/workspaces/<ws>/pipelines-config/identity/oidc`. */
   readonly issuers: readonly string[];
-  /** Allowed audiences; `aud` may be a string or an array, and one allowed entry suffices. */
+  /**
+   * Allowed audiences; `aud` may be a string or an array, and one allowed entry suffices.
+   * (Looser than OIDC Core §3.1.3.7 #3 on purpose: a step that lists several oidc audiences,
+   * e.g. AWS STS and this service, gets ONE token carrying all of them.)
+   */
   readonly audiences: readonly string[];
   /** Default RS256/384/512 and ES256/384/512 (what Bitbucket and AWS STS use). Never none/HS*. */
   readonly algorithms?: readonly string[];
@@ -72,24 +77,21 @@ export function createStepTokenVerifier(options: StepTokenVerifierOptions): Step
     if (typeof token !== 'string' || token.length > MAX_TOKEN_LENGTH)
       return reject('malformed', 'the step token is not a JWT of a plausible size');
     let iss: unknown;
-    let alg: unknown;
     try {
-      alg = decodeProtectedHeader(token).alg;
       iss = decodeJwt(token).iss;
     } catch {
       return reject('malformed', 'the step token is not a JWT');
     }
-    // Both checks run on UNVERIFIED input, only to refuse early and to pick whose keys to
-    // use: nothing leaves this process for a token with an unknown issuer or a refused alg.
-    if (typeof alg !== 'string' || !settings.algorithms.includes(alg))
-      return reject('algorithm', `the step token algorithm ${quote(alg)} is not allowed`);
+    // The UNVERIFIED iss only picks whose keys to use: a token naming any other issuer is
+    // refused here, so nothing leaves this process for it (no fetch of attacker-chosen URLs).
+    // jose then refuses an alg outside the allow-list before it asks for a key (RFC 8725 §3.1).
     const issuerKeys = typeof iss === 'string' ? keys.get(iss) : undefined;
     if (issuerKeys === undefined || typeof iss !== 'string')
       return reject('issuer', `the step token issuer ${quote(iss)} is not allowed`);
 
     const at = now();
     const { payload } = await jwtVerify(token, issuerKeys.getKey, {
-      issuer: iss,
+      issuer: iss, // implied by the key choice above; jose asserts it again
       audience: [...settings.audiences],
       algorithms: [...settings.algorithms],
       clockTolerance: settings.clockToleranceSeconds,
