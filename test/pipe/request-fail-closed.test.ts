@@ -20,7 +20,9 @@ const nothingWritten = async (cloneDir: string) =>
 describe('P4: fail closed — the step fails and no credentials are written', () => {
   it('DECISION_KEYS URL unreachable: exit 2 naming it, before any credential is asked for', async () => {
     const calls = fixture.world.sts.calls.length;
-    const run = await fixture.run(undefined, { variables: { DECISION_KEYS: 'http://127.0.0.1:1/keys.json' } });
+    const run = await fixture.run(undefined, {
+      variables: { DECISION_KEYS: 'http://127.0.0.1:1/keys.json' },
+    });
     expect(run.code).toBe(2);
     expect(run.output).toContain('http://127.0.0.1:1/keys.json');
     expect(run.output).toContain('failed at: DECISION_KEYS');
@@ -29,7 +31,9 @@ describe('P4: fail closed — the step fails and no credentials are written', ()
   });
 
   it('Pulsar refuses the token: exit 5 naming the authentication path, never the token', async () => {
-    const run = await fixture.run(undefined, { variables: { PULSAR_TOKEN: 'eyJhbGciOiJIUzI1NiJ9.eyJzdWIiOiJ4In0.c2lnbmF0dXJl' } });
+    const run = await fixture.run(undefined, {
+      variables: { PULSAR_TOKEN: 'eyJhbGciOiJIUzI1NiJ9.eyJzdWIiOiJ4In0.c2lnbmF0dXJl' },
+    });
     expect(run.code).toBe(5);
     expect(run.output).toContain('failed at: Pulsar authentication');
     expect(run.output).not.toContain('eyJhbGciOiJIUzI1NiJ9');
@@ -55,7 +59,12 @@ describe('P4: fail closed — the step fails and no credentials are written', ()
       const cloneDir = await fixture.world.cloneDir();
       const env = await fixture.world.stepEnv({
         cloneDir,
-        variables: { ...fixture.baseVariables(`dies-${Date.now()}`), PULSAR_URL: broker.webSocketUrl, PULSAR_TOKEN: broker.adminToken ?? '', TIMEOUT: '8' },
+        variables: {
+          ...fixture.baseVariables(`dies-${Date.now()}`),
+          PULSAR_URL: broker.webSocketUrl,
+          PULSAR_TOKEN: broker.adminToken ?? '',
+          TIMEOUT: '8',
+        },
       });
       const running = runPipe(env, { cwd: cloneDir });
       await new Promise((resolve) => setTimeout(resolve, 2_500));

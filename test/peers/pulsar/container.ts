@@ -1,5 +1,6 @@
-// The testcontainers route: only taken when a Docker-compatible engine answers and the Pulsar
-// image is local or pullable. Not exercised on the development machine (no engine there).
+// The testcontainers route: only taken when a Docker-compatible engine (Docker, or podman's
+// API socket) answers and the Pulsar image is already in its store. Nothing is pulled: where
+// no registry is reachable (podman here) a pull only fails, after a wait.
 import { existsSync } from 'node:fs';
 import { request } from 'node:http';
 import { homedir } from 'node:os';
@@ -34,43 +35,70 @@ function candidateEndpoints(): Endpoint[] {
     .map((socketPath) => ({ socketPath }));
 }
 
-function ping(endpoint: Endpoint, timeoutMs: number): Promise<boolean> {
+export interface EngineResponse {
+  readonly status: number;
+  readonly body: string;
+}
+
+function get(endpoint: Endpoint, path: string, timeoutMs: number): Promise<EngineResponse | undefined> {
   return new Promise((resolve) => {
-    const req = request({ ...endpoint, path: '/_ping', method: 'GET', timeout: timeoutMs }, (res) => {
-      res.resume();
-      resolve(res.statusCode === 200);
+    const req = request({ ...endpoint, path, method: 'GET', timeout: timeoutMs }, (res) => {
+      let body = '';
+      res.setEncoding('utf8');
+      res.on('data', (chunk: string) => {
+        body += chunk;
+      });
+      res.on('end', () => resolve({ status: res.statusCode ?? 0, body }));
+      res.on('error', () => resolve(undefined));
     });
     req.once('timeout', () => req.destroy());
-    req.once('error', () => resolve(false));
+    req.once('error', () => resolve(undefined));
     req.end();
   });
+}
+
+/** GET on the Docker-compatible API of the first engine that answers `/_ping`; never throws. */
+export async function engineGet(path: string, timeoutMs = 2_000): Promise<EngineResponse | undefined> {
+  for (const endpoint of candidateEndpoints()) {
+    if ((await get(endpoint, '/_ping', timeoutMs))?.status === 200) return get(endpoint, path, timeoutMs);
+  }
+  return undefined;
 }
 
 /** True when a container engine answers `/_ping` within `timeoutMs`; never throws, never logs. */
 export async function containerEngineAnswers(timeoutMs = 2_000): Promise<boolean> {
   // TLS-protected remote engines cannot be pinged in plain HTTP; leave those to testcontainers.
   if (process.env.DOCKER_TLS_VERIFY === '1') return true;
-  const answers = await Promise.all(candidateEndpoints().map((e) => ping(e, timeoutMs)));
-  return answers.includes(true);
+  return (await engineGet('/_ping', timeoutMs))?.status === 200;
 }
 
-/** True when the image is present locally, or a pull of it succeeds. */
+/** Docker Hub short names, fully qualified: both Docker and podman resolve these the same way. */
+export function qualifiedImage(image: string): string {
+  const [first, ...rest] = image.split('/');
+  if (rest.length === 0) return `docker.io/library/${image}`;
+  return first !== undefined && /[.:]|^localhost$/.test(first) ? image : `docker.io/${image}`;
+}
+
+/**
+ * True when the engine already holds the image (`GET /images/{name}/json`). Never pulls:
+ * `docker pull apachepulsar/pulsar:4.0.8` once, where a registry is reachable, to use this route.
+ */
 export async function pulsarImageAvailable(image = DEFAULT_PULSAR_IMAGE): Promise<boolean> {
-  try {
-    const { getContainerRuntimeClient, ImageName } = await import('testcontainers');
-    const client = await getContainerRuntimeClient();
-    const name = ImageName.fromString(image);
-    if (await client.image.exists(name)) return true;
-    await client.image.pull(name);
-    return true;
-  } catch {
-    return false;
+  if (process.env.DOCKER_TLS_VERIFY === '1') {
+    // A TLS engine is not reachable in plain HTTP; ask through testcontainers' client instead.
+    try {
+      const { getContainerRuntimeClient, ImageName } = await import('testcontainers');
+      return await (await getContainerRuntimeClient()).image.exists(ImageName.fromString(image));
+    } catch {
+      return false;
+    }
   }
+  return (await engineGet(`/images/${qualifiedImage(image)}/json`, 5_000))?.status === 200;
 }
 
 /** Starts the standalone broker in a container with the same overrides as the distribution route. */
 export async function startPulsarContainer(image = DEFAULT_PULSAR_IMAGE): Promise<BrokerHandle> {
-  const { GenericContainer, Wait } = await import('testcontainers');
+  const { GenericContainer, PullPolicy, Wait } = await import('testcontainers');
   const tokenSecret = newTokenSecret();
   const adminToken = await mintToken(tokenSecret, 'admin');
   // apply-config-from-env.py rewrites (or appends) conf keys from PULSAR_PREFIX_<key> variables.
@@ -87,7 +115,8 @@ export async function startPulsarContainer(image = DEFAULT_PULSAR_IMAGE): Promis
     transactionCoordinatorEnabled: 'false',
   };
   const env = Object.fromEntries(Object.entries(conf).map(([k, v]) => [`PULSAR_PREFIX_${k}`, v]));
-  const container = await new GenericContainer(image)
+  const container = await new GenericContainer(qualifiedImage(image))
+    .withPullPolicy(PullPolicy.neverPull())
     .withEnvironment({ ...env, PULSAR_MEM: '-Xms256m -Xmx512m -XX:MaxDirectMemorySize=256m' })
     .withCommand([
       'sh',

@@ -1,0 +1,78 @@
+// The pipe image under test: built from the project's Dockerfile by scripts/image/build.sh
+// at the start of each container test file (the layer cache makes a rebuild take seconds, and
+// the tests never run against a stale image), or PULSAR_GATE_TEST_IMAGE as it is (an image
+// built elsewhere). Suites skip, saying why, only when there is no engine or no image; in CI
+// they fail instead.
+import { execFile } from 'node:child_process';
+import { mkdir, writeFile } from 'node:fs/promises';
+import { fileURLToPath } from 'node:url';
+import { promisify } from 'node:util';
+import { describe, inject, it } from 'vitest';
+import { engineGet, qualifiedImage } from '../peers/pulsar/container.ts';
+
+const ROOT = fileURLToPath(new URL('../..', import.meta.url));
+const run = promisify(execFile);
+
+export type ImageState =
+  | { readonly ok: true; readonly name: string; readonly kind: 'docker' | 'podman' }
+  | { readonly ok: false; readonly reason: string };
+
+export async function imageBytes(name: string): Promise<number | undefined> {
+  const res = await engineGet(`/images/${qualifiedImage(name)}/json`, 10_000);
+  if (res?.status !== 200) return undefined;
+  return (JSON.parse(res.body) as { Size?: number }).Size;
+}
+
+async function build(): Promise<ImageState> {
+  const engine = inject('containerEngine');
+  if (!engine.ok) return engine;
+  Object.assign(process.env, engine.env);
+  const preset = process.env.PULSAR_GATE_TEST_IMAGE;
+  if (preset) {
+    return (await imageBytes(preset)) === undefined
+      ? { ok: false, reason: `PULSAR_GATE_TEST_IMAGE=${preset} is not in the engine's image store` }
+      : { ok: true, name: preset, kind: engine.kind };
+  }
+  const name = process.env.PULSAR_GATE_IMAGE ?? 'localhost/pulsar-gate:local';
+  const log = `${ROOT}.reports/image-build.log`;
+  await mkdir(`${ROOT}.reports`, { recursive: true });
+  try {
+    const out = await run('bash', [`${ROOT}scripts/image/build.sh`], {
+      cwd: ROOT,
+      env: { ...process.env, PULSAR_GATE_ENGINE: engine.kind, PULSAR_GATE_IMAGE: name },
+      maxBuffer: 256 * 1024 * 1024,
+      timeout: 15 * 60_000,
+    });
+    await writeFile(log, out.stderr + out.stdout);
+    return { ok: true, name, kind: engine.kind };
+  } catch (error) {
+    const { stdout = '', stderr = '' } = error as { stdout?: string; stderr?: string };
+    await writeFile(log, stderr + stdout);
+    // The first error lines say why (npm's come first); the last says at which step.
+    const errors = stderr
+      .split('\n')
+      .filter((l) => /error/i.test(l) && !/complete log|^npm error\s*$/.test(l));
+    const why = [...new Set([...errors.slice(0, 2), ...errors.slice(-1)])].join(' | ') || stderr.slice(-300);
+    return { ok: false, reason: `the image could not be built (see .reports/image-build.log): ${why}` };
+  }
+}
+
+/**
+ * `describe` with the image's name, once the image is there. Otherwise a skipped suite whose
+ * title carries the reason (and a console warning), or in CI a failing one.
+ */
+export async function describeWithImage(title: string, body: (image: string) => void): Promise<void> {
+  const state = await build();
+  if (state.ok) {
+    describe(title, () => body(state.name));
+  } else if (process.env.CI === 'true') {
+    describe(title, () => {
+      it('has a container engine and the image (CI runs this suite)', () => {
+        throw new Error(state.reason);
+      });
+    });
+  } else {
+    console.warn(`pulsar-gate: skipping "${title}": ${state.reason}`);
+    describe.skip(`${title} (skipped: ${state.reason})`, () => body(''));
+  }
+}
