@@ -15,6 +15,14 @@ async function main(): Promise<void> {
   };
   let code = 0;
   if (process.argv.length <= 2) {
+    // As PID 1 in a container, node ignores SIGTERM unless it listens for it. A cancelled
+    // step fails closed: credentials are written only after a verified allow, at the end.
+    for (const signal of ['SIGTERM', 'SIGINT'] as const) {
+      process.once(signal, () => {
+        io.write(`✖ Cancelled by ${signal} — nothing was written\n`);
+        process.exit(signal === 'SIGTERM' ? 143 : 130);
+      });
+    }
     // How Bitbucket runs a pipe: no arguments, everything in the environment. Commander is
     // not needed for that, so it is not loaded (start-up time, bench/).
     code = await requestCommand(rawFromEnv(io.env), io);

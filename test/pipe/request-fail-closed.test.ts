@@ -40,6 +40,15 @@ describe('P4: fail closed — the step fails and no credentials are written', ()
     await nothingWritten(run.cloneDir);
   });
 
+  it('a cancelled step (SIGTERM while waiting) exits non-zero and writes nothing', async () => {
+    const run = await fixture.run(async () => {}, {
+      watch: { when: /→ Requested/, act: (signal) => signal('SIGTERM') },
+    });
+    expect(run.code).toBe(143);
+    expect(run.output).toContain('✖ Cancelled by SIGTERM — nothing was written');
+    await nothingWritten(run.cloneDir);
+  });
+
   describe('the broker dies while the pipe waits', () => {
     let own: StandaloneBroker | undefined;
     beforeAll(async () => {
@@ -66,10 +75,13 @@ describe('P4: fail closed — the step fails and no credentials are written', ()
           TIMEOUT: '8',
         },
       });
-      const running = runPipe(env, { cwd: cloneDir });
-      await new Promise((resolve) => setTimeout(resolve, 2_500));
-      await broker.halt();
-      const run = await running;
+      // Stop the broker once the request is out and the pipe is waiting for its decision.
+      let halted: Promise<void> = Promise.resolve();
+      const run = await runPipe(env, {
+        cwd: cloneDir,
+        watch: { when: /→ Requested/, act: () => (halted = broker.halt()) },
+      });
+      await halted;
       expect(run.output).toContain('→ Requested');
       expect([4, 5]).toContain(run.code);
       expect(run.output).toMatch(/✖ (Timed out|Pulsar)/);

@@ -11,6 +11,7 @@ export interface RunOptions {
   readonly entry?: 'source' | 'bundle';
   /** Publishes things on the reply topic before the responder answers. */
   readonly topic?: string;
+  readonly watch?: { when: RegExp; act: (signal: (name: NodeJS.Signals) => void) => void };
 }
 
 export interface FixtureRun extends PipeRun {
@@ -69,6 +70,7 @@ export async function pipeFixture() {
         const result = await runPipe(env, {
           cwd: cloneDir,
           ...(options.entry ? { entry: options.entry } : {}),
+          ...(options.watch ? { watch: options.watch } : {}),
         });
         return { ...result, cloneDir, env, published };
       } finally {

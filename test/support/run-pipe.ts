@@ -18,7 +18,14 @@ export interface PipeRun {
  */
 export function runPipe(
   env: Record<string, string>,
-  options: { cwd: string; entry?: 'source' | 'bundle'; args?: string[]; timeoutMs?: number },
+  options: {
+    cwd: string;
+    entry?: 'source' | 'bundle';
+    args?: string[];
+    timeoutMs?: number;
+    /** Runs `then` once the output matches `when`, e.g. to cancel the step or stop the broker. */
+    watch?: { when: RegExp; act: (signal: (name: NodeJS.Signals) => void) => void };
+  },
 ): Promise<PipeRun> {
   const entry = options.entry === 'bundle' ? 'dist/pulsar-gate.mjs' : 'pipe/main.ts';
   const started = Date.now();
@@ -31,9 +38,14 @@ export function runPipe(
     let stdout = '';
     let stderr = '';
     let output = '';
+    let interrupted = false;
     child.stdout.on('data', (chunk: Buffer) => {
       stdout += chunk;
       output += chunk;
+      if (options.watch && !interrupted && options.watch.when.test(output)) {
+        interrupted = true;
+        options.watch.act((name) => child.kill(name));
+      }
     });
     child.stderr.on('data', (chunk: Buffer) => {
       stderr += chunk;
