@@ -1,10 +1,10 @@
 import { createHash } from 'node:crypto';
-import { secretsOf } from '../credentials/credentials.ts';
 import { GateError } from '../errors.ts';
 import type { Decision } from '../events/decision.ts';
 import { buildRequestEvent } from '../events/request.ts';
 import { secondsLeft } from '../identity/step-token.ts';
 import type { GatePorts, GateRequest, GateResult } from './ports.ts';
+import { prepare } from './prepare.ts';
 import { waitForDecision } from './wait-for-decision.ts';
 
 /**
@@ -13,40 +13,15 @@ import { waitForDecision } from './wait-for-decision.ts';
  * throws a GateError; nothing is written unless the decision is a verified allow.
  */
 export async function runGate(ports: GatePorts, request: GateRequest): Promise<GateResult> {
-  const { clock, log, transport } = ports;
+  const { clock, log } = ports;
   const started = clock.now();
   const trusted = await ports.trustedKeys();
   log.secret(request.token.value);
   checkTokenLifetime(request, started, log);
 
-  // The exchange and attaching to the reply topic are independent: overlap them. Attaching
-  // must only precede publishing (DESIGN.md §2.3), which needs the credentials' metadata.
-  // Attach first: its connect is issued before the SDK behind the exchange is loaded.
-  const attaching = transport.attach(request.replyTopic);
-  const [exchange, attached] = await Promise.allSettled([
-    ports.credentials.assume({
-      roleArn: request.roleArn,
-      sessionName: request.sessionName,
-      durationSeconds: request.durationSeconds,
-      policy: request.sessionPolicy,
-      policyArns: request.sessionPolicyArns,
-      webIdentityToken: request.token.value,
-      subject: request.token.claims.sub,
-      audience: request.token.claims.aud,
-    }),
-    attaching,
-  ]);
-  if (exchange.status === 'rejected') {
-    if (attached.status === 'fulfilled') await attached.value.close().catch(() => {});
-    throw exchange.reason;
-  }
-  const credentials = exchange.value;
-  for (const secret of secretsOf(credentials)) log.secret(secret);
-  if (attached.status === 'rejected') throw attached.reason;
-  const attachment = attached.value;
+  const { credentials, attachment, publisher, signer } = await prepare(ports, request);
   log.info(`✓ Assumed ${credentials.assumedRoleArn} until ${credentials.expiration.toISOString()}`);
   try {
-    const signer = await ports.newSigner();
     const deadline = clock.now() + request.timeoutMs;
     const event = buildRequestEvent({
       now: new Date(clock.now()),
@@ -72,7 +47,6 @@ export async function runGate(ports: GatePorts, request: GateRequest): Promise<G
       },
     });
     const signed = await signer.sign(event);
-    const publisher = await transport.publisher(request.topic);
     await publisher.publish({
       payload: signed.jws,
       properties: { correlationId: event.id, type: event.type, replyTopic: request.replyTopic },
@@ -107,7 +81,7 @@ export async function runGate(ports: GatePorts, request: GateRequest): Promise<G
       expiration: credentials.expiration,
     };
   } finally {
-    await attachment.close().catch(() => {});
+    await Promise.allSettled([attachment.close(), publisher.close()]);
   }
 }
 

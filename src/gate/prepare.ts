@@ -1,0 +1,65 @@
+import type { AwsCredentials } from '../credentials/credentials.ts';
+import { secretsOf } from '../credentials/credentials.ts';
+import type { RequestSigner } from '../events/request-signing.ts';
+import type { Attachment, Publisher } from '../transport/transport.ts';
+import type { GatePorts, GateRequest } from './ports.ts';
+
+export interface Prepared {
+  readonly credentials: AwsCredentials;
+  readonly attachment: Attachment;
+  readonly publisher: Publisher;
+  readonly signer: RequestSigner;
+}
+
+/** Lets the sockets opened so far send their connect before more JS runs (a macrotask turn). */
+const yieldToIo = (): Promise<void> => new Promise((resolve) => setImmediate(resolve));
+
+/**
+ * Everything the request needs, at the same time: the STS exchange, the attachment to the
+ * reply topic, the producer on the request topic and the per-run signing key are
+ * independent. Only publishing must wait for all of them — attaching before publishing is
+ * what matters (DESIGN.md §2.3). The Pulsar connects go out first, then the AWS SDK (most
+ * of the start-up cost) loads while they are in flight. On any failure whatever was opened
+ * is closed, and the identity error, the earliest in the flow, is the one reported.
+ */
+export async function prepare(ports: GatePorts, request: GateRequest): Promise<Prepared> {
+  const attaching = ports.transport.attach(request.replyTopic);
+  const producing = ports.transport.publisher(request.topic);
+  const signing = ports.newSigner();
+  await yieldToIo();
+  const exchanging = ports.credentials.assume({
+    roleArn: request.roleArn,
+    sessionName: request.sessionName,
+    durationSeconds: request.durationSeconds,
+    policy: request.sessionPolicy,
+    policyArns: request.sessionPolicyArns,
+    webIdentityToken: request.token.value,
+    subject: request.token.claims.sub,
+    audience: request.token.claims.aud,
+  });
+  const [exchange, attached, producer, signer] = await Promise.allSettled([
+    exchanging,
+    attaching,
+    producing,
+    signing,
+  ]);
+  if (exchange.status === 'fulfilled')
+    for (const secret of secretsOf(exchange.value)) ports.log.secret(secret);
+  if (
+    exchange.status === 'fulfilled' &&
+    attached.status === 'fulfilled' &&
+    producer.status === 'fulfilled' &&
+    signer.status === 'fulfilled'
+  ) {
+    return {
+      credentials: exchange.value,
+      attachment: attached.value,
+      publisher: producer.value,
+      signer: signer.value,
+    };
+  }
+  if (attached.status === 'fulfilled') await attached.value.close().catch(() => {});
+  if (producer.status === 'fulfilled') await producer.value.close().catch(() => {});
+  const failure = [exchange, attached, producer, signer].find((r) => r.status === 'rejected');
+  throw failure?.status === 'rejected' ? failure.reason : new Error('prepare failed');
+}
