@@ -28,17 +28,30 @@ function exitTime(args: string[], env: Record<string, string> = {}): Promise<num
   });
 }
 
-/** Spawn → the first TCP connection the pipe makes (its STS call), then stop it. */
-async function firstNetworkCall(env: Record<string, string>): Promise<number> {
+/** Spawn → the first TCP connection the process makes (the pipe: to Pulsar or STS), then stop it. */
+async function firstNetworkCall(
+  env: Record<string, string>,
+  args = ['dist/pulsar-gate.mjs'],
+): Promise<number> {
   const server = createServer();
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  const port = (server.address() as { port: number }).port;
+  const address = server.address();
+  const port = typeof address === 'object' && address !== null ? address.port : 0;
   const started = performance.now();
-  const child = spawn(process.execPath, ['dist/pulsar-gate.mjs'], {
-    env: { PATH: process.env.PATH ?? '', ...env, AWS_ENDPOINT_URL_STS: `http://127.0.0.1:${port}` },
-    stdio: 'ignore',
-    cwd: root,
-  });
+  const child = spawn(
+    process.execPath,
+    args.map((a) => a.replace('{port}', String(port))),
+    {
+      env: {
+        PATH: process.env.PATH ?? '',
+        ...env,
+        AWS_ENDPOINT_URL_STS: `http://127.0.0.1:${port}`,
+        PULSAR_URL: `ws://127.0.0.1:${port}`,
+      },
+      stdio: 'ignore',
+      cwd: root,
+    },
+  );
   const ms = await new Promise<number>((resolve) =>
     server.once('connection', (socket) => {
       resolve(performance.now() - started);
@@ -65,8 +78,10 @@ const coldEnv = await world.stepEnv({
 });
 const cold: number[] = [];
 const nodeBare: number[] = [];
+const wsFloor: number[] = [];
 for (let i = 0; i < RUNS; i++) {
   nodeBare.push(await exitTime(['-e', '0']));
+  wsFloor.push(await firstNetworkCall({}, ['bench/baseline-connect.mjs', 'ws://127.0.0.1:{port}']));
   cold.push(await firstNetworkCall(coldEnv));
 }
 const broker = await reuseOrStartBroker();
@@ -134,4 +149,6 @@ console.log(
 console.log('| figure | pulsar-gate (median) | baseline (median) | ratio | target |');
 console.log('|---|---|---|---|---|');
 console.log(row('(a) cold start → first network call, vs `node -e 0`', cold, nodeBare, 2));
+console.log(row('(a′) the same, vs a bare `ws` client connecting', cold, wsFloor, 2));
+console.log(row('(a″) a bare `ws` client connecting, vs `node -e 0`', wsFloor, nodeBare, 2));
 console.log(row('(b) whole pipe run (allow), vs minimal ws publish + reply', pipe, minimal, 2));

@@ -18,7 +18,9 @@ const result = await build({
   platform: 'node',
   format: 'esm',
   target: 'node22',
-  minifySyntax: true,
+  minify: true,
+  // Error classes (jose, the AWS SDK) are told apart by name in places; keep names intact.
+  keepNames: true,
   legalComments: 'linked',
   metafile: true,
   // cedar-wasm loads its .wasm from __dirname: it stays a package (serve needs node_modules).

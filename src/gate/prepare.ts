@@ -1,10 +1,12 @@
 import type { AwsCredentials } from '../credentials/credentials.ts';
 import { secretsOf } from '../credentials/credentials.ts';
 import type { RequestSigner } from '../events/request-signing.ts';
+import type { TrustedKeys } from '../keys/trusted-keys.ts';
 import type { Attachment, Publisher } from '../transport/transport.ts';
 import type { GatePorts, GateRequest } from './ports.ts';
 
 export interface Prepared {
+  readonly trusted: TrustedKeys;
   readonly credentials: AwsCredentials;
   readonly attachment: Attachment;
   readonly publisher: Publisher;
@@ -27,6 +29,15 @@ export async function prepare(ports: GatePorts, request: GateRequest): Promise<P
   const producing = ports.transport.publisher(request.topic);
   const signing = ports.newSigner();
   await yieldToIo();
+  // DECISION_KEYS is checked before the token is shown to anyone: bad keys are a
+  // configuration error (exit 2), and nothing has been published yet.
+  let trusted: TrustedKeys;
+  try {
+    trusted = await ports.trustedKeys();
+  } catch (error) {
+    await closeOpened(await Promise.allSettled([attaching, producing]));
+    throw error;
+  }
   const exchanging = ports.credentials.assume({
     roleArn: request.roleArn,
     sessionName: request.sessionName,
@@ -52,14 +63,20 @@ export async function prepare(ports: GatePorts, request: GateRequest): Promise<P
     signer.status === 'fulfilled'
   ) {
     return {
+      trusted,
       credentials: exchange.value,
       attachment: attached.value,
       publisher: producer.value,
       signer: signer.value,
     };
   }
-  if (attached.status === 'fulfilled') await attached.value.close().catch(() => {});
-  if (producer.status === 'fulfilled') await producer.value.close().catch(() => {});
+  await closeOpened([attached, producer]);
   const failure = [exchange, attached, producer, signer].find((r) => r.status === 'rejected');
   throw failure?.status === 'rejected' ? failure.reason : new Error('prepare failed');
+}
+
+async function closeOpened(
+  results: ReadonlyArray<PromiseSettledResult<{ close(): Promise<void> }>>,
+): Promise<void> {
+  await Promise.allSettled(results.map((r) => (r.status === 'fulfilled' ? r.value.close() : undefined)));
 }

@@ -15,11 +15,11 @@ import { waitForDecision } from './wait-for-decision.ts';
 export async function runGate(ports: GatePorts, request: GateRequest): Promise<GateResult> {
   const { clock, log } = ports;
   const started = clock.now();
-  const trusted = await ports.trustedKeys();
   log.secret(request.token.value);
   checkTokenLifetime(request, started, log);
 
-  const { credentials, attachment, publisher, signer } = await prepare(ports, request);
+  const { trusted, credentials, attachment, publisher, signer } = await prepare(ports, request);
+  log.debug(`credentials and Pulsar ready after ${clock.now() - started} ms`);
   log.info(`✓ Assumed ${credentials.assumedRoleArn} until ${credentials.expiration.toISOString()}`);
   try {
     const deadline = clock.now() + request.timeoutMs;
@@ -70,6 +70,7 @@ export async function runGate(ports: GatePorts, request: GateRequest): Promise<G
       clock,
       log,
     });
+    log.debug(`decision ${decision.verdict} after ${clock.now() - started} ms`);
     if (decision.verdict !== 'allow') throw denied(decision);
     const outputs = await ports.writeOutputs(credentials, decision);
     return {

@@ -44,7 +44,8 @@ export async function writeFilesAtomically(
         await handle.writeFile(file.content, 'utf8');
         await handle.chmod(0o600);
         if (owner) await handle.chown(owner.uid, owner.gid);
-        await handle.sync();
+        // No fsync: rename(2) already makes the set appear whole or not at all while the
+        // machine runs, and a step whose machine dies is failed anyway.
       } finally {
         await handle.close();
       }
