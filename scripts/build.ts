@@ -15,6 +15,9 @@ const result = await build({
   // evaluates only what it needs before its first network call.
   splitting: true,
   bundle: true,
+  // Prefer the packages' ES module builds: esbuild can drop what the pipe never calls
+  // (most of the AWS SDK's code is imported by CommonJS builds whether used or not).
+  mainFields: ['module', 'main'],
   platform: 'node',
   format: 'esm',
   target: 'node22',
