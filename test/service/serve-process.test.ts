@@ -55,6 +55,14 @@ afterAll(async () => {
   await fixture?.close();
 });
 
+async function waitFor(check: () => boolean, ms = 15_000): Promise<void> {
+  const deadline = Date.now() + ms;
+  while (!check()) {
+    if (Date.now() > deadline) throw new Error(`timed out; serve said:\n${serveOutput}`);
+    await new Promise((resolve) => setTimeout(resolve, 50));
+  }
+}
+
 function serveEnv(policyDir = POLICY_DIR): Record<string, string> {
   return {
     PULSAR_URL: fixture.broker.webSocketUrl,
@@ -78,6 +86,31 @@ describe('pulsar-gate keys generate', () => {
   });
 });
 
+describe('pulsar-gate keys generate --add (rotation)', () => {
+  it('publishes the old and the new key; a pipe given the new set accepts decisions signed by either', async () => {
+    const dir = await mkdtemp(join(tmpdir(), 'rotate-'));
+    expect((await runPipe({}, { cwd: dir, args: ['keys', 'generate', '--out', dir] })).code).toBe(0);
+    const old = JSON.parse(await readFile(join(dir, 'service-key.json'), 'utf8'));
+    expect((await runPipe({}, { cwd: dir, args: ['keys', 'generate', '--out', dir, '--add'] })).code).toBe(0);
+    const current = JSON.parse(await readFile(join(dir, 'service-key.json'), 'utf8'));
+    const jwks = JSON.parse(await readFile(join(dir, 'decision-keys.json'), 'utf8'));
+    expect(current.kid).not.toBe(old.kid);
+    expect(jwks.keys.map((k: { kid: string }) => k.kid).sort()).toEqual([old.kid, current.kid].sort());
+    expect(
+      JSON.parse(await readFile(join(dir, `service-key-${String(old.kid).slice(0, 16)}.json`), 'utf8')).kid,
+    ).toBe(old.kid);
+    for (const key of [old, current]) {
+      const run = await fixture.run(
+        async (_request, reply) => {
+          await reply.publish(await reply.sign(reply.decision('allow'), key));
+        },
+        { variables: { DECISION_KEYS: join(dir, 'decision-keys.json') } },
+      );
+      expect(run.code).toBe(0);
+    }
+  });
+});
+
 describe('pulsar-gate serve, as a process, answering the pipe as a process', () => {
   it('refuses to start on a policy that does not validate, naming file and line', async () => {
     const dir = await mkdtemp(join(tmpdir(), 'bad-policies-'));
@@ -90,7 +123,9 @@ describe('pulsar-gate serve, as a process, answering the pipe as a process', () 
   });
 
   it('allows and denies for real, serves health and metrics, and stops gracefully on SIGTERM', async () => {
-    await startServe(serveEnv());
+    const policies = await mkdtemp(join(tmpdir(), 'served-policies-'));
+    await cp(POLICY_DIR, policies, { recursive: true });
+    await startServe(serveEnv(policies));
     expect((await fetch(`${healthUrl}/healthz`)).status).toBe(200);
     expect((await fetch(`${healthUrl}/readyz`)).status).toBe(200);
     const variables = { TOPIC: topic, DECISION_KEYS: join(keysDir, 'decision-keys.json') };
@@ -110,13 +145,24 @@ describe('pulsar-gate serve, as a process, answering the pipe as a process', () 
     const metrics = await (await fetch(`${healthUrl}/metrics`)).text();
     expect(metrics).toMatch(/pulsar_gate_decisions_total\{verdict="allow"\} 1/);
     expect(metrics).toMatch(/pulsar_gate_decisions_total\{verdict="deny"\} 1/);
+    // SIGHUP reloads the policy directory; one that no longer validates keeps the old set.
+    serve?.kill('SIGHUP');
+    await waitFor(() => /policy reloaded: /.test(serveOutput));
+    await writeFile(join(policies, 'broken.cedar'), 'permit (principal, action, resource) when { nope };\n');
+    serve?.kill('SIGHUP');
+    await waitFor(() => /policy reload failed, keeping .*broken\.cedar/.test(serveOutput));
+    const stillServing = await fixture.run(undefined, {
+      topic,
+      variables: { ...variables, ENVIRONMENT: 'staging' },
+    });
+    expect(stillServing.code).toBe(0);
     const exited = new Promise<number | null>((resolve) => serve?.once('exit', resolve));
     serve?.kill('SIGTERM');
     expect(await exited).toBe(0);
-    expect(serveOutput).toContain('stopped after 2 decisions');
+    expect(serveOutput).toContain('stopped after 3 decisions');
     // The decision log (stdout) holds one line per decision and no token.
     const lines = serveOutput.split('\n').filter((l) => l.includes('"decision"'));
-    expect(lines).toHaveLength(2);
+    expect(lines).toHaveLength(3);
     expect(serveOutput).not.toMatch(/eyJ[\w-]+\.eyJ/);
   }, 120_000);
 });
