@@ -1,7 +1,6 @@
 import type { CredentialBroker } from '../src/credentials/credentials.ts';
 import { deriveSessionName } from '../src/credentials/session-name.ts';
 import type { StsBrokerOptions } from '../src/credentials/sts-broker.ts';
-import { createRequestSigner } from '../src/events/request-signing.ts';
 import type { GatePorts, GateRequest, StepLog } from '../src/gate/ports.ts';
 import type { StepToken } from '../src/identity/step-token.ts';
 import { loadTrustedKeys } from '../src/keys/load-trusted-keys.ts';
@@ -33,7 +32,8 @@ export function wirePorts(config: RequestConfig, log: StepLog, clock: Clock = sy
       // Keep reconnecting for as long as the pipe would wait for a decision.
       reconnectWindowMs: Math.max(config.timeoutMs, 15_000),
     }),
-    newSigner: createRequestSigner,
+    // jose (signing, verifying) loads after the Pulsar connects have left: start-up, bench/.
+    newSigner: async () => (await import('../src/events/request-signing.ts')).createRequestSigner(),
     trustedKeys: () => loadTrustedKeys(config.decisionKeys, {}),
     writeOutputs: (credentials, decision) =>
       writeStepOutputs({ dir: config.outputDir, credentials, decision, profile: PROFILE }),

@@ -27,8 +27,10 @@ const yieldToIo = (): Promise<void> => new Promise((resolve) => setImmediate(res
 export async function prepare(ports: GatePorts, request: GateRequest): Promise<Prepared> {
   const attaching = ports.transport.attach(request.replyTopic);
   const producing = ports.transport.publisher(request.topic);
-  const signing = ports.newSigner();
   await yieldToIo();
+  const signing = ports.newSigner();
+  // Load the decision verifier while the network works; run-gate imports it when it waits.
+  import('./wait-for-decision.ts').catch(() => {});
   // DECISION_KEYS is checked before the token is shown to anyone: bad keys are a
   // configuration error (exit 2), and nothing has been published yet.
   let trusted: TrustedKeys;

@@ -5,7 +5,6 @@ import { buildRequestEvent } from '../events/request.ts';
 import { secondsLeft } from '../identity/step-token.ts';
 import type { GatePorts, GateRequest, GateResult } from './ports.ts';
 import { prepare } from './prepare.ts';
-import { waitForDecision } from './wait-for-decision.ts';
 
 /**
  * The flow of DESIGN.md §2: identity → scoped credentials → attach to the reply topic →
@@ -55,6 +54,7 @@ export async function runGate(ports: GatePorts, request: GateRequest): Promise<G
     log.info(
       `→ Requested ${request.action} to ${request.environment} on ${request.topic} (request ${event.id})`,
     );
+    const { waitForDecision } = await import('./wait-for-decision.ts');
     const decision = await waitForDecision({
       attachment,
       trusted,

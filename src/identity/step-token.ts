@@ -1,4 +1,3 @@
-import { decodeJwt } from 'jose';
 import { GateError } from '../errors.ts';
 
 /** The claims of a Bitbucket step token (DESIGN.md §3 P3), as read — not as trusted. */
@@ -36,7 +35,7 @@ export function readStepToken(value: string | undefined): StepToken {
   }
   let payload: Record<string, unknown>;
   try {
-    payload = decodeJwt(value.trim());
+    payload = decodePayload(value.trim());
   } catch (cause) {
     throw new GateError('TOKEN_MALFORMED', 'BITBUCKET_STEP_OIDC_TOKEN is not a JWT', { cause });
   }
@@ -79,4 +78,19 @@ function optionalStrings(payload: Record<string, unknown>, keys: readonly string
     if (typeof value === 'string') out[key] = value;
   }
   return out;
+}
+
+/**
+ * The claims set of a compact JWT, decoded and NOT verified (RFC 7519 §7.2 steps 1–2 and
+ * the payload's JSON). Kept here rather than taken from jose so the pipe's first network
+ * call does not wait for jose to load; nothing decided here relies on these claims.
+ */
+function decodePayload(token: string): Record<string, unknown> {
+  const parts = token.split('.');
+  if (parts.length !== 3 || !parts[1] || !/^[A-Za-z0-9_-]+$/.test(parts[1]))
+    throw new TypeError('not a compact JWS');
+  const payload: unknown = JSON.parse(Buffer.from(parts[1], 'base64url').toString('utf8'));
+  if (typeof payload !== 'object' || payload === null || Array.isArray(payload))
+    throw new TypeError('claims are not an object');
+  return payload as Record<string, unknown>;
 }
