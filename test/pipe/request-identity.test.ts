@@ -53,6 +53,15 @@ describe('P6: identity failures exit 3 and name the path that failed', () => {
     expect(fixture.world.sts.calls.length).toBe(calls);
   });
 
+  it('a token that expires before TIMEOUT: a warning, and the gate still runs', async () => {
+    const run = await fixture.run(answer('allow'), {
+      token: await fixture.world.issuer.mint({ expiresInSeconds: 120 }),
+      variables: { TIMEOUT: '600' },
+    });
+    expect(run.output).toMatch(/⚠ The step token expires in 1[12]\d s, before TIMEOUT \(600 s\)/);
+    expect(run.code).toBe(0);
+  });
+
   it('audience not registered with the IAM OIDC provider: names the audience', async () => {
     const run = await fixture.run(undefined, {
       token: await fixture.world.issuer.mint({ aud: 'ari:cloud:bitbucket::workspace/other' }),
