@@ -16,7 +16,10 @@ describe('pulsar broker for tests', () => {
 
   it('refuses unauthenticated admin requests', async (ctx) => {
     const { adminUrl, adminToken } = brokerInfo();
-    if (adminToken === undefined) ctx.skip(); // an external broker without authentication
+    if (adminToken === undefined) {
+      console.warn('[skipped] auth refusal check: this external broker runs without authentication');
+      ctx.skip();
+    }
     const res = await fetch(`${adminUrl}/admin/v2/namespaces/public/default`);
     await res.body?.cancel();
     expect(res.status).toBe(401);
@@ -34,7 +37,12 @@ describe('pulsar broker for tests', () => {
   });
 
   it('listens on 127.0.0.1 only', async (ctx) => {
-    if (!brokerControllable() || process.platform !== 'linux') ctx.skip(); // not our process to inspect
+    if (!brokerControllable() || process.platform !== 'linux') {
+      console.warn(
+        '[skipped] loopback-only ports check: the broker is not a process this run started on Linux',
+      );
+      ctx.skip();
+    }
     const { webUrl, serviceUrl } = brokerInfo();
     const sockets = await listeningSockets(await groupMembers(await brokerPid()));
     const ports = sockets.map((s) => s.port);
