@@ -1,25 +1,11 @@
-import type { Decision } from '../events/decision.ts';
 import type { RequestEvent } from '../events/request.ts';
 import { verifyRequest } from '../events/request-signing.ts';
 import type { PolicyDecision, VerifiedClaims } from '../policy/types.ts';
+import { deny, finish } from './answer.ts';
+import { type DecisionRecord, record } from './decision-record.ts';
 import type { DeciderPorts } from './ports.ts';
 
 export const MAX_REQUEST_BYTES = 64 * 1024;
-
-/** One entry of the decision log (OPA-style); never a token or a credential. */
-export interface DecisionRecord {
-  readonly decisionId: string;
-  readonly requestId: string;
-  readonly identity: Readonly<Record<string, string | undefined>> | undefined;
-  readonly action: string;
-  readonly resource: string;
-  readonly verdict: Decision['verdict'];
-  readonly policies: readonly string[];
-  readonly policyDigest: string;
-  readonly reasons: readonly string[];
-  readonly redelivered: boolean;
-  readonly verificationFailure?: string;
-}
 
 export type Outcome =
   | {
@@ -110,126 +96,4 @@ function contradiction(
     return 'the request names another deployment environment than its token';
   }
   return undefined;
-}
-
-async function deny(
-  event: RequestEvent,
-  requestDigest: string,
-  keyThumbprint: string,
-  ports: DeciderPorts,
-  why: {
-    reasons: string[];
-    failedPath: string;
-    claims?: VerifiedClaims & { stepUuid: string };
-    verificationFailure: string;
-    remember?: boolean;
-  },
-): Promise<Outcome> {
-  const result: PolicyDecision = {
-    verdict: 'deny',
-    determining: [],
-    reasons: why.reasons,
-    errors: [],
-    failedPath: why.failedPath,
-  };
-  return finish(
-    event,
-    requestDigest,
-    keyThumbprint,
-    ports,
-    result,
-    why.claims,
-    why.verificationFailure,
-    why.remember ?? true,
-  );
-}
-
-async function finish(
-  event: RequestEvent,
-  requestDigest: string,
-  keyThumbprint: string,
-  ports: DeciderPorts,
-  result: PolicyDecision,
-  claims: (VerifiedClaims & { stepUuid: string }) | undefined,
-  verificationFailure?: string,
-  remember = true,
-): Promise<Outcome> {
-  const now = ports.clock.now();
-  const digest = ports.policy().digest;
-  const decision: Decision = {
-    requestId: event.id,
-    requestDigest,
-    requestKeyThumbprint: keyThumbprint,
-    nonce: event.data.nonce,
-    verdict: result.verdict,
-    reasons: result.reasons.slice(0, 16),
-    policy: { ids: result.determining, digest },
-    issuedAt: new Date(now).toISOString(),
-    expiresAt: new Date(now + ports.decisionTtlMs).toISOString(),
-    ...(result.approvers?.length ? { approvers: result.approvers } : {}),
-    ...(result.failedPath ? { failedPath: result.failedPath } : {}),
-  };
-  const jws = await ports.signer.sign(decision);
-  // Only a request whose token verified binds its step; refusals are not remembered as
-  // decisions, so the genuine request with that id can still be answered.
-  if (remember && claims) {
-    await ports.guard.record({
-      requestId: event.id,
-      requestDigest,
-      stepUuid: claims.stepUuid,
-      keyThumbprint,
-      decisionJws: jws,
-      verdict: decision.verdict,
-      eventTime: Date.parse(event.time),
-    });
-  }
-  return {
-    kind: 'decided',
-    replyTopic: event.data.replyTopic,
-    requestId: event.id,
-    jws,
-    record: record(
-      event,
-      claims,
-      result.verdict,
-      digest,
-      result.determining,
-      result.reasons,
-      false,
-      verificationFailure,
-    ),
-  };
-}
-
-function record(
-  event: RequestEvent,
-  claims: Partial<VerifiedClaims> | undefined,
-  verdict: Decision['verdict'],
-  policyDigest: string,
-  policies: readonly string[],
-  reasons: readonly string[],
-  redelivered: boolean,
-  verificationFailure?: string,
-): DecisionRecord {
-  const identity = claims && {
-    iss: claims.iss,
-    sub: claims.sub,
-    workspaceUuid: claims.workspaceUuid,
-    repositoryUuid: claims.repositoryUuid,
-    branchName: claims.branchName,
-    deploymentEnvironmentUuid: claims.deploymentEnvironmentUuid,
-  };
-  return {
-    decisionId: `${event.id}:${redelivered ? 'redelivery' : 'decision'}`,
-    requestId: event.id,
-    identity,
-    action: event.data.action,
-    resource: event.data.environment,
-    verdict,
-    policies,
-    policyDigest,
-    reasons,
-    redelivered,
-    ...(verificationFailure ? { verificationFailure } : {}),
-  };
 }

@@ -1,7 +1,8 @@
 import { GateError } from '../errors.ts';
 import { parseTopic } from '../transport/topic.ts';
 import type { IncomingMessage, Subscription, Transport } from '../transport/transport.ts';
-import { type DecisionRecord, decideRequest } from './decide-request.ts';
+import { decideRequest } from './decide-request.ts';
+import type { DecisionRecord } from './decision-record.ts';
 import type { Metrics } from './metrics.ts';
 import type { DeciderPorts } from './ports.ts';
 import { PublisherCache } from './reply-publishers.ts';

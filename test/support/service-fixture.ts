@@ -9,7 +9,7 @@ import { generateServiceKey } from '../../src/keys/service-keys.ts';
 import { parseTrustedKeys, type TrustedKeys } from '../../src/keys/trusted-keys.ts';
 import { loadPolicySet } from '../../src/policy/load-policy-set.ts';
 import type { PolicyEngine } from '../../src/policy/types.ts';
-import type { DecisionRecord } from '../../src/service/decide-request.ts';
+import type { DecisionRecord } from '../../src/service/decision-record.ts';
 import { Metrics } from '../../src/service/metrics.ts';
 import { ReplayGuard } from '../../src/service/replay-guard.ts';
 import { type RunningService, startService } from '../../src/service/serve.ts';
