@@ -1,11 +1,33 @@
 // Bundles the entrypoint into one file, so the pipe starts without resolving hundreds of
 // modules (start-up time is measured in bench/). Native and optional modules stay external.
 import { rm } from 'node:fs/promises';
-import { build } from 'esbuild';
+import { build, type Plugin } from 'esbuild';
 
 await rm('dist', { recursive: true, force: true });
 
+/**
+ * Node's ESM facade for `node:http` evaluates every export, and in Node 24 some are lazy
+ * getters that load undici (~16 ms) — which nothing here uses. Routing the builtins through
+ * require() keeps them lazy, the way CommonJS code such as ws already loads them.
+ */
+const builtinsViaRequire: Plugin = {
+  name: 'builtins-via-require',
+  setup(build) {
+    build.onResolve({ filter: /^(node:)?(http|https)$/ }, (args) =>
+      // The shim's own require() is the real builtin.
+      args.namespace === 'builtin-require'
+        ? { path: args.path, external: true }
+        : { path: args.path.replace(/^node:/, ''), namespace: 'builtin-require' },
+    );
+    build.onLoad({ filter: /.*/, namespace: 'builtin-require' }, (args) => ({
+      contents: `module.exports = require('node:${args.path}');`,
+      loader: 'js',
+    }));
+  },
+};
+
 const result = await build({
+  plugins: [builtinsViaRequire],
   entryPoints: ['pipe/main.ts'],
   outdir: 'dist',
   entryNames: 'pulsar-gate',
