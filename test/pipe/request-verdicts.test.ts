@@ -1,8 +1,10 @@
 import { readFile, stat } from 'node:fs/promises';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { brokerAdmin } from '../support/broker.ts';
 import { type PipeFixture, pipeFixture } from '../support/pipe-fixture.ts';
 import { answer } from '../support/responder.ts';
+import { topicName } from '../transport/contract.ts';
 
 let fixture: PipeFixture;
 beforeAll(async () => {
@@ -102,6 +104,16 @@ describe('pulsar-gate request, through the real entrypoint, against a real broke
     expect(run.code).toBe(5);
     expect(run.output).toMatch(/✖ Pulsar: cannot reach Pulsar at ws:\/\/127\.0\.0\.1:1/);
     expect(run.output).not.toContain(run.env.PULSAR_TOKEN ?? 'no token');
+  });
+
+  it('leaves no subscription of its own behind on the reply topic, allowed or denied', async () => {
+    const topic = topicName('cleanup');
+    for (const verdict of ['allow', 'deny'] as const) {
+      const run = await fixture.run(answer(verdict), { topic });
+      expect(run.code).toBe(verdict === 'allow' ? 0 : 1);
+    }
+    const subscriptions = await brokerAdmin().listSubscriptions(`${topic}-replies`);
+    expect(subscriptions.filter((s) => s.startsWith('pulsar-gate-'))).toEqual([]);
   });
 
   it('the bundled entrypoint behaves like the source one (what the image runs)', async () => {
