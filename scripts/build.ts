@@ -6,21 +6,35 @@ import { build, type Plugin } from 'esbuild';
 await rm('dist', { recursive: true, force: true });
 
 /**
- * Node's ESM facade for `node:http` evaluates every export, and in Node 24 some are lazy
- * getters that load undici (~16 ms) — which nothing here uses. Routing the builtins through
- * require() keeps them lazy, the way CommonJS code such as ws already loads them.
+ * Builtins, as the bundle loads them. Node's ESM facade for `node:http` evaluates every
+ * export, and in Node 24 some are getters that load undici (~16 ms), so http is reached
+ * through require(). https, tls and zlib cost ~25 ms more at start-up and are only needed
+ * for wss:// URLs and compression: they load on first use, through a proxy.
  */
+const LAZY = new Set(['https', 'tls', 'zlib']);
 const builtinsViaRequire: Plugin = {
   name: 'builtins-via-require',
   setup(build) {
-    build.onResolve({ filter: /^(node:)?(http|https)$/ }, (args) =>
+    build.onResolve({ filter: /^(node:)?(http|https|tls|zlib)$/ }, (args) =>
       // The shim's own require() is the real builtin.
       args.namespace === 'builtin-require'
         ? { path: args.path, external: true }
         : { path: args.path.replace(/^node:/, ''), namespace: 'builtin-require' },
     );
     build.onLoad({ filter: /.*/, namespace: 'builtin-require' }, (args) => ({
-      contents: `module.exports = require('node:${args.path}');`,
+      contents: LAZY.has(args.path)
+        ? `let real;
+const load = () => (real ??= require('node:${args.path}'));
+module.exports = new Proxy({}, {
+  get: (_, key) => load()[key],
+  has: (_, key) => key in load(),
+  ownKeys: () => Reflect.ownKeys(load()),
+  getOwnPropertyDescriptor: (_, key) => {
+    const d = Object.getOwnPropertyDescriptor(load(), key);
+    return d && { ...d, configurable: true };
+  },
+});`
+        : `module.exports = require('node:${args.path}');`,
       loader: 'js',
     }));
   },

@@ -116,6 +116,16 @@ describe('pulsar-gate request, through the real entrypoint, against a real broke
     expect(subscriptions.filter((s) => s.startsWith('pulsar-gate-'))).toEqual([]);
   });
 
+  it('the bundle reaches wss:// through its lazily loaded tls: a non-TLS port is a Pulsar connection error', async () => {
+    const plain = new URL(fixture.broker.webSocketUrl);
+    const run = await fixture.run(undefined, {
+      entry: 'bundle',
+      variables: { PULSAR_URL: `wss://${plain.host}` },
+    });
+    expect(run.code).toBe(5);
+    expect(run.output).toContain(`cannot reach Pulsar at wss://${plain.host}`);
+  });
+
   it('the bundled entrypoint behaves like the source one (what the image runs)', async () => {
     const run = await fixture.run(answer('allow'), { entry: 'bundle' });
     expect(run.output).toContain('✔ Allowed by policy prod-deploy');
