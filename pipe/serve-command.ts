@@ -1,6 +1,6 @@
 import { createWriteStream } from 'node:fs';
 import { readFile } from 'node:fs/promises';
-import { GateError } from '../src/errors.ts';
+import { isGateError } from '../src/errors.ts';
 import { createDecisionSigner } from '../src/events/decision-signing.ts';
 import { createStepTokenVerifier } from '../src/identity/verify-step-token.ts';
 import { loadPolicySet } from '../src/policy/load-policy-set.ts';
@@ -102,6 +102,6 @@ export async function serveCommand(
   } catch (error) {
     const message = error instanceof Error ? error.message : String(error);
     for (const line of message.split('\n')) io.write(`✖ serve: ${line}\n`);
-    return error instanceof GateError && error.code === 'CONFIG_INVALID' ? 2 : 1;
+    return isGateError(error, 'CONFIG_INVALID') ? 2 : 1;
   }
 }

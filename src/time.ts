@@ -27,8 +27,3 @@ export const sleep: Sleep = (ms, signal) =>
     );
     signal?.addEventListener('abort', onAbort, { once: true });
   });
-
-/** Milliseconds left until an absolute deadline, never negative. */
-export function remaining(deadline: number, clock: Clock = systemClock): number {
-  return Math.max(0, deadline - clock.now());
-}

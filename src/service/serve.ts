@@ -1,4 +1,4 @@
-import { GateError } from '../errors.ts';
+import { isGateError } from '../errors.ts';
 import { parseTopic } from '../transport/topic.ts';
 import type { IncomingMessage, Subscription, Transport } from '../transport/transport.ts';
 import { decideRequest } from './decide-request.ts';
@@ -54,7 +54,7 @@ export async function startService(options: ServiceOptions): Promise<RunningServ
       try {
         message = await subscription.receive(Date.now() + 500);
       } catch (error) {
-        if (error instanceof GateError && error.code === 'PULSAR_TIMEOUT') continue;
+        if (isGateError(error, 'PULSAR_TIMEOUT')) continue;
         if (stopping) return;
         options.log(
           'error',

@@ -44,10 +44,6 @@ export class Inbox<T> {
     this.#waiters.clear();
   }
 
-  get failed(): boolean {
-    return this.#failure !== undefined;
-  }
-
   next(deadline: number, what = 'a message'): Promise<T> {
     if (this.#items.length > 0) return Promise.resolve(this.#items.shift() as T);
     if (this.#failure !== undefined) return Promise.reject(this.#failure);

@@ -58,6 +58,23 @@ export function transportContract(name: string, peer: () => ContractPeer): void 
       }
     });
 
+    it('messages() yields what arrives and ends quietly at its deadline', async () => {
+      const transport = await peer().open();
+      try {
+        const topic = topicName('iterate');
+        const attachment = await transport.attach(topic);
+        const publisher = await transport.publisher(topic);
+        await Promise.all(['a', 'b', 'c'].map((payload) => publisher.publish({ payload })));
+        const seen: string[] = [];
+        const started = Date.now();
+        for await (const message of attachment.messages(soon(2_000))) seen.push(message.payload.toString());
+        expect(seen.sort()).toEqual(['a', 'b', 'c']);
+        expect(Date.now() - started).toBeGreaterThanOrEqual(1_500);
+      } finally {
+        await transport.close();
+      }
+    });
+
     it('an attachment sees what is published after it attached, never before', async () => {
       const transport = await peer().open();
       try {

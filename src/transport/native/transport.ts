@@ -11,6 +11,7 @@ import type {
   TokenSource,
   Transport,
 } from '../transport.ts';
+import { untilDeadline } from '../until-deadline.ts';
 import { loadNative, type NativeClient, type NativeConsumer, type NativeMessage } from './load.ts';
 
 export interface NativeTransportOptions {
@@ -79,16 +80,7 @@ export class NativeTransport implements Transport {
     };
     return {
       receive,
-      messages: async function* (deadline: number) {
-        for (;;) {
-          try {
-            yield await receive(deadline);
-          } catch (error) {
-            if (error instanceof GateError && error.code === 'PULSAR_TIMEOUT') return;
-            throw error;
-          }
-        }
-      },
+      messages: (deadline: number) => untilDeadline(receive, deadline),
       close: async () => {
         await consumer.unsubscribe();
       },

@@ -1,6 +1,6 @@
 import type { IncomingMessage as HttpResponse } from 'node:http';
 import WebSocket from 'ws';
-import { GateError } from '../../errors.ts';
+import { GateError, isGateError } from '../../errors.ts';
 import type { TokenSource } from '../transport.ts';
 
 export interface ConnectOptions {
@@ -8,10 +8,6 @@ export interface ConnectOptions {
   readonly timeoutMs: number;
   /** What the socket is for, for error messages: "producer on persistent://…". */
   readonly purpose: string;
-}
-
-export async function resolveToken(token: TokenSource | undefined): Promise<string | undefined> {
-  return typeof token === 'function' ? await token() : token;
 }
 
 /** A URL safe to print: no user info, no query (a `token=` parameter would be a secret). */
@@ -109,5 +105,5 @@ function summarise(body: string): string {
 
 /** Codes worth another attempt: the broker may come back, a busy consumer may go away. */
 export function isRetryableConnectError(error: unknown): boolean {
-  return error instanceof GateError && error.code === 'PULSAR_UNREACHABLE';
+  return isGateError(error, 'PULSAR_UNREACHABLE');
 }

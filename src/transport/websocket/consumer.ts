@@ -1,13 +1,13 @@
 import { GateError } from '../../errors.ts';
 import { Inbox } from '../inbox.ts';
-import type { Attachment, IncomingMessage, SubscribeOptions, Subscription } from '../transport.ts';
+import type { Attachment, IncomingMessage, Subscription } from '../transport.ts';
+import { untilDeadline } from '../until-deadline.ts';
 import { Channel, type ChannelOptions } from './channel.ts';
 import { parseDelivery } from './frames.ts';
 
 export interface ConsumerOptions {
   readonly topic: string;
   readonly subscription: string;
-  readonly subscribe: SubscribeOptions;
   readonly channel: Omit<ChannelOptions, 'onText' | 'onOpen' | 'onDrop' | 'onFailure' | 'purpose' | 'url'>;
   /** Builds the consumer URL from the topic, subscription and query parameters. */
   readonly url: URL;
@@ -91,15 +91,8 @@ export class WebSocketAttachment implements Attachment {
     }
   }
 
-  async *messages(deadline: number): AsyncIterable<IncomingMessage> {
-    for (;;) {
-      try {
-        yield await this.receive(deadline);
-      } catch (error) {
-        if (error instanceof GateError && error.code === 'PULSAR_TIMEOUT') return;
-        throw error;
-      }
-    }
+  messages(deadline: number): AsyncIterable<IncomingMessage> {
+    return untilDeadline((d) => this.receive(d), deadline);
   }
 
   async close(): Promise<void> {

@@ -98,7 +98,6 @@ export class WebSocketTransport implements Transport {
     return WebSocketSubscription.open({
       topic: parseTopic(topic).full,
       subscription,
-      subscribe: options,
       url: this.#url(path, query),
       channel: this.#channelOptions(),
     });
