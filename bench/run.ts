@@ -109,16 +109,7 @@ const echo = (async () => {
 const clone = await world.cloneDir();
 const env = await world.stepEnv({
   cloneDir: clone,
-  variables: {
-    PULSAR_URL: broker.webSocketUrl,
-    TOPIC: topic,
-    ROLE: ROLE_ARN,
-    DECISION_KEYS: world.decisionKeys,
-    ...(broker.adminToken ? { PULSAR_TOKEN: broker.adminToken } : {}),
-    AWS_ENDPOINT_URL_STS: world.sts.endpoint,
-    AWS_REGION: 'eu-west-1',
-    TIMEOUT: '30',
-  },
+  variables: world.pipeVariables(broker, topic),
 });
 const pipe: number[] = [];
 const minimal: number[] = [];

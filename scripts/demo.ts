@@ -9,7 +9,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { generateServiceKey } from '../src/keys/service-keys.ts';
 import { reuseOrStartBroker } from '../test/peers/pulsar/reuse.ts';
-import { ROLE_ARN, startGateWorld } from '../test/support/gate-world.ts';
+import { startGateWorld } from '../test/support/gate-world.ts';
 import { runPipe } from '../test/support/run-pipe.ts';
 
 const say = (line: string) => process.stdout.write(`${line}\n`);
@@ -67,13 +67,9 @@ try {
       token,
       cloneDir,
       variables: {
-        PULSAR_URL: broker.webSocketUrl,
-        TOPIC: topic,
-        ROLE: ROLE_ARN,
+        ...world.pipeVariables(broker, topic),
+        // The keys `serve` signs with, published as the pipe would receive them.
         DECISION_KEYS: join(keys, 'decision-keys.json'),
-        ...(broker.adminToken ? { PULSAR_TOKEN: broker.adminToken } : {}),
-        AWS_ENDPOINT_URL_STS: world.sts.endpoint,
-        AWS_REGION: 'eu-west-1',
         ENVIRONMENT: step.environment,
         TIMEOUT: '60',
       },

@@ -13,6 +13,11 @@ export interface GateWorld {
   readonly sts: StsPeer;
   readonly serviceKey: JWK;
   readonly decisionKeys: string;
+  /** The pipe variables of a run against this world and `broker` on `topic`. */
+  pipeVariables(
+    broker: { webSocketUrl: string; adminToken?: string | undefined },
+    topic: string,
+  ): Record<string, string>;
   /** A fresh clone directory, as Bitbucket mounts one into a pipe. */
   cloneDir(): Promise<string>;
   /** The environment a Bitbucket step gives the pipe, with the pipe variables on top. */
@@ -44,6 +49,16 @@ export async function startGateWorld(): Promise<GateWorld> {
     sts,
     serviceKey: privateJwk,
     decisionKeys: JSON.stringify(publicJwks),
+    pipeVariables: (broker, topic) => ({
+      PULSAR_URL: broker.webSocketUrl,
+      TOPIC: topic,
+      ROLE: ROLE_ARN,
+      DECISION_KEYS: JSON.stringify(publicJwks),
+      ...(broker.adminToken ? { PULSAR_TOKEN: broker.adminToken } : {}),
+      AWS_ENDPOINT_URL_STS: sts.endpoint,
+      AWS_REGION: 'eu-west-1',
+      TIMEOUT: '30',
+    }),
     cloneDir: async () => {
       const dir = await mkdtemp(join(tmpdir(), 'pulsar-gate-clone-'));
       dirs.push(dir);

@@ -1,7 +1,7 @@
 import { WebSocketTransport } from '../../src/transport/websocket/transport.ts';
 import { topicName } from '../transport/contract.ts';
 import { brokerInfo } from './broker.ts';
-import { type GateWorld, ROLE_ARN, startGateWorld } from './gate-world.ts';
+import { type GateWorld, startGateWorld } from './gate-world.ts';
 import { type Script, startResponder } from './responder.ts';
 import { type PipeRun, runPipe } from './run-pipe.ts';
 
@@ -25,16 +25,7 @@ export async function pipeFixture() {
   const broker = brokerInfo();
   const world: GateWorld = await startGateWorld();
   const transport = new WebSocketTransport({ url: broker.webSocketUrl, token: broker.adminToken });
-  const baseVariables = (topic: string): Record<string, string> => ({
-    PULSAR_URL: broker.webSocketUrl,
-    TOPIC: topic,
-    ROLE: ROLE_ARN,
-    DECISION_KEYS: world.decisionKeys,
-    ...(broker.adminToken ? { PULSAR_TOKEN: broker.adminToken } : {}),
-    AWS_ENDPOINT_URL_STS: world.sts.endpoint,
-    AWS_REGION: 'eu-west-1',
-    TIMEOUT: '30',
-  });
+  const baseVariables = (topic: string): Record<string, string> => world.pipeVariables(broker, topic);
   return {
     broker,
     world,

@@ -47,8 +47,8 @@ export class WebSocketTransport implements Transport {
   }
 
   async publisher(topic: string): Promise<Publisher> {
-    const name = parseTopic(topic).full;
-    const url = this.#url(`producer/${parseTopic(topic).path}`, {
+    const { full: name, path } = parseTopic(topic);
+    const url = this.#url(`producer/${path}`, {
       sendTimeoutMillis: String(this.#sendTimeout()),
     });
     const publisher = await WebSocketPublisher.open({
@@ -94,9 +94,10 @@ export class WebSocketTransport implements Transport {
     if (options.nackRedeliveryDelayMs !== undefined)
       query.negativeAckRedeliveryDelay = String(options.nackRedeliveryDelayMs);
     if (options.consumerName !== undefined) query.consumerName = options.consumerName;
-    const path = `consumer/${parseTopic(topic).path}/${subscription}`;
+    const name = parseTopic(topic);
+    const path = `consumer/${name.path}/${subscription}`;
     return WebSocketSubscription.open({
-      topic: parseTopic(topic).full,
+      topic: name.full,
       subscription,
       url: this.#url(path, query),
       channel: this.#channelOptions(),

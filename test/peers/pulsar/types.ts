@@ -27,17 +27,13 @@ export interface BrokerHandle {
 }
 
 /** What a test process can receive from the global setup: plain data only, no functions. */
-export interface BrokerInfo {
-  kind: BrokerKind;
-  webUrl: string;
-  webSocketUrl: string;
-  serviceUrl: string;
-  adminUrl: string;
-  adminToken?: string;
-  tokenSecret?: string;
+export type BrokerInfo = Pick<
+  BrokerHandle,
+  'kind' | 'webUrl' | 'webSocketUrl' | 'serviceUrl' | 'adminUrl' | 'adminToken' | 'tokenSecret'
+> & {
   /** http://127.0.0.1:port of the global setup's control server (distribution kind only). */
   controlUrl?: string;
-}
+};
 
 /** Strips a handle down to its serialisable fields. */
 export function toBrokerInfo(handle: BrokerHandle, controlUrl?: string): BrokerInfo {
