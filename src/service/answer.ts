@@ -9,11 +9,17 @@ import type { DeciderPorts } from './ports.ts';
  * Turns a verdict into the signed decision the pipe verifies (DESIGN.md §4) and, for a
  * request whose token verified, records it in the replay guard before it is published.
  */
+/** The verified request being answered, and the policy set it is judged by (read once). */
+export interface Answering {
+  readonly event: RequestEvent;
+  readonly requestDigest: string;
+  readonly keyThumbprint: string;
+  readonly ports: DeciderPorts;
+  readonly policyDigest: string;
+}
+
 export async function deny(
-  event: RequestEvent,
-  requestDigest: string,
-  keyThumbprint: string,
-  ports: DeciderPorts,
+  to: Answering,
   why: {
     reasons: string[];
     failedPath: string;
@@ -29,30 +35,18 @@ export async function deny(
     errors: [],
     failedPath: why.failedPath,
   };
-  return finish(
-    event,
-    requestDigest,
-    keyThumbprint,
-    ports,
-    result,
-    why.claims,
-    why.verificationFailure,
-    why.remember ?? true,
-  );
+  return finish(to, result, why.claims, why.verificationFailure, why.remember ?? true);
 }
 
 export async function finish(
-  event: RequestEvent,
-  requestDigest: string,
-  keyThumbprint: string,
-  ports: DeciderPorts,
+  to: Answering,
   result: PolicyDecision,
   claims: (VerifiedClaims & { stepUuid: string }) | undefined,
   verificationFailure?: string,
   remember = true,
 ): Promise<Outcome> {
+  const { event, requestDigest, keyThumbprint, ports, policyDigest: digest } = to;
   const now = ports.clock.now();
-  const digest = ports.policy().digest;
   const decision: Decision = {
     requestId: event.id,
     requestDigest,

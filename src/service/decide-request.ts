@@ -33,10 +33,11 @@ export async function decideRequest(payload: Buffer, ports: DeciderPorts): Promi
   const { event, requestDigest, keyThumbprint } = verified;
   const now = ports.clock.now();
   const policy = ports.policy();
+  const to = { event, requestDigest, keyThumbprint, ports, policyDigest: policy.digest };
 
   const token = await ports.verifier.verify(event.data.identityToken);
   if (!token.ok) {
-    return deny(event, requestDigest, keyThumbprint, ports, {
+    return deny(to, {
       reasons: [`the step's OIDC token was rejected: ${token.message}`],
       failedPath: `step OIDC token (${token.reason})`,
       verificationFailure: token.reason,
@@ -45,7 +46,7 @@ export async function decideRequest(payload: Buffer, ports: DeciderPorts): Promi
   const claims = token.claims;
   const mismatch = contradiction(event, claims);
   if (mismatch)
-    return deny(event, requestDigest, keyThumbprint, ports, {
+    return deny(to, {
       reasons: [mismatch],
       failedPath: 'request identity',
       claims,
@@ -70,7 +71,7 @@ export async function decideRequest(payload: Buffer, ports: DeciderPorts): Promi
     };
   }
   if (replay.kind === 'refused') {
-    return deny(event, requestDigest, keyThumbprint, ports, {
+    return deny(to, {
       reasons: [replay.reason],
       failedPath: 'replay protection',
       claims,
@@ -80,7 +81,7 @@ export async function decideRequest(payload: Buffer, ports: DeciderPorts): Promi
   }
   const { identityToken: _token, ...request } = event.data;
   const result: PolicyDecision = policy.decide({ claims, request, now: new Date(now) });
-  return finish(event, requestDigest, keyThumbprint, ports, result, claims);
+  return finish(to, result, claims);
 }
 
 /** The request must describe the same pipeline as its verified token. */
