@@ -4,6 +4,7 @@ import { runGate } from '../src/gate/run-gate.ts';
 import { readStepToken } from '../src/identity/step-token.ts';
 import { type Env, parseRequestConfig } from './config.ts';
 import { EXIT, OUTCOMES } from './outcome.ts';
+import { explainRefusal, type PulsarIdentity, pulsarIdentity } from './pulsar-refusal.ts';
 import { createStepLog } from './step-log.ts';
 import type { RawVariables } from './variables.ts';
 import { gateRequest, wirePorts } from './wire.ts';
@@ -25,6 +26,7 @@ export async function requestCommand(raw: RawVariables, io: Io): Promise<number>
   if (raw.PULSAR_TOKEN) early.secret(raw.PULSAR_TOKEN);
   let log = early;
   let transport: { close(): Promise<void> } | undefined;
+  let who: PulsarIdentity | undefined;
   const started = Date.now();
   try {
     const config = parseRequestConfig(raw, io.env, io.cwd);
@@ -32,6 +34,7 @@ export async function requestCommand(raw: RawVariables, io: Io): Promise<number>
     if (token) log.secret(token);
     if (config.pulsarToken) log.secret(config.pulsarToken);
     const stepToken = readStepToken(config.oidcToken);
+    who = pulsarIdentity(config.pulsarToken, stepToken);
     log.info(`pulsar-gate: ${config.action} to ${config.environment} as ${stepToken.claims.sub}`);
     log.debug(
       `token issuer ${stepToken.claims.iss}, audience ${String(stepToken.claims.aud)}, expires ${new Date(stepToken.claims.exp * 1000).toISOString()}`,
@@ -52,13 +55,18 @@ export async function requestCommand(raw: RawVariables, io: Io): Promise<number>
     log.info(`    or AWS_SHARED_CREDENTIALS_FILE=${dir}/credentials AWS_PROFILE=${result.outputs.profile}`);
     return EXIT.allowed;
   } catch (error) {
-    return report(error, log, started);
+    return report(error, log, started, who);
   } finally {
     await transport?.close().catch(() => {});
   }
 }
 
-function report(error: unknown, log: ReturnType<typeof createStepLog>, started: number): number {
+function report(
+  error: unknown,
+  log: ReturnType<typeof createStepLog>,
+  started: number,
+  who: PulsarIdentity | undefined,
+): number {
   if (!(error instanceof GateError)) {
     log.info(
       `✖ Failed: unexpected error: ${error instanceof Error ? error.message : String(error)} — failed at: pulsar-gate`,
@@ -69,7 +77,11 @@ function report(error: unknown, log: ReturnType<typeof createStepLog>, started: 
   const outcome = OUTCOMES[error.code];
   const path = error.details.path ?? outcome.path;
   const lines = error.message.split('\n');
-  if (error.code === 'DENIED') {
+  const refusal = who && explainRefusal(error, who);
+  if (refusal) {
+    log.info(`✖ Pulsar: ${refusal.message} — failed at: ${path}`);
+    log.info(`  hint: ${refusal.hint}`);
+  } else if (error.code === 'DENIED') {
     log.info(`✖ Denied: ${lines.join('; ')} — failed at: ${path}`);
   } else if (error.code === 'CONFIG_INVALID') {
     // One line per problem, each naming its variable (all problems at once).
@@ -78,7 +90,7 @@ function report(error: unknown, log: ReturnType<typeof createStepLog>, started: 
   } else {
     log.info(`✖ ${titleOf(error.code)}: ${error.message} — failed at: ${path}`);
   }
-  log.info(`  hint: ${outcome.hint}`);
+  if (!refusal) log.info(`  hint: ${outcome.hint}`);
   if (error.details.subject) log.info(`  token sub: ${error.details.subject}`);
   log.debug(
     `error code ${error.code} after ${((Date.now() - started) / 1000).toFixed(1)} s${causeOf(error)}`,

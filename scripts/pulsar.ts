@@ -1,12 +1,13 @@
 // `npm run pulsar`: a throwaway local Pulsar broker in the foreground, for the demo and for
 // poking around. Ctrl-C stops it and removes nothing but what it created.
-import { brokerOptionsFromEnv, findBroker } from '../test/peers/pulsar/find-broker.ts';
+import { brokerOptionsFromEnv } from '../test/peers/pulsar/find-broker.ts';
 import {
   brokerFile,
   liveBrokerRecord,
   removeBrokerFile,
   writeBrokerFile,
 } from '../test/peers/pulsar/reuse.ts';
+import { findBrokerWithIdentity } from '../test/peers/pulsar/with-identity.ts';
 
 const running = await liveBrokerRecord();
 if (running !== undefined) {
@@ -16,7 +17,7 @@ if (running !== undefined) {
   process.exit(1);
 }
 
-const broker = await findBroker(brokerOptionsFromEnv(process.env));
+const broker = await findBrokerWithIdentity(brokerOptionsFromEnv(process.env));
 let stopping = false;
 const shutdown = async (signal: string): Promise<void> => {
   if (stopping) return;
@@ -40,6 +41,9 @@ const lines = [
   broker.adminToken === undefined ? '  (no authentication)' : `  admin token   ${broker.adminToken}`,
   ...(broker.tokenSecret === undefined ? [] : [`  token secret  ${broker.tokenSecret} (base64, HS256)`]),
   ...(broker.logFile === undefined ? [] : [`  log           ${broker.logFile}`]),
+  ...(broker.identity === undefined
+    ? []
+    : [`  OIDC issuer   ${broker.identity.bitbucket.url} (role claim ${broker.identity.roleClaim})`]),
   `  details       ${file}`,
   '',
   'Try:',

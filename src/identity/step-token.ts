@@ -8,6 +8,8 @@ export interface StepTokenClaims {
   /** Seconds since the epoch. The lifetime is undocumented: always read it. */
   readonly exp: number;
   readonly iat?: number;
+  /** Pulsar's OpenID provider refuses tokens without it (docs/notes/pulsar-oidc-auth.md §3). */
+  readonly nbf?: number;
   readonly workspaceUuid?: string;
   readonly repositoryUuid?: string;
   readonly pipelineUuid?: string;
@@ -50,6 +52,7 @@ export function readStepToken(value: string | undefined): StepToken {
     aud: aud as string | string[],
     exp,
     ...optionalNumber('iat', payload.iat),
+    ...optionalNumber('nbf', payload.nbf),
     ...optionalStrings(payload, [
       'workspaceUuid',
       'repositoryUuid',
@@ -67,7 +70,7 @@ export function secondsLeft(token: StepToken, nowMs: number): number {
   return token.claims.exp - Math.floor(nowMs / 1000);
 }
 
-function optionalNumber(key: 'iat', value: unknown): { iat?: number } {
+function optionalNumber(key: 'iat' | 'nbf', value: unknown): { iat?: number; nbf?: number } {
   return typeof value === 'number' ? { [key]: value } : {};
 }
 
@@ -85,7 +88,7 @@ function optionalStrings(payload: Record<string, unknown>, keys: readonly string
  * the payload's JSON). Kept here rather than taken from jose so the pipe's first network
  * call does not wait for jose to load; nothing decided here relies on these claims.
  */
-function decodePayload(token: string): Record<string, unknown> {
+export function decodePayload(token: string): Record<string, unknown> {
   const parts = token.split('.');
   if (parts.length !== 3 || !parts[1] || !/^[A-Za-z0-9_-]+$/.test(parts[1]))
     throw new TypeError('not a compact JWS');

@@ -2,8 +2,9 @@
 // findBroker and described to the test workers through provide('pulsar').
 import type { TestProject } from 'vitest/node';
 import { startControlServer } from '../peers/pulsar/control-server.ts';
-import { brokerOptionsFromEnv, findBroker } from '../peers/pulsar/find-broker.ts';
+import { brokerOptionsFromEnv } from '../peers/pulsar/find-broker.ts';
 import { type BrokerInfo, toBrokerInfo } from '../peers/pulsar/types.ts';
+import { findBrokerWithIdentity } from '../peers/pulsar/with-identity.ts';
 
 declare module 'vitest' {
   export interface ProvidedContext {
@@ -13,7 +14,7 @@ declare module 'vitest' {
 
 export default async function setup(project: TestProject): Promise<() => Promise<void>> {
   // This is a launcher entry point: the only place (with scripts/) that reads PULSAR_* env.
-  const broker = await findBroker(brokerOptionsFromEnv(process.env));
+  const broker = await findBrokerWithIdentity(brokerOptionsFromEnv(process.env));
   const control = broker.restart !== undefined ? await startControlServer(broker) : undefined;
   project.provide('pulsar', toBrokerInfo(broker, control?.url));
   return async () => {

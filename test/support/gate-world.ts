@@ -18,6 +18,8 @@ export interface GateWorld {
     broker: { webSocketUrl: string; adminToken?: string | undefined },
     topic: string,
   ): Record<string, string>;
+  /** The same, as a zero-secret step runs it: no PULSAR_TOKEN, the step token goes to Pulsar. */
+  stepVariables(broker: { webSocketUrl: string }, topic: string): Record<string, string>;
   /** A fresh clone directory, as Bitbucket mounts one into a pipe. */
   cloneDir(): Promise<string>;
   /** The environment a Bitbucket step gives the pipe, with the pipe variables on top. */
@@ -29,9 +31,12 @@ export interface GateWorld {
   close(): Promise<void>;
 }
 
-/** The peers of DESIGN.md §6 (issuer, STS) plus a decision key, all on loopback. */
-export async function startGateWorld(): Promise<GateWorld> {
-  const issuer = await startIssuer();
+/**
+ * The peers of DESIGN.md §6 (issuer, STS) plus a decision key, all on loopback. `issuer`: mint
+ * for this one instead of a fresh issuer (the broker's shared issuer, see shared-issuer.ts).
+ */
+export async function startGateWorld(options: { issuer?: Issuer } = {}): Promise<GateWorld> {
+  const issuer = options.issuer ?? (await startIssuer());
   const sts = await startSts({
     issuers: [{ url: issuer.url, clientIds: [issuer.audience] }],
     roles: [
@@ -44,21 +49,29 @@ export async function startGateWorld(): Promise<GateWorld> {
   });
   const { privateJwk, publicJwks } = await generateServiceKey();
   const dirs: string[] = [];
+  const variablesFor = (
+    broker: { webSocketUrl: string; adminToken?: string | undefined },
+    topic: string,
+  ): Record<string, string> => ({
+    PULSAR_URL: broker.webSocketUrl,
+    TOPIC: topic,
+    ROLE: ROLE_ARN,
+    DECISION_KEYS: JSON.stringify(publicJwks),
+    ...(broker.adminToken ? { PULSAR_TOKEN: broker.adminToken } : {}),
+    AWS_ENDPOINT_URL_STS: sts.endpoint,
+    AWS_REGION: 'eu-west-1',
+    TIMEOUT: '30',
+  });
   return {
     issuer,
     sts,
     serviceKey: privateJwk,
     decisionKeys: JSON.stringify(publicJwks),
-    pipeVariables: (broker, topic) => ({
-      PULSAR_URL: broker.webSocketUrl,
-      TOPIC: topic,
-      ROLE: ROLE_ARN,
-      DECISION_KEYS: JSON.stringify(publicJwks),
-      ...(broker.adminToken ? { PULSAR_TOKEN: broker.adminToken } : {}),
-      AWS_ENDPOINT_URL_STS: sts.endpoint,
-      AWS_REGION: 'eu-west-1',
-      TIMEOUT: '30',
-    }),
+    pipeVariables: (broker, topic) => variablesFor(broker, topic),
+    stepVariables: (broker, topic) => {
+      const { PULSAR_TOKEN: _admin, ...variables } = variablesFor(broker, topic);
+      return variables;
+    },
     cloneDir: async () => {
       const dir = await mkdtemp(join(tmpdir(), 'pulsar-gate-clone-'));
       dirs.push(dir);
@@ -75,7 +88,7 @@ export async function startGateWorld(): Promise<GateWorld> {
     },
     close: async () => {
       await Promise.allSettled([
-        issuer.close(),
+        options.issuer === undefined ? issuer.close() : Promise.resolve(),
         sts.close(),
         ...dirs.map((d) => rm(d, { recursive: true, force: true })),
       ]);

@@ -14,7 +14,12 @@ import { Metrics } from '../../src/service/metrics.ts';
 import { ReplayGuard } from '../../src/service/replay-guard.ts';
 import { type RunningService, startService } from '../../src/service/serve.ts';
 import { systemClock } from '../../src/time.ts';
-import type { IncomingMessage } from '../../src/transport/transport.ts';
+import type {
+  IncomingMessage,
+  OutgoingMessage,
+  Publisher,
+  TokenSource,
+} from '../../src/transport/transport.ts';
 import { WebSocketTransport } from '../../src/transport/websocket/transport.ts';
 import { type Issuer, startIssuer } from '../peers/oidc/issuer.ts';
 import { topicName } from '../transport/contract.ts';
@@ -26,13 +31,27 @@ export const POLICY_DIR = new URL('../../examples/policies', import.meta.url).pa
 export const WEEKDAY = new Date('2026-11-24T12:00:00Z');
 
 /** The decision service, in-process, against the real broker, issuer and policy set. */
-export async function serviceFixture(options: { policyDir?: string; stateDir?: string; now?: Date } = {}) {
+export async function serviceFixture(
+  options: {
+    policyDir?: string;
+    stateDir?: string;
+    now?: Date;
+    /** The issuer whose step tokens the service trusts (default: a fresh one). */
+    issuer?: Issuer;
+    /** The service's own Pulsar credential (default: the superuser token). */
+    token?: TokenSource;
+    topic?: string;
+  } = {},
+) {
   const broker = brokerInfo();
-  const issuer: Issuer = await startIssuer();
+  const issuer: Issuer = options.issuer ?? (await startIssuer());
   const { privateJwk, publicJwks } = await generateServiceKey();
   const trusted: TrustedKeys = parseTrustedKeys(publicJwks, 'test');
-  const transport = new WebSocketTransport({ url: broker.webSocketUrl, token: broker.adminToken });
-  const topic = topicName('requests');
+  const transport = new WebSocketTransport({
+    url: broker.webSocketUrl,
+    token: options.token ?? broker.adminToken,
+  });
+  const topic = options.topic ?? topicName('requests');
   const replyTopic = `${topic}-replies`;
   const decisions: Array<DecisionRecord & { timings: { totalMs: number } }> = [];
   const logs: string[] = [];
@@ -72,7 +91,12 @@ export async function serviceFixture(options: { policyDir?: string; stateDir?: s
     });
   }
 
-  const publisher = await transport.publisher(topic);
+  // Opened on first use: a service role may consume the request topic but not publish on it.
+  let opened: Promise<Publisher> | undefined;
+  const publisher = {
+    publish: (message: OutgoingMessage) =>
+      (opened ??= transport.publisher(topic)).then((p) => p.publish(message)),
+  };
   return {
     issuer,
     transport,
@@ -124,9 +148,9 @@ export async function serviceFixture(options: { policyDir?: string; stateDir?: s
       }
     },
     async close() {
-      await publisher.close();
+      await (await opened)?.close();
       await transport.close();
-      await issuer.close();
+      if (options.issuer === undefined) await issuer.close();
     },
   };
 }

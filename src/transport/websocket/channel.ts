@@ -3,11 +3,13 @@ import { GateError } from '../../errors.ts';
 import { type BackoffOptions, retry } from '../../retry.ts';
 import { type Clock, sleep as realSleep, type Sleep, systemClock } from '../../time.ts';
 import type { TokenSource } from '../transport.ts';
-import { connect, isRetryableConnectError, printable } from './connect.ts';
+import { type Access, connect, isRetryableConnectError, printable } from './connect.ts';
 
 export interface ChannelOptions {
   readonly url: URL;
   readonly purpose: string;
+  /** The topic permission this socket needs, named in a refusal (see connect.ts). */
+  readonly access: Access;
   readonly token?: TokenSource | undefined;
   readonly connectTimeoutMs: number;
   /** How long to keep trying to reconnect after a drop before giving up, in ms. */
@@ -82,8 +84,8 @@ export class Channel {
   }
 
   #connectWithRetry(windowMs = this.#options.reconnectWindowMs): Promise<WebSocket> {
-    const { url, purpose, token, connectTimeoutMs, backoff } = this.#options;
-    return retry(() => connect(url, { token, timeoutMs: connectTimeoutMs, purpose }), {
+    const { url, purpose, access, token, connectTimeoutMs, backoff } = this.#options;
+    return retry(() => connect(url, { token, timeoutMs: connectTimeoutMs, purpose, access }), {
       ...backoff,
       deadline: this.#clock.now() + windowMs,
       isRetryable: isRetryableConnectError,

@@ -3,11 +3,18 @@ import WebSocket from 'ws';
 import { GateError, isGateError } from '../../errors.ts';
 import type { TokenSource } from '../transport.ts';
 
+/** A Pulsar topic permission (AuthAction): what a role must be granted to open this socket. */
+export interface Access {
+  readonly topic: string;
+  readonly action: 'produce' | 'consume';
+}
+
 export interface ConnectOptions {
   readonly token?: TokenSource | undefined;
   readonly timeoutMs: number;
   /** What the socket is for, for error messages: "producer on persistent://…". */
   readonly purpose: string;
+  readonly access?: Access | undefined;
 }
 
 /** A URL safe to print: no user info, no query (a `token=` parameter would be a secret). */
@@ -41,7 +48,7 @@ export async function connect(url: URL, options: ConnectOptions): Promise<WebSoc
       resolve(socket);
     });
     socket.once('unexpected-response', (_request, response) => {
-      readBody(response).then((body) => fail(refusal(response.statusCode ?? 0, body, url, options.purpose)));
+      readBody(response).then((body) => fail(refusal(response.statusCode ?? 0, body, url, options)));
     });
     socket.once('error', (error) => fail(unreachable(url, options.purpose, error)));
   });
@@ -59,10 +66,10 @@ function readBody(response: HttpResponse): Promise<string> {
   });
 }
 
-function refusal(status: number, body: string, url: URL, purpose: string): GateError {
+function refusal(status: number, body: string, url: URL, options: ConnectOptions): GateError {
   const reason = summarise(body);
-  const where = `${purpose} at ${printable(url)}`;
-  const details = { status: String(status), url: printable(url) };
+  const where = `${options.purpose} at ${printable(url)}`;
+  const details = { status: String(status), url: printable(url), ...options.access };
   if (status === 401) {
     return new GateError('PULSAR_AUTH', `Pulsar refused the credentials for ${where} (HTTP 401${reason})`, {
       details,

@@ -8,7 +8,10 @@ import { parseDelivery } from './frames.ts';
 export interface ConsumerOptions {
   readonly topic: string;
   readonly subscription: string;
-  readonly channel: Omit<ChannelOptions, 'onText' | 'onOpen' | 'onDrop' | 'onFailure' | 'purpose' | 'url'>;
+  readonly channel: Omit<
+    ChannelOptions,
+    'onText' | 'onOpen' | 'onDrop' | 'onFailure' | 'purpose' | 'access' | 'url'
+  >;
   /** Builds the consumer URL from the topic, subscription and query parameters. */
   readonly url: URL;
 }
@@ -32,6 +35,7 @@ export class WebSocketSubscription implements Subscription {
       ...options.channel,
       url: options.url,
       purpose: `subscription ${options.subscription} on ${options.topic}`,
+      access: { topic: options.topic, action: 'consume' },
       onText: (text) => consumer.#onText(text),
       onFailure: (error) => consumer.#inbox.fail(error),
     });

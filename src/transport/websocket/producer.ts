@@ -14,7 +14,7 @@ export interface ProducerOptions {
   readonly topic: string;
   readonly sendTimeoutMs: number;
   readonly maxFrameBytes: number;
-  readonly channel: Omit<ChannelOptions, 'onText' | 'onOpen' | 'onDrop' | 'onFailure' | 'purpose'>;
+  readonly channel: Omit<ChannelOptions, 'onText' | 'onOpen' | 'onDrop' | 'onFailure' | 'purpose' | 'access'>;
 }
 
 /**
@@ -38,6 +38,7 @@ export class WebSocketPublisher implements Publisher {
     publisher.#channel = await Channel.open({
       ...options.channel,
       purpose: `producer on ${options.topic}`,
+      access: { topic: options.topic, action: 'produce' },
       onText: (text) => publisher.#onReceipt(text),
       onOpen: () => publisher.#resend(),
       onDrop: (code) => publisher.#onDrop(code),
@@ -119,6 +120,8 @@ function sendError(topic: string, detail: string): GateError {
     );
   }
   if (/auth/i.test(detail))
-    return new GateError('PULSAR_NOT_PERMITTED', `Pulsar refused to publish on ${topic} (${detail})`);
+    return new GateError('PULSAR_NOT_PERMITTED', `Pulsar refused to publish on ${topic} (${detail})`, {
+      details: { topic, action: 'produce' },
+    });
   return new GateError('PULSAR_PROTOCOL', `Pulsar could not publish on ${topic} (${detail})`);
 }

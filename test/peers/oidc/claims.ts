@@ -16,6 +16,8 @@ export type BitbucketClaims = {
   deploymentEnvironmentUuid?: string;
   branchName: string;
   iat: number;
+  /** Pulsar's OpenID provider requires it (docs/notes/pulsar-oidc-auth.md §3); omit to test that. */
+  nbf: number;
   exp: number;
 };
 
@@ -94,6 +96,7 @@ export function buildClaims(
     ...(env === undefined ? {} : { deploymentEnvironmentUuid: env }),
     branchName: options.branchName ?? 'main',
     iat,
+    nbf: iat,
     exp: Math.floor(exp),
   };
   for (const name of options.omit ?? []) delete claims[name];

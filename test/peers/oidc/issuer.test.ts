@@ -6,7 +6,7 @@ import { type Issuer, startIssuer } from './issuer.ts';
 // Key order and variables as in the shared fixture bitbucket-step.json (oidcToken, pipeEnvironment).
 const HEADER = ['alg', 'typ', 'kid'];
 const CLAIMS =
-  'iss aud sub workspaceUuid repositoryUuid pipelineUuid stepUuid deploymentEnvironmentUuid branchName iat exp';
+  'iss aud sub workspaceUuid repositoryUuid pipelineUuid stepUuid deploymentEnvironmentUuid branchName iat nbf exp';
 const STEP_VARIABLES = `CI DEBUG BITBUCKET_CLONE_DIR BITBUCKET_PIPE_STORAGE_DIR BITBUCKET_PIPE_SHARED_STORAGE_DIR
   BITBUCKET_BUILD_NUMBER BITBUCKET_COMMIT BITBUCKET_BRANCH BITBUCKET_REPO_SLUG BITBUCKET_REPO_FULL_NAME
   BITBUCKET_REPO_OWNER BITBUCKET_REPO_UUID BITBUCKET_WORKSPACE BITBUCKET_PROJECT_KEY BITBUCKET_PIPELINE_UUID

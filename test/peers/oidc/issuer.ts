@@ -6,13 +6,20 @@
  */
 import { createServer, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
+import type { JWK } from 'jose';
 import { braceUuid, buildClaims, type MintOptions, withBraces, withoutBraces } from './claims.ts';
 import { createKeyRing, type SigningAlgorithm } from './keyring.ts';
 import { stepContext, stepEnvironment } from './step-environment.ts';
 
 export type { MintOptions } from './claims.ts';
 
-export type IssuerOptions = { workspace?: string; workspaceUuid?: string; algorithm?: SigningAlgorithm };
+export type IssuerOptions = {
+  workspace?: string;
+  workspaceUuid?: string;
+  algorithm?: SigningAlgorithm;
+  /** Start from this private key (a shared issuer's), not a fresh one. */
+  seed?: JWK;
+};
 
 export type JwksFailure = number | 'hang' | null;
 
@@ -31,6 +38,8 @@ export type Issuer = {
     token: string,
     overrides?: Readonly<Record<string, string | undefined>>,
   ): Record<string, string>;
+  /** The current private key (shared issuers hand it to the workers that mint for them). */
+  exportSigningKey(): Promise<JWK>;
   rotateKey(): Promise<void>;
   retireOldKeys(): void;
   /** Serve the JWKS with this HTTP status, or never answer ('hang'); null restores it. */
@@ -50,7 +59,7 @@ export async function startIssuer(options: IssuerOptions = {}): Promise<Issuer> 
   const workspace = options.workspace ?? 'acme';
   const algorithm = options.algorithm ?? 'RS256';
   const workspaceUuid = withBraces(options.workspaceUuid ?? braceUuid());
-  const keys = await createKeyRing(algorithm);
+  const keys = await createKeyRing(algorithm, options.seed);
   const requests = new Map<string, number>();
   const context = stepContext(workspace);
   let jwksFailure: JwksFailure = null;
@@ -76,14 +85,7 @@ export async function startIssuer(options: IssuerOptions = {}): Promise<Issuer> 
   const url = `http://127.0.0.1:${port}${base}`;
   const jwksUri = `${url}/keys.json`;
 
-  const identity = {
-    url,
-    audience: `ari:cloud:bitbucket::workspace/${withoutBraces(workspaceUuid)}`,
-    workspaceUuid,
-    repositoryUuid: braceUuid(),
-    pipelineUuid: braceUuid(),
-    deploymentEnvironmentUuid: braceUuid(),
-  };
+  const identity = repositoryIdentity(url, workspaceUuid);
 
   // OIDC Discovery 1.0 §3: issuer, jwks_uri, response_types_supported, subject_types_supported
   // and id_token_signing_alg_values_supported are REQUIRED; claims_supported is RECOMMENDED.
@@ -98,6 +100,7 @@ export async function startIssuer(options: IssuerOptions = {}): Promise<Issuer> 
       'aud',
       'sub',
       'iat',
+      'nbf',
       'exp',
       'workspaceUuid',
       'repositoryUuid',
@@ -111,6 +114,7 @@ export async function startIssuer(options: IssuerOptions = {}): Promise<Issuer> 
   return {
     ...identity,
     jwksUri,
+    exportSigningKey: () => keys.exportCurrent(),
     mint: async (mintOptions = {}) => {
       const claims = buildClaims(identity, mintOptions, Math.floor(Date.now() / 1000));
       return keys.sign(claims, mintOptions);
@@ -127,5 +131,17 @@ export async function startIssuer(options: IssuerOptions = {}): Promise<Issuer> 
         server.close((error) => (error === undefined ? resolve() : reject(error)));
         server.closeAllConnections(); // includes requests left hanging on purpose
       }),
+  };
+}
+
+/** The identity of one repository of a workspace: fresh UUIDs, as Bitbucket assigns them. */
+export function repositoryIdentity(url: string, workspaceUuid: string) {
+  return {
+    url,
+    audience: `ari:cloud:bitbucket::workspace/${withoutBraces(workspaceUuid)}`,
+    workspaceUuid,
+    repositoryUuid: braceUuid(),
+    pipelineUuid: braceUuid(),
+    deploymentEnvironmentUuid: braceUuid(),
   };
 }

@@ -9,6 +9,7 @@ import {
   exportJWK,
   exportSPKI,
   generateKeyPair,
+  importJWK,
   type JSONWebKeySet,
   type JWK,
   type JWTPayload,
@@ -29,21 +30,38 @@ type SigningKey = {
 
 export type KeyRing = {
   jwks(): JSONWebKeySet;
+  /** The current private key as a JWK (test peers only: lets workers mint for a shared issuer). */
+  exportCurrent(): Promise<JWK>;
   rotate(): Promise<void>;
   retireOld(): void;
   sign(payload: JWTPayload, attack: Pick<MintOptions, 'signWith' | 'alg'>): Promise<string>;
 };
 
-async function createKey(alg: SigningAlgorithm): Promise<SigningKey> {
-  const { privateKey, publicKey } = await generateKeyPair(alg);
+async function createKey(alg: SigningAlgorithm, seed?: JWK): Promise<SigningKey> {
+  // Extractable, so a shared issuer can hand its key to the test workers that mint for it.
+  const { privateKey, publicKey } =
+    seed === undefined ? await generateKeyPair(alg, { extractable: true }) : await importPair(alg, seed);
   const exported = await exportJWK(publicKey);
   // RFC 7638 thumbprints as key ids: stable, unique, and what many providers publish.
   const kid = await calculateJwkThumbprint(exported);
   return { kid, alg, privateKey, publicKey, jwk: { ...exported, kid, alg, use: 'sig' } };
 }
 
-export async function createKeyRing(alg: SigningAlgorithm): Promise<KeyRing> {
-  let keys: SigningKey[] = [await createKey(alg)];
+async function importPair(
+  alg: SigningAlgorithm,
+  seed: JWK,
+): Promise<{ privateKey: CryptoKey; publicKey: CryptoKey }> {
+  const { d: _d, p: _p, q: _q, dp: _dp, dq: _dq, qi: _qi, ...pub } = seed;
+  const privateKey = await importJWK(seed, alg);
+  const publicKey = await importJWK(pub, alg);
+  if (privateKey instanceof Uint8Array || publicKey instanceof Uint8Array)
+    throw new Error('the seed JWK is not an asymmetric key');
+  return { privateKey, publicKey };
+}
+
+/** `seed`: a private JWK to start from (a shared issuer's key), else a fresh key. */
+export async function createKeyRing(alg: SigningAlgorithm, seed?: JWK): Promise<KeyRing> {
+  let keys: SigningKey[] = [await createKey(alg, seed)];
   const current = (): SigningKey => {
     const key = keys.at(-1);
     if (key === undefined) throw new Error('the key ring is empty');
@@ -52,6 +70,7 @@ export async function createKeyRing(alg: SigningAlgorithm): Promise<KeyRing> {
 
   return {
     jwks: () => ({ keys: keys.map((key) => key.jwk) }),
+    exportCurrent: async () => ({ ...(await exportJWK(current().privateKey)), alg }),
     async rotate() {
       keys = [...keys, await createKey(alg)];
     },

@@ -48,6 +48,8 @@ export interface PulsarAdmin {
   createNamespace(namespace: string): Promise<void>;
   /** Grants actions ('produce', 'consume', …) on a namespace; matters once authorization is on. */
   grantNamespacePermission(namespace: string, role: string, actions: string[]): Promise<void>;
+  /** Grants actions on one topic (POST …/permissions/{role}); the role is URL-encoded, braces and all. */
+  grantTopicPermission(topic: string, role: string, actions: string[]): Promise<void>;
   createTopic(topic: string): Promise<void>;
   deleteTopic(topic: string): Promise<void>;
   getStats(topic: string): Promise<TopicStats>;
@@ -86,6 +88,9 @@ export function pulsarAdmin(adminUrl: string, token?: string): PulsarAdmin {
     async grantNamespacePermission(namespace, role, actions) {
       const path = `/admin/v2/namespaces/${namespacePath(namespace)}/permissions/${encodeURIComponent(role)}`;
       await call('POST', path, actions);
+    },
+    async grantTopicPermission(topic, role, actions) {
+      await call('POST', `${topicPath(topic)}/permissions/${encodeURIComponent(role)}`, actions);
     },
     async createTopic(topic) {
       await call('PUT', topicPath(topic));

@@ -8,6 +8,7 @@ import {
 } from './container.ts';
 import { DEFAULT_PULSAR_VERSION } from './distribution.ts';
 import { startStandalone } from './standalone.ts';
+import type { OpenIdTrust } from './standalone-config.ts';
 import type { BrokerHandle } from './types.ts';
 
 export interface ExternalBroker {
@@ -27,6 +28,8 @@ export interface FindBrokerOptions {
   /** Set false to skip the container route even when an engine answers. */
   container?: boolean;
   readyTimeoutMs?: number;
+  /** OpenID Connect trust for a broker we start (the distribution route only). */
+  openId?: OpenIdTrust;
 }
 
 /** Launcher entry points (global setup, scripts) turn their environment into options here. */
@@ -94,5 +97,6 @@ export async function findBroker(options: FindBrokerOptions = {}): Promise<Broke
   say(`distribution Pulsar ${version} from Maven Central (${why})`);
   const standalone: Parameters<typeof startStandalone>[0] = { version };
   if (options.readyTimeoutMs !== undefined) standalone.readyTimeoutMs = options.readyTimeoutMs;
+  if (options.openId !== undefined) standalone.openId = options.openId;
   return startStandalone(standalone);
 }

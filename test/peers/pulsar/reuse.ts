@@ -3,8 +3,9 @@
 import { mkdir, readFile, rm, writeFile } from 'node:fs/promises';
 import { dirname, join } from 'node:path';
 import { cacheRoot } from './distribution.ts';
-import { brokerOptionsFromEnv, type FindBrokerOptions, findBroker } from './find-broker.ts';
+import { brokerOptionsFromEnv, type FindBrokerOptions } from './find-broker.ts';
 import { type BrokerHandle, type BrokerInfo, toBrokerInfo } from './types.ts';
+import { findBrokerWithIdentity } from './with-identity.ts';
 
 export interface BrokerRecord extends BrokerInfo {
   /** pid of the process that owns the broker (scripts/pulsar.ts). */
@@ -76,7 +77,8 @@ export async function reuseOrStartBroker(
       process.stderr.write(
         `pulsar-gate: broker: reusing ${record.webUrl} from ${brokerFile()} (pid ${record.pid})\n`,
       );
-      const { webUrl, webSocketUrl, serviceUrl, adminUrl, adminToken, tokenSecret, logFile } = record;
+      const { webUrl, webSocketUrl, serviceUrl, adminUrl, adminToken, tokenSecret, logFile, identity } =
+        record;
       const handle: BrokerHandle = {
         kind: record.kind,
         webUrl,
@@ -88,8 +90,9 @@ export async function reuseOrStartBroker(
       if (adminToken !== undefined) handle.adminToken = adminToken;
       if (tokenSecret !== undefined) handle.tokenSecret = tokenSecret;
       if (logFile !== undefined) handle.logFile = logFile;
+      if (identity !== undefined) handle.identity = identity;
       return handle;
     }
   }
-  return findBroker(options);
+  return findBrokerWithIdentity(options);
 }

@@ -17,6 +17,32 @@ export interface ConfigInput {
   ports: StandalonePorts;
   tokenSecret: string;
   adminToken: string;
+  /** Turns on Pulsar's OpenID Connect provider beside the token provider. */
+  openId?: OpenIdTrust | undefined;
+}
+
+/** Whom the broker's OpenID Connect provider trusts, and which claim names the role. */
+export interface OpenIdTrust {
+  readonly issuers: readonly string[];
+  readonly audiences: readonly string[];
+  readonly roleClaim: string;
+}
+
+const TOKEN_PROVIDER = 'org.apache.pulsar.broker.authentication.AuthenticationProviderToken';
+const OPENID_PROVIDER = 'org.apache.pulsar.broker.authentication.oidc.AuthenticationProviderOpenID';
+
+/** docs/notes/pulsar-oidc-auth.md §1–2: the keys verified against Pulsar 4.0.8. */
+function openIdOverrides(trust: OpenIdTrust): Record<string, string> {
+  return {
+    authenticationProviders: `${TOKEN_PROVIDER},${OPENID_PROVIDER}`,
+    openIDAllowedTokenIssuers: trust.issuers.join(','),
+    openIDAllowedAudiences: trust.audiences.join(','),
+    openIDRoleClaim: trust.roleClaim,
+    // Test issuers serve plain http on loopback; production issuers must use https.
+    openIDRequireIssuersUseHttps: String(!trust.issuers.every((i) => i.startsWith('http://127.0.0.1:'))),
+    // A rotated issuer key is fetched at once instead of being refused for up to 300 s.
+    openIDKeyIdCacheMissRefreshSeconds: '0',
+  };
 }
 
 // The embedded bookie reads this same file (as a BookKeeper ServerConfiguration) and binds to
@@ -37,12 +63,13 @@ export function overrides(input: ConfigInput): Record<string, string> {
     webServicePort: String(input.ports.web),
     listeningInterface: loopbackInterface(),
     webSocketServiceEnabled: 'true',
-    // Token authentication, as the pipe meets it in production. Authorization comes later.
+    // Authentication and authorization as a production cluster runs them: the harness is the
+    // superuser `admin`; every other role gets only the topic grants a test makes for it.
     authenticationEnabled: 'true',
-    authenticationProviders: 'org.apache.pulsar.broker.authentication.AuthenticationProviderToken',
+    authenticationProviders: TOKEN_PROVIDER,
     tokenSecretKey: `data:;base64,${input.tokenSecret}`,
     superUserRoles: 'admin',
-    authorizationEnabled: 'false',
+    authorizationEnabled: 'true',
     // The broker's own clients (namespace bootstrap, WebSocket service) must authenticate too,
     // or public/default is never created.
     brokerClientAuthenticationPlugin: 'org.apache.pulsar.client.impl.auth.AuthenticationToken',
@@ -52,6 +79,7 @@ export function overrides(input: ConfigInput): Record<string, string> {
     transactionCoordinatorEnabled: 'false',
     // Idle threads cost nothing, but the WebSocket service's 8 IO threads are sized for big servers.
     webSocketNumIoThreads: '2',
+    ...(input.openId === undefined ? {} : openIdOverrides(input.openId)),
   };
 }
 

@@ -6,7 +6,7 @@ import { join } from 'node:path';
 import { DEFAULT_PULSAR_VERSION, ensureDistribution } from './distribution.ts';
 import { freePorts } from './ports.ts';
 import { type GroupProcess, logTail, spawnGroup, stopGroup } from './process-group.ts';
-import { type StandalonePorts, writeStandaloneConfig } from './standalone-config.ts';
+import { type OpenIdTrust, type StandalonePorts, writeStandaloneConfig } from './standalone-config.ts';
 import { mintToken, newTokenSecret } from './tokens.ts';
 import type { BrokerHandle } from './types.ts';
 
@@ -14,6 +14,7 @@ export interface StandaloneOptions {
   version?: string;
   /** How long to wait for the admin API, per start (default 180 s). */
   readyTimeoutMs?: number;
+  openId?: OpenIdTrust | undefined;
 }
 
 // Sized for a 2-core box: a 512 MiB heap sees only young GCs under test load. G1 with few
@@ -60,7 +61,14 @@ export async function startStandalone(options: StandaloneOptions = {}): Promise<
   const adminToken = await mintToken(tokenSecret, 'admin');
   const confFile = join(runDir, 'standalone.conf');
   const logFile = join(runDir, 'standalone.log');
-  await writeStandaloneConfig({ pulsarHome: home, file: confFile, ports, tokenSecret, adminToken });
+  await writeStandaloneConfig({
+    pulsarHome: home,
+    file: confFile,
+    ports,
+    tokenSecret,
+    adminToken,
+    openId: options.openId,
+  });
   await mkdir(join(runDir, 'data'));
 
   // bin/pulsar cds into PULSAR_HOME and the data dirs default to relative paths there: point

@@ -1,4 +1,5 @@
 // The one shape every broker source (external, container, distribution) is handed out as.
+import type { ClusterIdentity } from './with-identity.ts';
 
 export type BrokerKind = 'external' | 'container' | 'distribution';
 
@@ -16,6 +17,8 @@ export interface BrokerHandle {
   /** Base64 of the HS256 secret when we run the broker; lets tests mint tokens for any role. */
   tokenSecret?: string;
   logFile?: string;
+  /** The OpenID Connect issuers the broker trusts, when we configured it (see with-identity.ts). */
+  identity?: ClusterIdentity;
   /** Process-group id of the broker when we spawned it locally (changes on restart). */
   pid?: number;
   /** Stops and starts the broker on the same ports, data and secret (distribution only). */
@@ -29,7 +32,7 @@ export interface BrokerHandle {
 /** What a test process can receive from the global setup: plain data only, no functions. */
 export type BrokerInfo = Pick<
   BrokerHandle,
-  'kind' | 'webUrl' | 'webSocketUrl' | 'serviceUrl' | 'adminUrl' | 'adminToken' | 'tokenSecret'
+  'kind' | 'webUrl' | 'webSocketUrl' | 'serviceUrl' | 'adminUrl' | 'adminToken' | 'tokenSecret' | 'identity'
 > & {
   /** http://127.0.0.1:port of the global setup's control server (distribution kind only). */
   controlUrl?: string;
@@ -46,6 +49,7 @@ export function toBrokerInfo(handle: BrokerHandle, controlUrl?: string): BrokerI
   };
   if (handle.adminToken !== undefined) info.adminToken = handle.adminToken;
   if (handle.tokenSecret !== undefined) info.tokenSecret = handle.tokenSecret;
+  if (handle.identity !== undefined) info.identity = handle.identity;
   if (controlUrl !== undefined) info.controlUrl = controlUrl;
   return info;
 }

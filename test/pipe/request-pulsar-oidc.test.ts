@@ -1,0 +1,120 @@
+// Issue 5 §1–2: the broker runs Pulsar's OpenID Connect provider and authorization; the pipe
+// presents the step's own OIDC token (no PULSAR_TOKEN, no secret at all), and the broker's
+// topic grants are what let a repository in — or keep it, and forged decisions, out.
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { WebSocketTransport } from '../../src/transport/websocket/transport.ts';
+import type { Issuer } from '../peers/oidc/issuer.ts';
+import { issuerForRepository } from '../peers/oidc/shared-issuer.ts';
+import { brokerInfo } from '../support/broker.ts';
+import { type GateWorld, startGateWorld } from '../support/gate-world.ts';
+import { grantRepository, grantService, roleToken, SERVICE_ROLE } from '../support/grants.ts';
+import { runPipe } from '../support/run-pipe.ts';
+import { type ServiceFixture, serviceFixture } from '../support/service-fixture.ts';
+import { topicName } from '../transport/contract.ts';
+
+const identity = brokerInfo().identity;
+if (identity === undefined)
+  console.warn('skipping: the broker was not started by this run, so it does not trust the test issuer');
+
+describe.skipIf(identity === undefined)(
+  'a zero-secret step against a broker with OIDC and authorization',
+  () => {
+    let issuer: Issuer;
+    let world: GateWorld;
+    let service: ServiceFixture;
+    const topic = topicName('gates-oidc');
+    const topics = { topic, replyTopic: `${topic}-replies` };
+
+    beforeAll(async () => {
+      if (identity === undefined) return;
+      issuer = await issuerForRepository(identity.bitbucket);
+      world = await startGateWorld({ issuer });
+      await grantService(topics);
+      service = await serviceFixture({ issuer, token: await roleToken(SERVICE_ROLE), topic });
+      await service.start(world.serviceKey);
+    });
+    afterAll(async () => {
+      await service?.close();
+      await world?.close();
+    });
+
+    async function step(branch = 'main') {
+      const cloneDir = await world.cloneDir();
+      const env = await world.stepEnv({
+        token: await issuer.mint({ branchName: branch }),
+        cloneDir,
+        variables: { ...world.stepVariables(brokerInfo(), topic), ENVIRONMENT: 'staging', TIMEOUT: '20' },
+      });
+      expect(env.PULSAR_TOKEN).toBeUndefined();
+      return runPipe(env, { cwd: cloneDir });
+    }
+
+    it('a repository without grants is refused by the broker: exit 5, naming role, topic and grant', async () => {
+      const run = await step();
+      expect(run.code).toBe(5);
+      const role = issuer.repositoryUuid;
+      expect(run.output).toContain(
+        `✖ Pulsar: Pulsar refused role ${role} on ${topics.replyTopic}: grant it consume`,
+      );
+      expect(run.output).toContain(
+        `hint: pulsar-admin topics grant-permission --role '${role}' --actions consume ${topics.replyTopic}`,
+      );
+      expect(service.decisions).toHaveLength(0);
+    });
+
+    it('consume without produce: exit 5 names the request topic and produce', async () => {
+      await grantRepository(issuer.repositoryUuid, topics, 'consume');
+      const run = await step();
+      expect(run.code).toBe(5);
+      expect(run.output).toContain(
+        `Pulsar refused role ${issuer.repositoryUuid} on ${topic}: grant it produce on that topic`,
+      );
+    });
+
+    it('a permitted repository passes end to end with no secret in any variable', async () => {
+      await grantRepository(issuer.repositoryUuid, topics);
+      const run = await step();
+      expect(run.output).toMatch(/✔ Allowed by policy/);
+      expect(run.code).toBe(0);
+      expect(service.decisions.at(-1)?.identity?.repositoryUuid).toBe(issuer.repositoryUuid);
+    });
+
+    it("the broker itself refuses a decision published with a pipeline's token", async () => {
+      const token = await issuer.mint();
+      const forger = new WebSocketTransport({ url: brokerInfo().webSocketUrl, token });
+      try {
+        const attempt = forger.publisher(topics.replyTopic).then((p) => p.publish({ payload: 'forged' }));
+        await expect(attempt).rejects.toMatchObject({
+          code: 'PULSAR_NOT_PERMITTED',
+          details: { topic: topics.replyTopic, action: 'produce' },
+        });
+      } finally {
+        await forger.close();
+      }
+    });
+
+    it('a token of an issuer the broker does not trust is refused as authentication (401)', async () => {
+      const stranger = new WebSocketTransport({
+        url: brokerInfo().webSocketUrl,
+        token: await issuer.mint({ iss: 'https://bitbucket.example/not-trusted' }),
+      });
+      try {
+        await expect(stranger.publisher(topic)).rejects.toMatchObject({ code: 'PULSAR_AUTH' });
+      } finally {
+        await stranger.close();
+      }
+    });
+
+    it('a step token without nbf: exit 5, and the hint says Pulsar requires nbf', async () => {
+      const cloneDir = await world.cloneDir();
+      const env = await world.stepEnv({
+        token: await issuer.mint({ omit: ['nbf'] }),
+        cloneDir,
+        variables: { ...world.stepVariables(brokerInfo(), topic), TIMEOUT: '20' },
+      });
+      const run = await runPipe(env, { cwd: cloneDir });
+      expect(run.code).toBe(5);
+      expect(run.output).toContain("no nbf claim, which Pulsar's OpenID Connect provider requires");
+    });
+  },
+);
