@@ -10,6 +10,7 @@ import { GateError } from '../errors.ts';
 import { retry } from '../retry.ts';
 import { type Clock, type Sleep, systemClock } from '../time.ts';
 import { describeGrantFailure, grantFailure, isRetryableGrantError } from './grant-errors.ts';
+import { createRefreshLoop } from './refresh-loop.ts';
 import { jwtLifetime, refreshSchedule, type TokenTimes } from './token-schedule.ts';
 
 export interface ClientCredentialsOptions {
@@ -54,8 +55,6 @@ export function createClientCredentialsTokenSource(options: ClientCredentialsOpt
   let config: oidc.Configuration | undefined;
   let held: Held | undefined;
   let pending: Promise<string> | undefined;
-  let timer: ReturnType<typeof setTimeout> | undefined;
-  let loop: object | undefined;
 
   const discover = async (): Promise<oidc.Configuration> => {
     const auth =
@@ -130,29 +129,15 @@ export function createClientCredentialsTokenSource(options: ClientCredentialsOpt
     return pending;
   };
 
-  // setTimeout, not the injected clock: this only decides when to look, current() decides what.
-  const schedule = (delay: number, self: object): void => {
-    timer = setTimeout(() => {
-      current()
-        .then(() => Math.max(0, (held?.refreshAt ?? 0) - clock.now()))
-        .catch((error: unknown) => {
-          log('error', error instanceof Error ? error.message : String(error));
-          return options.retryAfterFailureMs ?? 5_000;
-        })
-        .then((next) => loop === self && schedule(next, self));
-    }, delay);
-    timer.unref(); // never what keeps the process alive
-  };
-
-  return Object.assign(current, {
-    start: () => {
-      if (loop !== undefined) return;
-      loop = {};
-      schedule(0, loop);
-    },
-    stop: () => {
-      loop = undefined; // also ends a loop whose refresh is in flight right now
-      clearTimeout(timer);
-    },
-  });
+  // Real timers, not the injected clock: the loop only decides when to look, current() what.
+  const loop = createRefreshLoop(() =>
+    current().then(
+      () => Math.max(0, (held?.refreshAt ?? 0) - clock.now()),
+      (error: unknown) => {
+        log('error', error instanceof Error ? error.message : String(error));
+        return options.retryAfterFailureMs ?? 5_000;
+      },
+    ),
+  );
+  return Object.assign(current, { start: loop.start, stop: loop.stop });
 }
