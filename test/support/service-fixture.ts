@@ -94,8 +94,10 @@ export async function serviceFixture(
   // Opened on first use: a service role may consume the request topic but not publish on it.
   let opened: Promise<Publisher> | undefined;
   const publisher = {
-    publish: (message: OutgoingMessage) =>
-      (opened ??= transport.publisher(topic)).then((p) => p.publish(message)),
+    publish: async (message: OutgoingMessage) => {
+      opened ??= transport.publisher(topic);
+      return (await opened).publish(message);
+    },
   };
   return {
     issuer,
