@@ -5,6 +5,8 @@ import { parseTopic } from '../src/transport/topic.ts';
 export interface ServeConfig {
   readonly pulsarUrl: string;
   readonly pulsarToken: string | undefined;
+  /** OAuth 2.0 client credentials for Pulsar (issue 5 §3); exclusive with pulsarToken. */
+  readonly oauth: OAuthClientConfig | undefined;
   readonly topics: readonly string[];
   readonly subscription: string;
   readonly deadLetterSuffix: string;
@@ -22,13 +24,28 @@ export interface ServeConfig {
   readonly concurrency: number;
 }
 
+export interface OAuthClientConfig {
+  readonly issuer: string;
+  readonly clientId: string;
+  readonly clientSecretFile: string;
+  readonly audience: string | undefined;
+}
+
 export const SERVE_OPTIONS = [
   [
     '--pulsar-url <url>',
     'PULSAR_URL',
     'broker web service (ws[s]://, http[s]://) or pulsar[+ssl]:// URL (required)',
   ],
-  ['--pulsar-token <jwt>', 'PULSAR_TOKEN', "the service's Pulsar token"],
+  ['--pulsar-token <jwt>', 'PULSAR_TOKEN', "the service's Pulsar token (or the OAuth options below)"],
+  [
+    '--oauth-issuer <url>',
+    'OAUTH_ISSUER',
+    'OAuth 2.0 / OIDC provider the service gets Pulsar access tokens from',
+  ],
+  ['--oauth-client-id <id>', 'OAUTH_CLIENT_ID', "the service's client id at that provider"],
+  ['--oauth-client-secret-file <file>', 'OAUTH_CLIENT_SECRET_FILE', 'file holding the client secret'],
+  ['--oauth-audience <aud>', 'OAUTH_AUDIENCE', 'resource indicator (RFC 8707) naming the Pulsar cluster'],
   ['--topics <list>', 'TOPICS', 'comma-separated request topics to consume (required)'],
   [
     '--subscription <name>',
@@ -102,9 +119,12 @@ export function parseServeConfig(raw: Raw): ServeConfig {
       problems.push(`OIDC_ISSUERS: ${issuer} is not an https:// URL`);
     }
   }
+  const pulsarToken = raw.PULSAR_TOKEN?.trim() || undefined;
+  const oauth = oauthClient(raw, pulsarToken, allowInsecureIssuer, problems);
   const config: ServeConfig = {
     pulsarUrl,
-    pulsarToken: raw.PULSAR_TOKEN?.trim() || undefined,
+    pulsarToken,
+    oauth,
     topics,
     subscription: raw.SUBSCRIPTION?.trim() || 'pulsar-gate-service',
     deadLetterSuffix: raw.DEAD_LETTER_SUFFIX?.trim() || '-dlq',
@@ -124,4 +144,27 @@ export function parseServeConfig(raw: Raw): ServeConfig {
   if (problems.length)
     throw new GateError('CONFIG_INVALID', problems.join('\n'), { details: { path: 'serve options' } });
   return Object.freeze(config);
+}
+
+/** All of issuer, client id and secret file, or none; never together with PULSAR_TOKEN. */
+function oauthClient(
+  raw: Raw,
+  pulsarToken: string | undefined,
+  allowInsecure: boolean,
+  problems: string[],
+): OAuthClientConfig | undefined {
+  const issuer = raw.OAUTH_ISSUER?.trim() ?? '';
+  const clientId = raw.OAUTH_CLIENT_ID?.trim() ?? '';
+  const clientSecretFile = raw.OAUTH_CLIENT_SECRET_FILE?.trim() ?? '';
+  if (!issuer && !clientId && !clientSecretFile) return undefined;
+  const missing = Object.entries({
+    OAUTH_ISSUER: issuer,
+    OAUTH_CLIENT_ID: clientId,
+    OAUTH_CLIENT_SECRET_FILE: clientSecretFile,
+  }).filter(([, value]) => !value);
+  for (const [name] of missing) problems.push(`${name}: is required with the other OAUTH_ options`);
+  if (pulsarToken) problems.push('PULSAR_TOKEN: cannot be used with OAUTH_ISSUER; choose one');
+  if (issuer && !/^https:\/\//.test(issuer) && !(allowInsecure && /^http:\/\//.test(issuer)))
+    problems.push(`OAUTH_ISSUER: ${issuer} is not an https:// URL`);
+  return { issuer, clientId, clientSecretFile, audience: raw.OAUTH_AUDIENCE?.trim() || undefined };
 }

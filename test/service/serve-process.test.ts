@@ -1,47 +1,27 @@
-import { type ChildProcess, spawn } from 'node:child_process';
+import type { ChildProcess } from 'node:child_process';
 import { cp, mkdtemp, readFile, stat, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type PipeFixture, pipeFixture } from '../support/pipe-fixture.ts';
 import { runPipe } from '../support/run-pipe.ts';
+import { type ServeProcess, spawnServe } from '../support/serve-process.ts';
 import { POLICY_DIR } from '../support/service-fixture.ts';
 import { topicName } from '../transport/contract.ts';
 
-const MAIN = new URL('../../pipe/main.ts', import.meta.url).pathname;
 let fixture: PipeFixture;
 let keysDir: string;
 let serve: ChildProcess | undefined;
-let serveOutput = '';
+let serving: ServeProcess | undefined;
+const serveOutput = (): string => serving?.output() ?? '';
 let healthUrl = '';
 const topic = topicName('served');
 
-function startServe(env: Record<string, string>): Promise<void> {
-  serveOutput = '';
-  serve = spawn(process.execPath, [MAIN, 'serve'], {
-    env: { PATH: process.env.PATH ?? '', ...env },
-    stdio: ['ignore', 'pipe', 'pipe'],
-  });
-  serve.stdout?.on('data', (chunk: Buffer) => {
-    serveOutput += chunk;
-  });
-  serve.stderr?.on('data', (chunk: Buffer) => {
-    serveOutput += chunk;
-  });
-  return new Promise((resolve, reject) => {
-    const timer = setInterval(() => {
-      const match = /health (http:\/\/127\.0\.0\.1:\d+)\/healthz/.exec(serveOutput);
-      if (match?.[1]) {
-        clearInterval(timer);
-        healthUrl = match[1];
-        resolve();
-      }
-    }, 50);
-    serve?.once('exit', (code) => {
-      clearInterval(timer);
-      reject(new Error(`serve exited ${code}: ${serveOutput}`));
-    });
-  });
+async function startServe(env: Record<string, string>): Promise<void> {
+  const running = spawnServe(env);
+  serve = running.child;
+  serving = running;
+  healthUrl = await running.ready;
 }
 
 beforeAll(async () => {
@@ -58,7 +38,7 @@ afterAll(async () => {
 async function waitFor(check: () => boolean, ms = 15_000): Promise<void> {
   const deadline = Date.now() + ms;
   while (!check()) {
-    if (Date.now() > deadline) throw new Error(`timed out; serve said:\n${serveOutput}`);
+    if (Date.now() > deadline) throw new Error(`timed out; serve said:\n${serveOutput()}`);
     await new Promise((resolve) => setTimeout(resolve, 50));
   }
 }
@@ -147,10 +127,10 @@ describe('pulsar-gate serve, as a process, answering the pipe as a process', () 
     expect(metrics).toMatch(/pulsar_gate_decisions_total\{verdict="deny"\} 1/);
     // SIGHUP reloads the policy directory; one that no longer validates keeps the old set.
     serve?.kill('SIGHUP');
-    await waitFor(() => /policy reloaded: /.test(serveOutput));
+    await waitFor(() => /policy reloaded: /.test(serveOutput()));
     await writeFile(join(policies, 'broken.cedar'), 'permit (principal, action, resource) when { nope };\n');
     serve?.kill('SIGHUP');
-    await waitFor(() => /policy reload failed, keeping .*broken\.cedar/.test(serveOutput));
+    await waitFor(() => /policy reload failed, keeping .*broken\.cedar/.test(serveOutput()));
     const stillServing = await fixture.run(undefined, {
       topic,
       variables: { ...variables, ENVIRONMENT: 'staging' },
@@ -159,10 +139,12 @@ describe('pulsar-gate serve, as a process, answering the pipe as a process', () 
     const exited = new Promise<number | null>((resolve) => serve?.once('exit', resolve));
     serve?.kill('SIGTERM');
     expect(await exited).toBe(0);
-    expect(serveOutput).toContain('stopped after 3 decisions');
+    expect(serveOutput()).toContain('stopped after 3 decisions');
     // The decision log (stdout) holds one line per decision and no token.
-    const lines = serveOutput.split('\n').filter((l) => l.includes('"decision"'));
+    const lines = serveOutput()
+      .split('\n')
+      .filter((l) => l.includes('"decision"'));
     expect(lines).toHaveLength(3);
-    expect(serveOutput).not.toMatch(/eyJ[\w-]+\.eyJ/);
+    expect(serveOutput()).not.toMatch(/eyJ[\w-]+\.eyJ/);
   }, 120_000);
 });

@@ -1,7 +1,11 @@
 // The topic permissions of README "Configure your Pulsar cluster", made through the admin REST
 // API as an operator's pulsar-admin would: per role, per topic, nothing namespace-wide.
+import { type PulsarAdmin, pulsarAdmin } from '../peers/pulsar/admin.ts';
 import { mintToken } from '../peers/pulsar/tokens.ts';
-import { brokerAdmin, brokerInfo } from './broker.ts';
+import type { BrokerInfo } from '../peers/pulsar/types.ts';
+import { brokerInfo } from './broker.ts';
+
+const adminOf = (broker: BrokerInfo): PulsarAdmin => pulsarAdmin(broker.adminUrl, broker.adminToken);
 
 /** The decision service's role in the tests (a token-provider role; see issue 5 §3 for OAuth2). */
 export const SERVICE_ROLE = 'pulsar-gate-service';
@@ -11,27 +15,34 @@ export interface GateTopics {
   readonly replyTopic: string;
 }
 
-async function ensureTopic(topic: string): Promise<void> {
-  await brokerAdmin()
-    .createTopic(topic)
-    .catch((error: unknown) => {
-      if (!(error instanceof Error && 'status' in error && error.status === 409)) throw error;
-    });
+async function ensureTopic(admin: PulsarAdmin, topic: string): Promise<void> {
+  await admin.createTopic(topic).catch((error: unknown) => {
+    if (!(error instanceof Error && 'status' in error && error.status === 409)) throw error;
+  });
 }
 
 /** A repository may publish requests and read replies; nothing else. */
-export async function grantRepository(role: string, topics: GateTopics, only?: 'produce' | 'consume') {
-  const admin = brokerAdmin();
-  await Promise.all([ensureTopic(topics.topic), ensureTopic(topics.replyTopic)]);
+export async function grantRepository(
+  role: string,
+  topics: GateTopics,
+  only?: 'produce' | 'consume',
+  broker: BrokerInfo = brokerInfo(),
+): Promise<void> {
+  const admin = adminOf(broker);
+  await Promise.all([ensureTopic(admin, topics.topic), ensureTopic(admin, topics.replyTopic)]);
   if (only !== 'consume') await admin.grantTopicPermission(topics.topic, role, ['produce']);
   if (only !== 'produce') await admin.grantTopicPermission(topics.replyTopic, role, ['consume']);
 }
 
 /** The service consumes requests, and alone publishes decisions and dead letters. */
-export async function grantService(topics: GateTopics, role = SERVICE_ROLE): Promise<void> {
-  const admin = brokerAdmin();
+export async function grantService(
+  topics: GateTopics,
+  role = SERVICE_ROLE,
+  broker: BrokerInfo = brokerInfo(),
+): Promise<void> {
+  const admin = adminOf(broker);
   const dlq = `${topics.topic}-dlq`;
-  await Promise.all([ensureTopic(topics.topic), ensureTopic(topics.replyTopic), ensureTopic(dlq)]);
+  await Promise.all([topics.topic, topics.replyTopic, dlq].map((t) => ensureTopic(admin, t)));
   await admin.grantTopicPermission(topics.topic, role, ['consume']);
   await admin.grantTopicPermission(topics.replyTopic, role, ['produce']);
   await admin.grantTopicPermission(dlq, role, ['produce']);

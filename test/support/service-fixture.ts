@@ -22,6 +22,7 @@ import type {
 } from '../../src/transport/transport.ts';
 import { WebSocketTransport } from '../../src/transport/websocket/transport.ts';
 import { type Issuer, startIssuer } from '../peers/oidc/issuer.ts';
+import type { BrokerInfo } from '../peers/pulsar/types.ts';
 import { topicName } from '../transport/contract.ts';
 import { brokerInfo } from './broker.ts';
 import { type RequestOptions, signedRequest } from './requester.ts';
@@ -41,9 +42,11 @@ export async function serviceFixture(
     /** The service's own Pulsar credential (default: the superuser token). */
     token?: TokenSource;
     topic?: string;
+    /** A broker of the test's own (default: the run's). */
+    broker?: BrokerInfo;
   } = {},
 ) {
-  const broker = brokerInfo();
+  const broker = options.broker ?? brokerInfo();
   const issuer: Issuer = options.issuer ?? (await startIssuer());
   const { privateJwk, publicJwks } = await generateServiceKey();
   const trusted: TrustedKeys = parseTrustedKeys(publicJwks, 'test');
@@ -51,6 +54,11 @@ export async function serviceFixture(
     url: broker.webSocketUrl,
     token: options.token ?? broker.adminToken,
   });
+  // Requests are published and replies read as the harness, whatever role the service has.
+  const client =
+    options.token === undefined
+      ? transport
+      : new WebSocketTransport({ url: broker.webSocketUrl, token: broker.adminToken });
   const topic = options.topic ?? topicName('requests');
   const replyTopic = `${topic}-replies`;
   const decisions: Array<DecisionRecord & { timings: { totalMs: number } }> = [];
@@ -91,11 +99,10 @@ export async function serviceFixture(
     });
   }
 
-  // Opened on first use: a service role may consume the request topic but not publish on it.
   let opened: Promise<Publisher> | undefined;
   const publisher = {
     publish: async (message: OutgoingMessage) => {
-      opened ??= transport.publisher(topic);
+      opened ??= client.publisher(topic);
       return (await opened).publish(message);
     },
   };
@@ -119,7 +126,7 @@ export async function serviceFixture(
       request: Omit<RequestOptions, 'replyTopic'> = {},
       waitMs = 15_000,
     ): Promise<{ decision: Decision | undefined; requestId: string; jws: string | undefined }> {
-      const attachment = await transport.attach(replyTopic);
+      const attachment = await client.attach(replyTopic);
       try {
         const { event, signed } = await signedRequest(issuer, {
           time: clock === systemClock ? new Date() : new Date(clock.now()),
@@ -152,6 +159,7 @@ export async function serviceFixture(
     async close() {
       await (await opened)?.close();
       await transport.close();
+      if (client !== transport) await client.close();
       if (options.issuer === undefined) await issuer.close();
     },
   };

@@ -1,0 +1,44 @@
+// `pulsar-gate serve` as a real child process, the way an operator runs it.
+import { type ChildProcess, spawn } from 'node:child_process';
+
+const MAIN = new URL('../../pipe/main.ts', import.meta.url).pathname;
+
+export interface ServeProcess {
+  readonly child: ChildProcess;
+  /** Everything it printed so far (stdout and stderr). */
+  output(): string;
+  /** Resolves with the health URL once it serves; rejects with its output if it exits first. */
+  readonly ready: Promise<string>;
+  /** Resolves with the exit code. */
+  readonly exited: Promise<number | null>;
+}
+
+export function spawnServe(env: Record<string, string>): ServeProcess {
+  let output = '';
+  const child = spawn(process.execPath, [MAIN, 'serve'], {
+    env: { PATH: process.env.PATH ?? '', ...env },
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
+  child.stdout?.on('data', (chunk: Buffer) => {
+    output += chunk;
+  });
+  child.stderr?.on('data', (chunk: Buffer) => {
+    output += chunk;
+  });
+  const exited = new Promise<number | null>((resolve) => child.once('exit', resolve));
+  const ready = new Promise<string>((resolve, reject) => {
+    const timer = setInterval(() => {
+      const match = /health (http:\/\/127\.0\.0\.1:\d+)\/healthz/.exec(output);
+      if (match?.[1]) {
+        clearInterval(timer);
+        resolve(match[1]);
+      }
+    }, 50);
+    void exited.then((code) => {
+      clearInterval(timer);
+      reject(new Error(`serve exited ${code}: ${output}`));
+    });
+  });
+  ready.catch(() => {}); // callers that only await `exited` must not see an unhandled rejection
+  return { child, output: () => output, ready, exited };
+}
