@@ -1,7 +1,7 @@
 import { Command, Option } from 'commander';
 import { keysGenerateCommand } from './keys-command.ts';
 import { type Io, requestCommand } from './request-command.ts';
-import { SERVE_OPTIONS } from './serve-config.ts';
+import { SERVE_OPTIONS } from './serve-options.ts';
 import { type RawVariables, VARIABLES } from './variables.ts';
 
 const camel = (flag: string): string =>
@@ -85,6 +85,30 @@ export function buildProgram(io: Io, exit: (code: number) => void): Command {
     .option('--add', 'keep the keys already in decision-keys.json (rotation: old keys keep verifying)')
     .action(async (options: { out: string; alg: 'ES256' | 'EdDSA'; add?: boolean }) => {
       exit(await keysGenerateCommand(options, io));
+    });
+  keys
+    .command('rotate')
+    .description(
+      'new signing key, announced on KEYS_TOPIC as the next key set (signed by the key in use) before it is used',
+    )
+    .requiredOption(
+      '--dir <dir>',
+      'the keys directory of `keys generate` (service-key.json, decision-keys.json)',
+    )
+    .option('--keys-topic <topic>', 'full topic name pipes read key sets from [env: KEYS_TOPIC]')
+    .option('--pulsar-url <url>', 'broker web service URL [env: PULSAR_URL]')
+    .option('--pulsar-token <jwt>', 'a token whose role may produce on the keys topic [env: PULSAR_TOKEN]')
+    .option('--grace <seconds>', 'how long the replaced key keeps verifying decisions', '3600')
+    .action(async (options: Record<string, string | undefined>) => {
+      const { parseRotateOptions } = await import('./keys-rotate-options.ts');
+      const { keysRotateCommand } = await import('./keys-rotate-command.ts');
+      const parsed = parseRotateOptions(options, io.env);
+      if (typeof parsed === 'string') {
+        io.write(`✖ keys rotate: ${parsed}\n`);
+        exit(2);
+        return;
+      }
+      exit(await keysRotateCommand(parsed, io));
     });
   return program;
 }

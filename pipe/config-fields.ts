@@ -5,7 +5,7 @@ import { problem } from './variables.ts';
 
 /** Field checks for pipe/config.ts: each pushes one line naming its variable. */
 export function topicOf(
-  name: 'TOPIC' | 'REPLY_TOPIC',
+  name: 'TOPIC' | 'REPLY_TOPIC' | 'KEYS_TOPIC',
   value: string,
   namespace: string,
   problems: string[],

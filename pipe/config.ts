@@ -12,6 +12,7 @@ export interface RequestConfig {
   readonly pulsarUrl: string;
   readonly topic: string;
   readonly replyTopic: string;
+  readonly keysTopic: string | undefined;
   readonly roleArn: string;
   readonly decisionKeys: string;
   readonly action: Action;
@@ -60,6 +61,10 @@ export function parseRequestConfig(raw: RawVariables, env: Env, cwd: string): Re
   const replyTopic = replyRaw ? topicOf('REPLY_TOPIC', replyRaw, namespace, problems) : '';
   if (topic && topic === replyTopic)
     problems.push(problem('REPLY_TOPIC', 'must differ from TOPIC', replyRaw));
+  const keysRaw = raw.KEYS_TOPIC?.trim();
+  const keysTopic = keysRaw ? topicOf('KEYS_TOPIC', keysRaw, namespace, problems) : undefined;
+  if (keysTopic !== undefined && (keysTopic === topic || keysTopic === replyTopic))
+    problems.push(problem('KEYS_TOPIC', 'must differ from TOPIC and REPLY_TOPIC', keysRaw));
 
   const roleArn = raw.ROLE?.trim() || env.AWS_OIDC_ROLE_ARN?.trim() || need('ROLE');
   if (roleArn && !ROLE_ARN.test(roleArn)) problems.push(problem('ROLE', 'is not an IAM role ARN', roleArn));
@@ -115,6 +120,7 @@ export function parseRequestConfig(raw: RawVariables, env: Env, cwd: string): Re
     pulsarUrl,
     topic,
     replyTopic,
+    keysTopic,
     roleArn,
     decisionKeys,
     action,

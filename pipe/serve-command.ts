@@ -1,7 +1,6 @@
 import { createWriteStream } from 'node:fs';
 import { readFile } from 'node:fs/promises';
 import { GateError, isGateError } from '../src/errors.ts';
-import { createDecisionSigner } from '../src/events/decision-signing.ts';
 import { createClientCredentialsTokenSource } from '../src/identity/service-token.ts';
 import { createStepTokenVerifier } from '../src/identity/verify-step-token.ts';
 import { loadPolicySet } from '../src/policy/load-policy-set.ts';
@@ -10,6 +9,7 @@ import { startHttp } from '../src/service/http.ts';
 import { Metrics } from '../src/service/metrics.ts';
 import { ReplayGuard } from '../src/service/replay-guard.ts';
 import { startService } from '../src/service/serve.ts';
+import { announceKeySets, loadSigner, swappableSigner } from '../src/service/signing-keys.ts';
 import { systemClock } from '../src/time.ts';
 import { openTransport } from '../src/transport/open.ts';
 import type { TokenSource } from '../src/transport/transport.ts';
@@ -31,7 +31,7 @@ export async function serveCommand(
   try {
     const config = parseServeConfig(raw);
     let policy: PolicyEngine = await loadPolicySet(config.policyDir);
-    const signer = await createDecisionSigner(JSON.parse(await readFile(config.signingKeyFile, 'utf8')));
+    const signer = swappableSigner(await loadSigner(config.signingKeyFile));
     const guard = await ReplayGuard.open(config.stateDir, config.requestWindowSeconds * 1000, Date.now());
     const verifier = createStepTokenVerifier({
       issuers: config.issuers,
@@ -53,7 +53,7 @@ export async function serveCommand(
       ports: {
         verifier,
         policy: () => policy,
-        signer,
+        signer: signer.port,
         guard,
         clock: systemClock,
         decisionTtlMs: config.decisionTtlSeconds * 1000,
@@ -75,8 +75,12 @@ export async function serveCommand(
     });
     log(
       'info',
-      `serving ${config.topics.join(', ')} as ${config.subscription}; policy ${policy.digest} (${policy.policyIds.length} policies); signing key ${signer.kid}; health ${http.url}/healthz`,
+      `serving ${config.topics.join(', ')} as ${config.subscription}; policy ${policy.digest} (${policy.policyIds.length} policies); signing key ${signer.port.kid}; health ${http.url}/healthz`,
     );
+    if (config.keysTopic !== undefined) {
+      const count = await announceKeySets(transport, config.keysTopic, config.signingKeyFile);
+      log('info', `announced ${count} key set${count === 1 ? '' : 's'} on ${config.keysTopic}`);
+    }
     signals.on('SIGHUP', () => {
       policy
         .reload()
@@ -85,10 +89,15 @@ export async function serveCommand(
           log('info', `policy reloaded: ${next.digest}`);
         })
         .catch((error: unknown) =>
-          log(
-            'error',
-            `policy reload failed, keeping ${policy.digest}: ${error instanceof Error ? error.message : String(error)}`,
-          ),
+          log('error', `policy reload failed, keeping ${policy.digest}: ${messageOf(error)}`),
+        );
+      loadSigner(config.signingKeyFile)
+        .then((next) => {
+          if (next.kid !== signer.port.kid) log('info', `signing key reloaded: ${next.kid}`);
+          signer.swap(next);
+        })
+        .catch((error: unknown) =>
+          log('error', `signing key reload failed, keeping ${signer.port.kid}: ${messageOf(error)}`),
         );
     });
     await new Promise<void>((resolve) => {
@@ -143,3 +152,5 @@ async function pulsarCredential(
   log('info', `Pulsar credential: OAuth client ${config.oauth.clientId} at ${config.oauth.issuer}`);
   return { source, stop: () => source.stop() };
 }
+
+const messageOf = (error: unknown): string => (error instanceof Error ? error.message : String(error));

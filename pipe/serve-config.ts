@@ -1,5 +1,6 @@
 import { GateError } from '../src/errors.ts';
 import { parseTopic } from '../src/transport/topic.ts';
+import { type OAuthClientConfig, oauthClient } from './serve-oauth-config.ts';
 
 /** `pulsar-gate serve` options, flags over environment variables, validated once. */
 export interface ServeConfig {
@@ -8,6 +9,8 @@ export interface ServeConfig {
   /** OAuth 2.0 client credentials for Pulsar (issue 5 §3); exclusive with pulsarToken. */
   readonly oauth: OAuthClientConfig | undefined;
   readonly topics: readonly string[];
+  /** Where key sets are announced (issue 5 §4); undefined: no announcements. */
+  readonly keysTopic: string | undefined;
   readonly subscription: string;
   readonly deadLetterSuffix: string;
   readonly signingKeyFile: string;
@@ -24,62 +27,7 @@ export interface ServeConfig {
   readonly concurrency: number;
 }
 
-export interface OAuthClientConfig {
-  readonly issuer: string;
-  readonly clientId: string;
-  readonly clientSecretFile: string;
-  readonly audience: string | undefined;
-}
-
-export const SERVE_OPTIONS = [
-  [
-    '--pulsar-url <url>',
-    'PULSAR_URL',
-    'broker web service (ws[s]://, http[s]://) or pulsar[+ssl]:// URL (required)',
-  ],
-  ['--pulsar-token <jwt>', 'PULSAR_TOKEN', "the service's Pulsar token (or the OAuth options below)"],
-  [
-    '--oauth-issuer <url>',
-    'OAUTH_ISSUER',
-    'OAuth 2.0 / OIDC provider the service gets Pulsar access tokens from',
-  ],
-  ['--oauth-client-id <id>', 'OAUTH_CLIENT_ID', "the service's client id at that provider"],
-  ['--oauth-client-secret-file <file>', 'OAUTH_CLIENT_SECRET_FILE', 'file holding the client secret'],
-  ['--oauth-audience <aud>', 'OAUTH_AUDIENCE', 'resource indicator (RFC 8707) naming the Pulsar cluster'],
-  ['--topics <list>', 'TOPICS', 'comma-separated request topics to consume (required)'],
-  [
-    '--subscription <name>',
-    'SUBSCRIPTION',
-    'durable Shared subscription shared by replicas (default: pulsar-gate-service)',
-  ],
-  [
-    '--dead-letter-suffix <suffix>',
-    'DEAD_LETTER_SUFFIX',
-    'poison messages go to <topic><suffix> (default: -dlq)',
-  ],
-  ['--signing-key <file>', 'SIGNING_KEY_FILE', 'private JWK from `pulsar-gate keys generate` (required)'],
-  ['--policy-dir <dir>', 'POLICY_DIR', 'Cedar policies, schema.cedarschema and groups.json (required)'],
-  ['--issuers <list>', 'OIDC_ISSUERS', 'comma-separated allowed OIDC issuer URLs (required)'],
-  ['--audiences <list>', 'OIDC_AUDIENCES', 'comma-separated allowed token audiences (required)'],
-  [
-    '--allow-insecure-issuer [bool]',
-    'ALLOW_INSECURE_ISSUER',
-    'accept http:// issuers (tests only; default: false)',
-  ],
-  [
-    '--state-dir <dir>',
-    'STATE_DIR',
-    'where replay-protection state survives restarts (default: memory only)',
-  ],
-  ['--request-window <seconds>', 'REQUEST_WINDOW', 'accepted clock difference of a request (default: 300)'],
-  ['--decision-ttl <seconds>', 'DECISION_TTL', 'how long a decision is valid (default: 300)'],
-  ['--http-host <host>', 'HTTP_HOST', 'health and metrics listen address (default: 127.0.0.1)'],
-  ['--http-port <port>', 'HTTP_PORT', 'health and metrics port, 0 for any free port (default: 9464)'],
-  ['--decision-log <file>', 'DECISION_LOG', 'JSON lines, one per decision; - for stdout (default: -)'],
-  ['--concurrency <n>', 'CONCURRENCY', 'requests decided at once per topic (default: 16)'],
-] as const;
-
-type Raw = Readonly<Record<string, string | undefined>>;
+export type Raw = Readonly<Record<string, string | undefined>>;
 
 export function parseServeConfig(raw: Raw): ServeConfig {
   const problems: string[] = [];
@@ -112,6 +60,14 @@ export function parseServeConfig(raw: Raw): ServeConfig {
       problems.push(`TOPICS: ${error instanceof Error ? error.message : 'invalid topic'}`);
     }
   }
+  const keysTopic = raw.KEYS_TOPIC?.trim() || undefined;
+  if (keysTopic !== undefined) {
+    try {
+      parseTopic(keysTopic);
+    } catch (error) {
+      problems.push(`KEYS_TOPIC: ${error instanceof Error ? error.message : 'invalid topic'}`);
+    }
+  }
   const issuers = list('OIDC_ISSUERS');
   const allowInsecureIssuer = /^(1|true|yes|on)$/i.test(raw.ALLOW_INSECURE_ISSUER ?? '');
   for (const issuer of issuers) {
@@ -126,6 +82,7 @@ export function parseServeConfig(raw: Raw): ServeConfig {
     pulsarToken,
     oauth,
     topics,
+    keysTopic,
     subscription: raw.SUBSCRIPTION?.trim() || 'pulsar-gate-service',
     deadLetterSuffix: raw.DEAD_LETTER_SUFFIX?.trim() || '-dlq',
     signingKeyFile: need('SIGNING_KEY_FILE'),
@@ -144,27 +101,4 @@ export function parseServeConfig(raw: Raw): ServeConfig {
   if (problems.length)
     throw new GateError('CONFIG_INVALID', problems.join('\n'), { details: { path: 'serve options' } });
   return Object.freeze(config);
-}
-
-/** All of issuer, client id and secret file, or none; never together with PULSAR_TOKEN. */
-function oauthClient(
-  raw: Raw,
-  pulsarToken: string | undefined,
-  allowInsecure: boolean,
-  problems: string[],
-): OAuthClientConfig | undefined {
-  const issuer = raw.OAUTH_ISSUER?.trim() ?? '';
-  const clientId = raw.OAUTH_CLIENT_ID?.trim() ?? '';
-  const clientSecretFile = raw.OAUTH_CLIENT_SECRET_FILE?.trim() ?? '';
-  if (!issuer && !clientId && !clientSecretFile) return undefined;
-  const missing = Object.entries({
-    OAUTH_ISSUER: issuer,
-    OAUTH_CLIENT_ID: clientId,
-    OAUTH_CLIENT_SECRET_FILE: clientSecretFile,
-  }).filter(([, value]) => !value);
-  for (const [name] of missing) problems.push(`${name}: is required with the other OAUTH_ options`);
-  if (pulsarToken) problems.push('PULSAR_TOKEN: cannot be used with OAUTH_ISSUER; choose one');
-  if (issuer && !/^https:\/\//.test(issuer) && !(allowInsecure && /^http:\/\//.test(issuer)))
-    problems.push(`OAUTH_ISSUER: ${issuer} is not an https:// URL`);
-  return { issuer, clientId, clientSecretFile, audience: raw.OAUTH_AUDIENCE?.trim() || undefined };
 }

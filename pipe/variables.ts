@@ -45,6 +45,12 @@ export const VARIABLES = [
     defaultText: 'TOPIC + "-replies"',
   },
   {
+    name: 'KEYS_TOPIC',
+    flag: '--keys-topic',
+    accepts: 'the topic where the decision service announces rotated key sets (DECISION_KEYS stays the root)',
+    defaultText: 'none: DECISION_KEYS alone is trusted',
+  },
+  {
     name: 'PULSAR_NAMESPACE',
     flag: '--pulsar-namespace',
     accepts: 'TENANT/NAMESPACE for short topic names',

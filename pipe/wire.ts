@@ -58,6 +58,7 @@ export function gateRequest(config: RequestConfig, token: StepToken): GateReques
     pipeline: config.pipeline,
     topic: config.topic,
     replyTopic: config.replyTopic,
+    keysTopic: config.keysTopic,
     timeoutMs: config.timeoutMs,
     heartbeatMs: HEARTBEAT_MS,
   };

@@ -56,6 +56,7 @@ export interface DecisionRejection {
     | 'wrong-type'
     | 'unsupported-algorithm'
     | 'unknown-key'
+    | 'retired-key'
     | 'signature'
     | 'other-request'
     | 'digest-mismatch'
@@ -96,6 +97,12 @@ export async function verifyDecision(
   const key = trusted.keys.get(kid);
   if (key === undefined)
     return reject('unknown-key', `decision signed by kid ${printable(kid)}, not in DECISION_KEYS`);
+  // A rotated-out key verifies only until the end of its grace period (docs/formats.md, key sets).
+  if (key.notAfter !== undefined && expect.now.getTime() > key.notAfter)
+    return reject(
+      'retired-key',
+      `decision signed by kid ${printable(kid)}, retired since ${new Date(key.notAfter).toISOString()}`,
+    );
   // The key fixes the algorithm (RFC 7517 §4.4): RS256 and PS256 never stand in for each other.
   if (key.alg !== alg)
     return reject('signature', `decision alg ${alg} does not match key ${printable(kid)} (${key.alg})`);

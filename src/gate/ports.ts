@@ -42,6 +42,8 @@ export interface GateRequest {
   readonly pipeline: PipelineContext;
   readonly topic: string;
   readonly replyTopic: string;
+  /** Where decision-key sets are announced; undefined: DECISION_KEYS alone is trusted. */
+  readonly keysTopic?: string | undefined;
   readonly timeoutMs: number;
   readonly heartbeatMs: number;
 }

@@ -1,12 +1,13 @@
 import type { AwsCredentials } from '../credentials/credentials.ts';
 import { secretsOf } from '../credentials/credentials.ts';
 import type { RequestSigner } from '../events/request-signing.ts';
+import type { TrustSource } from '../keys/key-follower.ts';
 import type { TrustedKeys } from '../keys/trusted-keys.ts';
 import type { Attachment, Publisher } from '../transport/transport.ts';
 import type { GatePorts, GateRequest } from './ports.ts';
 
 export interface Prepared {
-  readonly trusted: TrustedKeys;
+  readonly trust: TrustSource;
   readonly credentials: AwsCredentials;
   readonly attachment: Attachment;
   readonly publisher: Publisher;
@@ -33,9 +34,9 @@ export async function prepare(ports: GatePorts, request: GateRequest): Promise<P
   import('./wait-for-decision.ts').catch(() => {});
   // DECISION_KEYS is checked before the token is shown to anyone: bad keys are a
   // configuration error (exit 2), and nothing has been published yet.
-  let trusted: TrustedKeys;
+  let trusting: Promise<TrustSource>;
   try {
-    trusted = await ports.trustedKeys();
+    trusting = trustSource(ports, request, await ports.trustedKeys());
   } catch (error) {
     await closeOpened(await Promise.allSettled([attaching, producing]));
     throw error;
@@ -50,11 +51,12 @@ export async function prepare(ports: GatePorts, request: GateRequest): Promise<P
     subject: request.token.claims.sub,
     audience: request.token.claims.aud,
   });
-  const [exchange, attached, producer, signer] = await Promise.allSettled([
+  const [exchange, attached, producer, signer, trust] = await Promise.allSettled([
     exchanging,
     attaching,
     producing,
     signing,
+    trusting,
   ]);
   if (exchange.status === 'fulfilled')
     for (const secret of secretsOf(exchange.value)) ports.log.secret(secret);
@@ -62,18 +64,19 @@ export async function prepare(ports: GatePorts, request: GateRequest): Promise<P
     exchange.status === 'fulfilled' &&
     attached.status === 'fulfilled' &&
     producer.status === 'fulfilled' &&
-    signer.status === 'fulfilled'
+    signer.status === 'fulfilled' &&
+    trust.status === 'fulfilled'
   ) {
     return {
-      trusted,
+      trust: trust.value,
       credentials: exchange.value,
       attachment: attached.value,
       publisher: producer.value,
       signer: signer.value,
     };
   }
-  await closeOpened([attached, producer]);
-  const failure = [exchange, attached, producer, signer].find((r) => r.status === 'rejected');
+  await closeOpened([attached, producer, trust]);
+  const failure = [exchange, attached, producer, signer, trust].find((r) => r.status === 'rejected');
   throw failure?.status === 'rejected' ? failure.reason : new Error('prepare failed');
 }
 
@@ -81,4 +84,26 @@ async function closeOpened(
   results: ReadonlyArray<PromiseSettledResult<{ close(): Promise<void> }>>,
 ): Promise<void> {
   await Promise.allSettled(results.map((r) => (r.status === 'fulfilled' ? r.value.close() : undefined)));
+}
+
+/**
+ * The pinned DECISION_KEYS, or — with KEYS_TOPIC — the key-set chain followed from them, read
+ * to the topic's end now, so a broken or unreadable keys topic stops the run before publishing.
+ */
+async function trustSource(ports: GatePorts, request: GateRequest, root: TrustedKeys): Promise<TrustSource> {
+  const { followKeysTopic, pinnedTrust } = await import('../keys/key-follower.ts');
+  if (request.keysTopic === undefined) return pinnedTrust(root);
+  const source = await followKeysTopic({
+    transport: ports.transport,
+    topic: request.keysTopic,
+    root,
+    log: ports.log,
+  });
+  try {
+    await source.current(ports.clock.now() + request.timeoutMs);
+  } catch (error) {
+    await source.close();
+    throw error;
+  }
+  return source;
 }

@@ -17,7 +17,7 @@ export async function runGate(ports: GatePorts, request: GateRequest): Promise<G
   log.secret(request.token.value);
   checkTokenLifetime(request, started, log);
 
-  const { trusted, credentials, attachment, publisher, signer } = await prepare(ports, request);
+  const { trust, credentials, attachment, publisher, signer } = await prepare(ports, request);
   log.debug(`credentials and Pulsar ready after ${clock.now() - started} ms`);
   log.info(`✓ Assumed ${credentials.assumedRoleArn} until ${credentials.expiration.toISOString()}`);
   try {
@@ -57,7 +57,7 @@ export async function runGate(ports: GatePorts, request: GateRequest): Promise<G
     const { waitForDecision } = await import('./wait-for-decision.ts');
     const decision = await waitForDecision({
       attachment,
-      trusted,
+      trust: (until) => trust.current(until),
       expect: {
         requestId: event.id,
         requestDigest: signed.requestDigest,
@@ -82,7 +82,7 @@ export async function runGate(ports: GatePorts, request: GateRequest): Promise<G
       expiration: credentials.expiration,
     };
   } finally {
-    await Promise.allSettled([attachment.close(), publisher.close()]);
+    await Promise.allSettled([attachment.close(), publisher.close(), trust.close()]);
   }
 }
 

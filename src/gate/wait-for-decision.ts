@@ -14,7 +14,8 @@ export interface Expectation {
 
 export interface WaitOptions {
   readonly attachment: Attachment;
-  readonly trusted: TrustedKeys;
+  /** The decision keys trusted now (pinned, or followed on KEYS_TOPIC up to this moment). */
+  readonly trust: (deadline: number) => Promise<TrustedKeys>;
   readonly expect: Expectation;
   readonly deadline: number;
   readonly timeoutMs: number;
@@ -70,7 +71,14 @@ async function check(message: IncomingMessage, options: WaitOptions): Promise<De
     );
     return undefined;
   }
-  const result = await verifyDecision(message.payload.toString('utf8'), options.trusted, {
+  let trusted: TrustedKeys;
+  try {
+    trusted = await options.trust(options.deadline);
+  } catch (error) {
+    if (error instanceof GateError && error.code === 'PULSAR_TIMEOUT') throw timedOut(options);
+    throw error;
+  }
+  const result = await verifyDecision(message.payload.toString('utf8'), trusted, {
     ...expect,
     now: new Date(options.clock.now()),
   });

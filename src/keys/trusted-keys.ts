@@ -18,6 +18,8 @@ export interface TrustedKey {
   readonly alg: DecisionAlgorithm;
   /** Imported once at load, so verifying a message does no key parsing. */
   readonly key: webcrypto.CryptoKey;
+  /** End of a rotated-out key's grace period (ms since the epoch); absent for an active key. */
+  readonly notAfter?: number;
 }
 
 /** A validated public JWKS (RFC 7517 §5): the pipe's trust root for decisions. */
@@ -96,12 +98,17 @@ export function parseTrustedKeys(json: unknown, origin: string): TrustedKeys {
         `DECISION_KEYS from ${origin}: ${where} needs "alg" set to one of ${DECISION_ALGORITHMS.join(', ')}`,
       );
     }
+    const notAfter = jwk.notAfter === undefined ? undefined : Date.parse(String(jwk.notAfter));
+    if (notAfter !== undefined && !(typeof jwk.notAfter === 'string' && Number.isFinite(notAfter))) {
+      throw invalid(`DECISION_KEYS from ${origin}: ${where} has a "notAfter" that is not an ISO 8601 time`);
+    }
     entries.push([
       kid,
       {
         kid,
         alg: alg as DecisionAlgorithm,
         key: importPublic(jwk, alg as DecisionAlgorithm, where, invalid),
+        ...(notAfter === undefined ? {} : { notAfter }),
       },
     ]);
   });

@@ -2,6 +2,8 @@
  * The one interface the rest of pulsar-gate uses to talk to Pulsar. Two implementations:
  * Pulsar's WebSocket API (`websocket/`) and the native client (`native/`).
  */
+import type { TopicEnd } from './topic-end.ts';
+
 export type Properties = Readonly<Record<string, string>>;
 
 export interface OutgoingMessage {
@@ -60,6 +62,10 @@ export interface Transport {
   publisher(topic: string): Promise<Publisher>;
   attach(topic: string): Promise<Attachment>;
   subscribe(topic: string, subscription: string, options?: SubscribeOptions): Promise<Subscription>;
+  /** Every message on the topic from the earliest one kept (a reader: no subscription, no state). */
+  read(topic: string): Promise<Attachment>;
+  /** Where the topic ends now (see topic-end.ts). */
+  endOf(topic: string): Promise<TopicEnd>;
   close(): Promise<void>;
 }
 

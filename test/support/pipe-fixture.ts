@@ -1,3 +1,4 @@
+import type { JWK } from 'jose';
 import { WebSocketTransport } from '../../src/transport/websocket/transport.ts';
 import { topicName } from '../transport/contract.ts';
 import { brokerInfo } from './broker.ts';
@@ -12,6 +13,8 @@ export interface RunOptions {
   /** Publishes things on the reply topic before the responder answers. */
   readonly topic?: string;
   readonly watch?: { when: RegExp; act: (signal: (name: NodeJS.Signals) => void) => void };
+  /** The key the responder signs with (default: the world's service key). */
+  readonly serviceKey?: JWK;
 }
 
 export interface FixtureRun extends PipeRun {
@@ -38,7 +41,7 @@ export async function pipeFixture() {
         ? await startResponder({
             transport,
             topic,
-            serviceKey: world.serviceKey,
+            serviceKey: options.serviceKey ?? world.serviceKey,
             script: async (request, reply) => {
               const original = reply.publish;
               await script(request, {

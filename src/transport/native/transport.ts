@@ -2,6 +2,7 @@ import { randomUUID } from 'node:crypto';
 import { GateError } from '../../errors.ts';
 import { type Clock, systemClock } from '../../time.ts';
 import { parseTopic } from '../topic.ts';
+import type { TopicEnd } from '../topic-end.ts';
 import type {
   Attachment,
   IncomingMessage,
@@ -95,6 +96,15 @@ export class NativeTransport implements Transport {
     return this.#subscribe(topic, subscription, options);
   }
 
+  // Key-set topics are read over the WebSocket API only (the pipe's default transport).
+  read(): Promise<Attachment> {
+    return Promise.reject(keysTopicNeedsWebSocket());
+  }
+
+  endOf(): Promise<TopicEnd> {
+    return Promise.reject(keysTopicNeedsWebSocket());
+  }
+
   async close(): Promise<void> {
     await Promise.allSettled([...this.#open].map((item) => item.close()));
     await this.#client.close();
@@ -150,4 +160,11 @@ function toIncoming(message: NativeMessage): IncomingMessage {
     publishTime: new Date(message.getPublishTimestamp()),
     redeliveryCount: message.getRedeliveryCount(),
   });
+}
+
+function keysTopicNeedsWebSocket(): GateError {
+  return new GateError(
+    'CONFIG_INVALID',
+    'KEYS_TOPIC is read over the WebSocket API: use a ws:// or wss:// PULSAR_URL',
+  );
 }

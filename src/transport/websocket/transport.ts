@@ -3,6 +3,7 @@ import { GateError } from '../../errors.ts';
 import type { BackoffOptions } from '../../retry.ts';
 import type { Clock, Sleep } from '../../time.ts';
 import { parseTopic } from '../topic.ts';
+import type { TopicEnd } from '../topic-end.ts';
 import type {
   Attachment,
   Publisher,
@@ -14,6 +15,7 @@ import type {
 import { printable } from './connect.ts';
 import { WebSocketAttachment, WebSocketSubscription } from './consumer.ts';
 import { WebSocketPublisher } from './producer.ts';
+import { fetchTopicEnd, WebSocketReader } from './reader.ts';
 
 export interface WebSocketTransportOptions {
   /** ws://, wss://, http:// or https:// address of the broker's (or proxy's) web service. */
@@ -74,6 +76,22 @@ export class WebSocketTransport implements Transport {
     options: SubscribeOptions = {},
   ): Promise<Subscription> {
     return this.#track(await this.#consumer(topic, subscription, { type: 'Shared', ...options }));
+  }
+
+  async read(topic: string): Promise<Attachment> {
+    const name = parseTopic(topic);
+    const reader = await WebSocketSubscription.open({
+      topic: name.full,
+      subscription: 'reader',
+      url: this.#url(`reader/${name.path}`, { messageId: 'earliest', receiverQueueSize: '1000' }),
+      channel: this.#channelOptions(),
+    });
+    return this.#track(new WebSocketReader(reader));
+  }
+
+  endOf(topic: string): Promise<TopicEnd> {
+    const o = this.#options;
+    return fetchTopicEnd(this.#base, parseTopic(topic).path, o.token, o.connectTimeoutMs ?? 10_000);
   }
 
   async close(): Promise<void> {

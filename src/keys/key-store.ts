@@ -1,0 +1,50 @@
+import { promises as fs } from 'node:fs';
+import { join } from 'node:path';
+import { GateError } from '../errors.ts';
+import { type CurrentKeySet, readOwnKeySet, type SetKey } from './key-set.ts';
+
+/**
+ * The service's keys directory (`pulsar-gate keys generate --out`): service-key.json (the
+ * signing key), decision-keys.json (the root pipes pin) and, once rotated, key-set-vNNNN.jws
+ * (every announced set, so the whole chain can be announced again).
+ */
+export const SIGNING_KEY = 'service-key.json';
+export const ROOT_KEYS = 'decision-keys.json';
+export const keySetFile = (version: number): string => `key-set-v${String(version).padStart(4, '0')}.jws`;
+const KEY_SET_NAME = /^key-set-v(\d{4,})\.jws$/;
+
+export async function readJson(path: string): Promise<unknown> {
+  const text = await fs.readFile(path, 'utf8').catch((cause: unknown) => {
+    throw new GateError('KEYS_UNAVAILABLE', `cannot read ${path}`, { cause });
+  });
+  try {
+    return JSON.parse(text);
+  } catch (cause) {
+    throw new GateError('KEYS_INVALID', `${path} is not JSON`, { cause });
+  }
+}
+
+/** Every announced set, oldest first. */
+export async function storedKeySets(dir: string): Promise<Array<{ version: number; jws: string }>> {
+  const names = (await fs.readdir(dir)).flatMap((name) => {
+    const match = KEY_SET_NAME.exec(name);
+    return match?.[1] === undefined ? [] : [{ name, version: Number(match[1]) }];
+  });
+  names.sort((a, b) => a.version - b.version);
+  return Promise.all(
+    names.map(async ({ name, version }) => ({
+      version,
+      jws: (await fs.readFile(join(dir, name), 'utf8')).trim(),
+    })),
+  );
+}
+
+/** The newest set: the last announced one, or the root JWKS as version 0. */
+export async function currentKeySet(dir: string): Promise<CurrentKeySet> {
+  const last = (await storedKeySets(dir)).at(-1);
+  if (last !== undefined) return readOwnKeySet(last.jws, join(dir, keySetFile(last.version)));
+  const root = await readJson(join(dir, ROOT_KEYS));
+  const keys = typeof root === 'object' && root !== null && 'keys' in root ? root.keys : undefined;
+  if (!Array.isArray(keys)) throw new GateError('KEYS_INVALID', `${join(dir, ROOT_KEYS)} is not a JWKS`);
+  return { version: 0, digest: null, keys: keys as SetKey[] };
+}

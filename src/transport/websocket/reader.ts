@@ -1,0 +1,87 @@
+import { GateError } from '../../errors.ts';
+import { type Position, type TopicEnd, topicEnd } from '../topic-end.ts';
+import type { Attachment, IncomingMessage, TokenSource } from '../transport.ts';
+import { untilDeadline } from '../until-deadline.ts';
+import { printable } from './connect.ts';
+import type { WebSocketSubscription } from './consumer.ts';
+
+/**
+ * A WebSocket reader (`/ws/v2/reader/…?messageId=earliest`) as an Attachment. Each message is
+ * acknowledged, which on the reader endpoint only returns a flow permit; after a reconnect the
+ * reader starts again from the earliest message, so ids already seen are skipped.
+ */
+export class WebSocketReader implements Attachment {
+  readonly #reader: WebSocketSubscription;
+  readonly #seen = new Set<string>();
+
+  constructor(reader: WebSocketSubscription) {
+    this.#reader = reader;
+  }
+
+  async receive(deadline: number): Promise<IncomingMessage> {
+    for (;;) {
+      const message = await this.#reader.receive(deadline);
+      await this.#reader.ack(message);
+      if (this.#seen.has(message.messageId)) continue;
+      this.#seen.add(message.messageId);
+      return message;
+    }
+  }
+
+  messages(deadline: number): AsyncIterable<IncomingMessage> {
+    return untilDeadline((d) => this.receive(d), deadline);
+  }
+
+  close(): Promise<void> {
+    return this.#reader.close();
+  }
+}
+
+/**
+ * `GET /admin/v2/{domain}/{tenant}/{ns}/{topic}/lastMessageId` on the broker's web service,
+ * with the transport's own token. Pulsar allows it to roles with `consume` on the topic.
+ */
+export async function fetchTopicEnd(
+  base: URL,
+  topicPath: string,
+  token: TokenSource | undefined,
+  timeoutMs: number,
+): Promise<TopicEnd> {
+  const url = new URL(`${base.pathname.replace(/\/$/, '')}/admin/v2/${topicPath}/lastMessageId`, base);
+  url.protocol = url.protocol === 'wss:' ? 'https:' : 'http:';
+  const bearer = typeof token === 'function' ? await token() : token;
+  let response: Response;
+  try {
+    response = await fetch(url, {
+      headers: bearer ? { authorization: `Bearer ${bearer}` } : {},
+      signal: AbortSignal.timeout(timeoutMs),
+    });
+  } catch (cause) {
+    throw new GateError('PULSAR_UNREACHABLE', `cannot ask Pulsar where ${topicPath} ends`, { cause });
+  }
+  const body: unknown = await response.json().catch(() => undefined);
+  const where = `the end of ${topicPath} at ${printable(url)}`;
+  if (response.status === 401 || response.status === 403)
+    throw new GateError(
+      'PULSAR_NOT_PERMITTED',
+      `Pulsar did not permit reading ${where} (HTTP ${response.status})`,
+      {
+        details: { topic: topicPath.replace(/^([a-z-]+)\//, '$1://'), action: 'consume' },
+      },
+    );
+  if (response.status === 404) throw new GateError('PULSAR_TOPIC_NOT_FOUND', `Pulsar has no ${where}`);
+  if (!response.ok || !isPosition(body))
+    throw new GateError('PULSAR_PROTOCOL', `Pulsar could not tell ${where} (HTTP ${response.status})`);
+  return topicEnd(body);
+}
+
+function isPosition(value: unknown): value is Position {
+  return (
+    typeof value === 'object' &&
+    value !== null &&
+    'ledgerId' in value &&
+    'entryId' in value &&
+    typeof value.ledgerId === 'number' &&
+    typeof value.entryId === 'number'
+  );
+}

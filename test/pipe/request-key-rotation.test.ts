@@ -1,0 +1,175 @@
+// Issue 5 §4: decision keys rotate over a Pulsar topic. Real broker, `pulsar-gate keys rotate`
+// and `serve` as processes, pipes as processes pinning only the root (decision-keys.json).
+import { mkdtemp, readFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import type { JWK } from 'jose';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { nextKeySet, readOwnKeySet, signKeySet } from '../../src/keys/key-set.ts';
+import { generateServiceKey } from '../../src/keys/service-keys.ts';
+import { type PipeFixture, pipeFixture } from '../support/pipe-fixture.ts';
+import { answer } from '../support/responder.ts';
+import { runPipe } from '../support/run-pipe.ts';
+import { type ServeProcess, spawnServe } from '../support/serve-process.ts';
+import { POLICY_DIR } from '../support/service-fixture.ts';
+import { topicName } from '../transport/contract.ts';
+
+let fixture: PipeFixture;
+let dir: string;
+let serve: ServeProcess | undefined;
+const keysTopic = topicName('decision-keys');
+const topic = topicName('rotating');
+
+const kidOf = async (file: string): Promise<string> =>
+  (JSON.parse(await readFile(file, 'utf8')) as JWK).kid ?? '';
+
+async function rotate(grace = '3600'): Promise<string> {
+  const broker = fixture.broker;
+  const run = await runPipe(
+    {},
+    {
+      cwd: dir,
+      args: [
+        'keys',
+        'rotate',
+        '--dir',
+        dir,
+        '--keys-topic',
+        keysTopic,
+        '--pulsar-url',
+        broker.webSocketUrl,
+        '--pulsar-token',
+        broker.adminToken ?? '',
+        '--grace',
+        grace,
+      ],
+    },
+  );
+  expect(run.output).toMatch(/✔ Key set v\d+ announced/);
+  expect(run.code).toBe(0);
+  return kidOf(join(dir, 'service-key.json'));
+}
+
+const pipeVariables = () => ({
+  DECISION_KEYS: join(dir, 'decision-keys.json'),
+  KEYS_TOPIC: keysTopic,
+  ENVIRONMENT: 'staging',
+  DEBUG: 'true',
+  TIMEOUT: '60',
+});
+
+beforeAll(async () => {
+  fixture = await pipeFixture();
+  dir = await mkdtemp(join(tmpdir(), 'rotation-'));
+  const generate = await runPipe({}, { cwd: dir, args: ['keys', 'generate', '--out', dir] });
+  expect(generate.code).toBe(0);
+}, 60_000);
+afterAll(async () => {
+  serve?.child.kill('SIGKILL');
+  await fixture?.close();
+});
+
+function startServe(): ServeProcess {
+  serve = spawnServe({
+    PULSAR_URL: fixture.broker.webSocketUrl,
+    PULSAR_TOKEN: fixture.broker.adminToken ?? '',
+    TOPICS: topic,
+    KEYS_TOPIC: keysTopic,
+    SIGNING_KEY_FILE: join(dir, 'service-key.json'),
+    POLICY_DIR,
+    OIDC_ISSUERS: fixture.world.issuer.url,
+    OIDC_AUDIENCES: fixture.world.issuer.audience,
+    ALLOW_INSECURE_ISSUER: 'true',
+    HTTP_PORT: '0',
+  });
+  return serve;
+}
+
+describe('decision keys rotate over KEYS_TOPIC', () => {
+  it('rotated twice while pipes wait: pipes pinning the root follow the chain and accept the new key', async () => {
+    const root = await kidOf(join(dir, 'service-key.json'));
+    let requested = 0;
+    const waiting = [1, 2].map(() =>
+      fixture.run(undefined, {
+        topic,
+        variables: pipeVariables(),
+        watch: { when: /→ Requested/, act: () => void requested++ },
+      }),
+    );
+    const deadline = Date.now() + 30_000;
+    while (requested < 2) {
+      if (Date.now() > deadline) throw new Error('the pipes never published their requests');
+      await new Promise((resolve) => setTimeout(resolve, 100));
+    }
+    await rotate();
+    const newest = await rotate();
+    expect(newest).not.toBe(root);
+    startServe();
+    await serve?.ready;
+    for (const run of await Promise.all(waiting)) {
+      expect(run.output).toContain(`verified decision signed by key ${newest}`);
+      expect(run.output).toMatch(/decision keys v2 from .*: /);
+      expect(run.code).toBe(0);
+    }
+  }, 120_000);
+
+  it('serve picks up a rotation on SIGHUP; the next pipe verifies the third key', async () => {
+    const third = await rotate();
+    serve?.child.kill('SIGHUP');
+    const until = Date.now() + 10_000;
+    while (!serve?.output().includes(`signing key reloaded: ${third}`)) {
+      if (Date.now() > until) throw new Error(`no reload: ${serve?.output()}`);
+      await new Promise((resolve) => setTimeout(resolve, 50));
+    }
+    const run = await fixture.run(undefined, { topic, variables: pipeVariables() });
+    expect(run.output).toContain(`verified decision signed by key ${third}`);
+    expect(run.code).toBe(0);
+  }, 60_000);
+
+  it('a forged key-set message is ignored with a warning, and the genuine chain still works', async () => {
+    const rogue = await generateServiceKey();
+    const sets = (await readFile(join(dir, 'key-set-v0003.jws'), 'utf8')).trim();
+    const forged = await signKeySet(
+      nextKeySet(readOwnKeySet(sets, 'v3'), rogue.privateJwk, Date.now(), 3_600_000),
+      rogue.privateJwk,
+    );
+    const publisher = await fixture.transport.publisher(keysTopic);
+    await publisher.publish({ payload: forged, key: 'v4' });
+    await publisher.publish({ payload: 'not even a JWS' });
+    await publisher.close();
+    const run = await fixture.run(undefined, { topic, variables: pipeVariables() });
+    expect(run.output).toMatch(
+      /⚠ Ignored a key set on .*: key set signed by kid .*, not an active key of v3 \(signer\)/,
+    );
+    expect(run.output).toMatch(/⚠ Ignored a key set on .*\(malformed\)/);
+    expect(run.code).toBe(0);
+  }, 60_000);
+
+  it("a retired key's decision is refused; a key in its grace period still verifies", async () => {
+    const inGrace = JSON.parse(await readFile(join(dir, 'service-key.json'), 'utf8')) as JWK;
+    await rotate('3600');
+    const graceTopic = topicName('grace');
+    const stillValid = await fixture.run(answer('allow'), {
+      topic: graceTopic,
+      variables: { ...pipeVariables(), TIMEOUT: '20' },
+      serviceKey: inGrace,
+    });
+    expect(stillValid.output).toContain(`verified decision signed by key ${inGrace.kid}`);
+    expect(stillValid.code).toBe(0);
+
+    const retiring = JSON.parse(await readFile(join(dir, 'service-key.json'), 'utf8')) as JWK;
+    await rotate('0');
+    const retiredTopic = topicName('retired');
+    const refused = await fixture.run(answer('allow'), {
+      topic: retiredTopic,
+      variables: { ...pipeVariables(), TIMEOUT: '5' },
+      serviceKey: retiring,
+    });
+    expect(refused.output).toMatch(
+      new RegExp(
+        `Ignored a message on the reply topic: decision signed by kid ${retiring.kid}, retired since`,
+      ),
+    );
+    expect(refused.code).toBe(4);
+  }, 90_000);
+});
