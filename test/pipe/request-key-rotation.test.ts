@@ -55,7 +55,7 @@ const pipeVariables = () => ({
   KEYS_TOPIC: keysTopic,
   ENVIRONMENT: 'staging',
   DEBUG: 'true',
-  TIMEOUT: '60',
+  TIMEOUT: '25',
 });
 
 beforeAll(async () => {

@@ -84,8 +84,8 @@ export class Channel {
   }
 
   #connectWithRetry(windowMs = this.#options.reconnectWindowMs): Promise<WebSocket> {
-    const { url, purpose, access, token, connectTimeoutMs, backoff } = this.#options;
-    return retry(() => connect(url, { token, timeoutMs: connectTimeoutMs, purpose, access }), {
+    const { url, purpose, access, token, connectTimeoutMs, backoff, onText } = this.#options;
+    return retry(() => connect(url, { token, timeoutMs: connectTimeoutMs, purpose, access, onText }), {
       ...backoff,
       deadline: this.#clock.now() + windowMs,
       isRetryable: isRetryableConnectError,
@@ -98,9 +98,6 @@ export class Channel {
 
   #attach(socket: WebSocket): void {
     this.#socket = socket;
-    socket.on('message', (data, isBinary) => {
-      if (!isBinary) this.#options.onText(data.toString());
-    });
     socket.on('error', () => {
       // 'close' follows every 'error'; the reconnect decision is made there.
     });

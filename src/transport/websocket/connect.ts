@@ -15,6 +15,12 @@ export interface ConnectOptions {
   /** What the socket is for, for error messages: "producer on persistent://…". */
   readonly purpose: string;
   readonly access?: Access | undefined;
+  /**
+   * Text frames, from the moment the socket opens. Attached in the 'open' handler itself:
+   * ws starts reading on process.nextTick, before any promise continuation runs, so frames that
+   * came with the 101 response (a reader's backlog, sent at once) would reach no listener.
+   */
+  readonly onText?: ((text: string) => void) | undefined;
 }
 
 /** A URL safe to print: no user info, no query (a `token=` parameter would be a secret). */
@@ -45,6 +51,11 @@ export async function connect(url: URL, options: ConnectOptions): Promise<WebSoc
     };
     socket.once('open', () => {
       socket.removeAllListeners();
+      const onText = options.onText;
+      if (onText !== undefined)
+        socket.on('message', (data, isBinary) => {
+          if (!isBinary) onText(data.toString());
+        });
       resolve(socket);
     });
     socket.once('unexpected-response', (_request, response) => {
