@@ -1,5 +1,6 @@
 import { createWriteStream } from 'node:fs';
 import { readFile } from 'node:fs/promises';
+import type { JWK } from 'jose';
 import { isGateError } from '../src/errors.ts';
 import { createDecisionSigner } from '../src/events/decision-signing.ts';
 import { createStepTokenVerifier } from '../src/identity/verify-step-token.ts';
@@ -11,6 +12,7 @@ import { ReplayGuard } from '../src/service/replay-guard.ts';
 import { startService } from '../src/service/serve.ts';
 import { systemClock } from '../src/time.ts';
 import { openTransport } from '../src/transport/open.ts';
+import { openAudit } from './audit-wiring.ts';
 import type { Io } from './request-command.ts';
 import { parseServeConfig } from './serve-config.ts';
 
@@ -29,7 +31,8 @@ export async function serveCommand(
   try {
     const config = parseServeConfig(raw);
     let policy: PolicyEngine = await loadPolicySet(config.policyDir);
-    const signer = await createDecisionSigner(JSON.parse(await readFile(config.signingKeyFile, 'utf8')));
+    const signingKey: JWK = JSON.parse(await readFile(config.signingKeyFile, 'utf8'));
+    const signer = await createDecisionSigner(signingKey);
     const guard = await ReplayGuard.open(config.stateDir, config.requestWindowSeconds * 1000, Date.now());
     const verifier = createStepTokenVerifier({
       issuers: config.issuers,
@@ -37,6 +40,8 @@ export async function serveCommand(
       allowInsecureIssuer: config.allowInsecureIssuer,
     });
     const transport = openTransport({ url: config.pulsarUrl, token: config.pulsarToken });
+    const audit = config.audit && (await openAudit(config.audit, { signingKey, transport, log }));
+    if (!audit) log('warn', 'no audit trail: set STATE_DIR to keep one (README: "Audit trail")');
     const metrics = new Metrics();
     const out =
       config.decisionLog === '-'
@@ -54,6 +59,7 @@ export async function serveCommand(
         guard,
         clock: systemClock,
         decisionTtlMs: config.decisionTtlSeconds * 1000,
+        ...(audit ? { audit } : {}),
       },
       metrics,
       concurrency: config.concurrency,
@@ -72,7 +78,7 @@ export async function serveCommand(
     });
     log(
       'info',
-      `serving ${config.topics.join(', ')} as ${config.subscription}; policy ${policy.digest} (${policy.policyIds.length} policies); signing key ${signer.kid}; health ${http.url}/healthz`,
+      `serving ${config.topics.join(', ')} as ${config.subscription}; audit trail ${audit ? `${audit.trail} (audited: ${config.audit?.auditedEnvironments.join(', ')})` : 'off'}; policy ${policy.digest} (${policy.policyIds.length} policies); signing key ${signer.kid}; health ${http.url}/healthz`,
     );
     signals.on('SIGHUP', () => {
       policy
@@ -94,6 +100,8 @@ export async function serveCommand(
     });
     log('info', 'stopping: finishing in-flight decisions');
     await service.stop();
+    // The final checkpoint goes out through the transport: close the trail first.
+    await audit?.close();
     await transport.close();
     await http.close();
     await new Promise<void>((resolve) => (out ? out.end(resolve) : resolve()));

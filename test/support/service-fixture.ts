@@ -11,6 +11,7 @@ import { loadPolicySet } from '../../src/policy/load-policy-set.ts';
 import type { PolicyEngine } from '../../src/policy/types.ts';
 import type { DecisionRecord } from '../../src/service/decision-record.ts';
 import { Metrics } from '../../src/service/metrics.ts';
+import type { AuditPort } from '../../src/service/ports.ts';
 import { ReplayGuard } from '../../src/service/replay-guard.ts';
 import { type RunningService, startService } from '../../src/service/serve.ts';
 import { systemClock } from '../../src/time.ts';
@@ -49,7 +50,7 @@ export async function serviceFixture(options: { policyDir?: string; stateDir?: s
 
   async function start(
     signingKey: JWK = privateJwk,
-    own: { metrics?: Metrics } = {},
+    own: { metrics?: Metrics; audit?: AuditPort } = {},
   ): Promise<RunningService> {
     const guard = await ReplayGuard.open(stateDir, 300_000, clock.now());
     return startService({
@@ -64,6 +65,7 @@ export async function serviceFixture(options: { policyDir?: string; stateDir?: s
         guard,
         clock,
         decisionTtlMs: 300_000,
+        ...(own.audit ? { audit: own.audit } : {}),
       },
       metrics: own.metrics ?? metrics,
       concurrency: 16,
@@ -75,6 +77,8 @@ export async function serviceFixture(options: { policyDir?: string; stateDir?: s
   const publisher = await transport.publisher(topic);
   return {
     issuer,
+    privateJwk,
+    trusted,
     transport,
     topic,
     replyTopic,

@@ -48,6 +48,9 @@ export interface PulsarAdmin {
   createNamespace(namespace: string): Promise<void>;
   /** Grants actions ('produce', 'consume', …) on a namespace; matters once authorization is on. */
   grantNamespacePermission(namespace: string, role: string, actions: string[]): Promise<void>;
+  /** Namespace retention (-1/-1: keep every message forever, acknowledged or not). */
+  setRetention(namespace: string, minutes: number, megabytes: number): Promise<void>;
+  getRetention(namespace: string): Promise<{ retentionTimeInMinutes: number; retentionSizeInMB: number }>;
   createTopic(topic: string): Promise<void>;
   deleteTopic(topic: string): Promise<void>;
   getStats(topic: string): Promise<TopicStats>;
@@ -86,6 +89,18 @@ export function pulsarAdmin(adminUrl: string, token?: string): PulsarAdmin {
     async grantNamespacePermission(namespace, role, actions) {
       const path = `/admin/v2/namespaces/${namespacePath(namespace)}/permissions/${encodeURIComponent(role)}`;
       await call('POST', path, actions);
+    },
+    async setRetention(namespace, minutes, megabytes) {
+      await call('POST', `/admin/v2/namespaces/${namespacePath(namespace)}/retention`, {
+        retentionTimeInMinutes: minutes,
+        retentionSizeInMB: megabytes,
+      });
+    },
+    async getRetention(namespace) {
+      return (await call('GET', `/admin/v2/namespaces/${namespacePath(namespace)}/retention`)) as {
+        retentionTimeInMinutes: number;
+        retentionSizeInMB: number;
+      };
     },
     async createTopic(topic) {
       await call('PUT', topicPath(topic));
