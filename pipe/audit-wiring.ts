@@ -5,6 +5,7 @@ import { createCheckpointSigner } from '../src/audit/checkpoint.ts';
 import type { Mirror } from '../src/audit/mirror.ts';
 import { createPulsarMirror } from '../src/audit/pulsar-mirror.ts';
 import { createS3Mirror, ensureLockedBucket } from '../src/audit/s3-mirror.ts';
+import { isGateError } from '../src/errors.ts';
 import { systemClock } from '../src/time.ts';
 import type { Transport } from '../src/transport/transport.ts';
 import type { AuditConfig } from './audit-config.ts';
@@ -21,8 +22,8 @@ export function auditS3Client(s3: NonNullable<AuditConfig['s3']>): S3Client {
 
 /**
  * Opens the audit trail with its mirrors. The bucket must have Object Lock on (or is created
- * with it when configured); without that the service does not start, since an allow for
- * an audited environment could never be granted honestly.
+ * with it when configured); a bucket that answers without it stops the start, since an
+ * allow for an audited environment could never be granted honestly.
  */
 export async function openAudit(
   config: AuditConfig,
@@ -37,7 +38,12 @@ export async function openAudit(
   if (config.topic) mirrors.push(createPulsarMirror(wiring.transport, config.topic));
   if (config.s3) {
     const client = wiring.s3Client ?? auditS3Client(config.s3);
-    await ensureLockedBucket(client, config.s3.bucket, config.s3.createBucket);
+    await ensureLockedBucket(client, config.s3.bucket, config.s3.createBucket).catch((error: unknown) => {
+      // Unreachable is not a reason to stay down: audited allows are denied until it answers,
+      // and every put asks for COMPLIANCE mode, which a bucket without Object Lock refuses.
+      if (!isGateError(error, 'AUDIT_UNAVAILABLE')) throw error;
+      wiring.log('warn', `${error.message}: audited allows are denied until it answers`);
+    });
     mirrors.push(
       createS3Mirror({
         client,
