@@ -1,5 +1,6 @@
 import type { RequestEvent } from '../events/request.ts';
 import type { PolicyDecision, VerifiedClaims } from '../policy/types.ts';
+import { verifiedIdentity } from '../service/decision-record.ts';
 import type { AuditRecord } from './entry.ts';
 
 /**
@@ -20,16 +21,7 @@ export function auditRecord(input: {
   const c = event.data.credentials;
   return {
     requestId: event.id,
-    identity: claims
-      ? {
-          iss: claims.iss,
-          sub: claims.sub,
-          workspaceUuid: claims.workspaceUuid,
-          repositoryUuid: claims.repositoryUuid,
-          branchName: claims.branchName,
-          deploymentEnvironmentUuid: claims.deploymentEnvironmentUuid,
-        }
-      : null,
+    identity: claims ? verifiedIdentity(claims) : null,
     action: event.data.action,
     resource: event.data.environment,
     verdict: result.verdict,
