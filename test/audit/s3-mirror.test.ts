@@ -102,6 +102,25 @@ describe('S3 mirror with Object Lock (real moto server)', () => {
       );
   });
 
+  it('a forged version written over a record (without the create-only condition) is found', async () => {
+    const { trail, prefix } = await mirrored('audit-overwrite');
+    const entry = parseEntry(trail.lines[1] ?? '');
+    if (typeof entry === 'string') throw new Error(entry);
+    await client.send(
+      new PutObjectCommand({
+        Bucket: 'audit-overwrite',
+        Key: entryKey(prefix, entry),
+        Body: (trail.lines[1] ?? '').replace('"allow"', '"deny"'),
+        ChecksumAlgorithm: 'SHA256',
+      }),
+    );
+    const source = s3TrailSource(client, 'audit-overwrite', prefix);
+    const result = await verifyTrail((await source.read()).lines, trail.keys, { ordered: false });
+    expect(result.ok).toBe(false);
+    if (!result.ok)
+      expect(result.broken.reason).toMatch(`seq ${entry.seq} is stored twice with different content`);
+  });
+
   it('writing an entry again is harmless; another entry under its key is refused', async () => {
     const { trail, mirror, prefix } = await mirrored('audit-idempotent');
     const entry = parseEntry(trail.lines[0] ?? '');
