@@ -43,6 +43,7 @@ export async function serveCommand(
     const audit = config.audit && (await openAudit(config.audit, { signingKey, transport, log }));
     if (!audit) log('warn', 'no audit trail: set STATE_DIR to keep one (README: "Audit trail")');
     const metrics = new Metrics();
+    if (audit) metrics.watchAuditBacklog(() => audit.backlog());
     const out =
       config.decisionLog === '-'
         ? undefined

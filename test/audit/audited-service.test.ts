@@ -1,6 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { AuditLog } from '../../src/audit/audit-log.ts';
 import type { DecisionEntry } from '../../src/audit/entry.ts';
+import { Metrics } from '../../src/service/metrics.ts';
 import type { RunningService } from '../../src/service/serve.ts';
 import { type ServiceFixture, serviceFixture, WEEKDAY } from '../support/service-fixture.ts';
 import { auditWorld, eventually } from './audit-world.ts';
@@ -67,6 +68,9 @@ describe('the audit trail gates production access (real broker, real moto S3)', 
       expect(Date.now() - started).toBeLessThan(1_900);
       staging = stage.requestId;
       expect(audit.backlog().s3).toBeGreaterThan(0);
+      const metrics = new Metrics();
+      metrics.watchAuditBacklog(() => audit.backlog());
+      expect(metrics.render()).toMatch(/^pulsar_gate_audit_backlog\{mirror="s3"\} [1-9]\d*$/m);
     } finally {
       await world.s3.up();
     }
