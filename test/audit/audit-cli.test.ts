@@ -1,10 +1,9 @@
 import { execFile } from 'node:child_process';
 import { randomUUID } from 'node:crypto';
-import { readdir, readFile, writeFile } from 'node:fs/promises';
-import { join } from 'node:path';
+import { writeFile } from 'node:fs/promises';
 import { promisify } from 'node:util';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
-import { auditExportCommand, auditVerifyCommand } from '../../pipe/audit-command.ts';
+import { auditVerifyCommand } from '../../pipe/audit-command.ts';
 import { parseEntry } from '../../src/audit/entry.ts';
 import type { Mirror } from '../../src/audit/mirror.ts';
 import { createPulsarMirror } from '../../src/audit/pulsar-mirror.ts';
@@ -12,26 +11,9 @@ import { createS3Mirror, ensureLockedBucket } from '../../src/audit/s3-mirror.ts
 import { WebSocketTransport } from '../../src/transport/websocket/transport.ts';
 import { type S3Peer, startS3 } from '../peers/s3/moto.ts';
 import { brokerAdmin, brokerInfo } from '../support/broker.ts';
-import { sampleRecord, writeTrail } from './trail-fixture.ts';
+import { io, keysFile, writeTrail } from './trail-fixture.ts';
 
 const MAIN = new URL('../../pipe/main.ts', import.meta.url).pathname;
-
-function io() {
-  const out: string[] = [];
-  return { out, io: { write: (t: string) => void out.push(t), env: {}, cwd: process.cwd() } };
-}
-
-async function keysFile(trail: Awaited<ReturnType<typeof writeTrail>>): Promise<string> {
-  const path = join(trail.dir, 'decision-keys.json');
-  const jwk = trail.privateJwk;
-  await writeFile(
-    path,
-    JSON.stringify({
-      keys: [{ kty: jwk.kty, crv: jwk.crv, x: jwk.x, y: jwk.y, kid: jwk.kid, alg: jwk.alg, use: 'sig' }],
-    }),
-  );
-  return path;
-}
 
 async function cli(
   args: string[],
@@ -145,63 +127,5 @@ describe('pulsar-gate audit verify from the topic and the bucket (the CLI as a p
       /✖ audit trail .* is broken at trail .*, seq 5.*: seq 4 missing: seq 5 follows seq 3/,
     );
     expect(run.code).toBe(1);
-  });
-});
-
-describe('pulsar-gate audit export', () => {
-  it('writes JSON and Markdown per deployment in the range, and an index', async () => {
-    const trail = await writeTrail(4);
-    const keys = await keysFile(trail);
-    const out = join(trail.dir, 'evidence');
-    const o = io();
-    // sampleRecord(i) is decided at 2026-11-24T12:00:0i.5Z: take seconds 1 and 2 only.
-    const code = await auditExportCommand(
-      { file: trail.path, keys, from: '2026-11-24T12:00:01Z', to: '2026-11-24T12:00:03Z', out },
-      o.io,
-    );
-    expect(o.out.join('')).toMatch(/✔ 2 deployments/);
-    expect(code).toBe(0);
-    const files = (await readdir(out)).sort();
-    expect(files.filter((f) => f.endsWith('.md'))).toHaveLength(3);
-    const bundle = JSON.parse(await readFile(join(out, 'evidence.json'), 'utf8')) as {
-      deployments: Array<Record<string, unknown>>;
-    };
-    expect(bundle.deployments.map((d) => d.requestId)).toEqual([
-      sampleRecord(1).requestId,
-      sampleRecord(2).requestId,
-    ]);
-    expect(bundle.deployments[0]).toMatchObject({
-      action: 'deploy',
-      environment: 'production',
-      verdict: 'allow',
-      policy: { ids: ['prod-deploy'], digest: 'sha256-policy-v1' },
-      approvals: [],
-      triggeredBy: { pipeline: { repository: 'acme/web', commit: 'c0ffee1', branch: 'main' } },
-      trail: { seq: 1, signedCheckpoint: true },
-    });
-    const index = await readFile(join(out, 'index.md'), 'utf8');
-    expect(index).toMatch(
-      /\| 2026-11-24T12:00:01.500Z \| deploy \| production \| allow \| acme\/web \| main \| c0ffee1 \|/,
-    );
-    const one = await readFile(
-      join(out, files.find((f) => f.endsWith('.md') && f !== 'index.md') ?? ''),
-      'utf8',
-    );
-    expect(one).toMatch(/^# deploy to production: ALLOW/);
-    expect(one).toMatch(/\| Approvals \| none required \|/);
-  });
-
-  it('refuses to export from a broken trail', async () => {
-    const trail = await writeTrail(3);
-    const keys = await keysFile(trail);
-    await writeFile(trail.path, `${trail.lines.filter((_, i) => i !== 1).join('\n')}\n`);
-    const o = io();
-    const code = await auditExportCommand(
-      { file: trail.path, keys, from: '2026-11-01', to: '2026-11-30', out: join(trail.dir, 'e') },
-      o.io,
-    );
-    expect(code).toBe(1);
-    expect(o.out.join('')).toMatch(/seq 1 missing/);
-    expect(await readdir(trail.dir)).not.toContain('e');
   });
 });

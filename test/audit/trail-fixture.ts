@@ -1,10 +1,10 @@
-import { mkdtemp, readFile } from 'node:fs/promises';
+import { mkdtemp, readFile, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { createCheckpointSigner } from '../../src/audit/checkpoint.ts';
 import type { AuditRecord } from '../../src/audit/entry.ts';
 import { TrailFile } from '../../src/audit/trail-file.ts';
-import { generateServiceKey } from '../../src/keys/service-keys.ts';
+import { generateServiceKey, publicJwksOf } from '../../src/keys/service-keys.ts';
 import { parseTrustedKeys } from '../../src/keys/trusted-keys.ts';
 
 export function sampleRecord(n: number, overrides: Partial<AuditRecord> = {}): AuditRecord {
@@ -45,4 +45,17 @@ export async function writeTrail(n: number, every = 3) {
   await trail.close();
   const lines = (await readFile(trail.path, 'utf8')).split('\n').filter(Boolean);
   return { dir, path: trail.path, lines, keys: parseTrustedKeys(publicJwks, 'test'), privateJwk };
+}
+
+/** Captures what a command writes. */
+export function io() {
+  const out: string[] = [];
+  return { out, io: { write: (t: string) => void out.push(t), env: {}, cwd: process.cwd() } };
+}
+
+/** The trail's public key as a decision-keys.json file, as the service publishes it. */
+export async function keysFile(trail: Awaited<ReturnType<typeof writeTrail>>): Promise<string> {
+  const path = join(trail.dir, 'decision-keys.json');
+  await writeFile(path, JSON.stringify(publicJwksOf([trail.privateJwk])));
+  return path;
 }
