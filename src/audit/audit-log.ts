@@ -58,6 +58,8 @@ export class AuditLog {
       pumps.push(pump);
     }
     const log = new AuditLog(options, trail, pumps);
+    // After a crash, the next checkpoint also signs what the last run left uncovered.
+    if (trail.uncovered) log.#sinceCheckpoint = 1;
     log.#timer = setInterval(() => {
       log
         .checkpoint()

@@ -25,6 +25,8 @@ interface Pending {
  */
 export class TrailFile {
   readonly path: string;
+  /** The last entry on disk at open was a decision: a crash left records no checkpoint covers. */
+  readonly uncovered: boolean;
   readonly #handle: fs.FileHandle;
   #next: TrailHead;
   #building: Promise<unknown> = Promise.resolve();
@@ -32,8 +34,9 @@ export class TrailFile {
   #flushing = false;
   #failed: unknown;
 
-  private constructor(path: string, handle: fs.FileHandle, next: TrailHead) {
+  private constructor(path: string, handle: fs.FileHandle, next: TrailHead, uncovered: boolean) {
     this.path = path;
+    this.uncovered = uncovered;
     this.#handle = handle;
     this.#next = next;
   }
@@ -53,7 +56,7 @@ export class TrailFile {
     const next: TrailHead = last
       ? { trail: last.trail, seq: last.seq + 1, prev: entryDigest(last) }
       : { trail: trailId ?? randomUUID(), seq: 0, prev: GENESIS };
-    return new TrailFile(path, await fs.open(path, 'a', 0o600), next);
+    return new TrailFile(path, await fs.open(path, 'a', 0o600), next, last?.type === 'decision');
   }
 
   /** What the next append will get. */

@@ -1,9 +1,13 @@
+import { appendFile, readFile } from 'node:fs/promises';
 import { describe, expect, it } from 'vitest';
+import { AuditLog } from '../../src/audit/audit-log.ts';
 import { canonicalJson } from '../../src/audit/canonical-json.ts';
+import { createCheckpointSigner } from '../../src/audit/checkpoint.ts';
+import { TrailFile } from '../../src/audit/trail-file.ts';
 import { verifyTrail } from '../../src/audit/verify-trail.ts';
 import { generateServiceKey } from '../../src/keys/service-keys.ts';
 import { parseTrustedKeys } from '../../src/keys/trusted-keys.ts';
-import { writeTrail } from './trail-fixture.ts';
+import { sampleRecord, writeTrail } from './trail-fixture.ts';
 
 const edit = (line: string, change: (e: Record<string, unknown>) => void): string => {
   const entry = JSON.parse(line) as Record<string, unknown>;
@@ -95,5 +99,37 @@ describe('RFC 8785 canonical JSON', () => {
     expect(
       canonicalJson({ b: 1, a: [true, null, 'x'], c: undefined, '\u20ac': 1e21, '\ud83d\ude00': 0.1 }),
     ).toBe('{"a":[true,null,"x"],"b":1,"€":1e+21,"😀":0.1}');
+  });
+});
+
+describe('the trail file after a crash', () => {
+  it('continues the chain from the last whole line (a torn one is cut off); the next checkpoint covers the rest', async () => {
+    const trail = await writeTrail(5, 2);
+    // A decision no checkpoint covers, then half a line: a crash in the middle of an append.
+    const file = await TrailFile.open(trail.dir);
+    await file.append((head) => ({
+      v: 1,
+      ...head,
+      at: '2026-11-24T12:01:00.000Z',
+      type: 'decision',
+      record: sampleRecord(9),
+    }));
+    await file.close();
+    await appendFile(trail.path, '{"v":1,"trail":"torn');
+    const log = await AuditLog.open({
+      dir: trail.dir,
+      mirrors: [],
+      signer: await createCheckpointSigner(trail.privateJwk),
+      auditedEnvironments: ['production'],
+      mirrorTimeoutMs: 1_000,
+      checkpointIntervalMs: 3_600_000,
+      clock: { now: () => Date.now() },
+      log: () => undefined,
+    });
+    expect(log.nextSeq).toBe(trail.lines.length + 1);
+    await log.close();
+    const lines = (await readFile(trail.path, 'utf8')).split('\n').filter(Boolean);
+    const result = await verifyTrail(lines, trail.keys, { ordered: true });
+    expect(result.ok && result.trails[0]).toMatchObject({ entries: trail.lines.length + 2, uncovered: 0 });
   });
 });
