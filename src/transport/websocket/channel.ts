@@ -108,6 +108,8 @@ export class Channel {
       this.#options.onDrop?.(code, reason.toString());
       void this.#reconnect(code, reason.toString());
     });
+    // connect() hands the socket over paused, so no frame is emitted before this listens.
+    socket.resume();
     this.#options.onOpen?.();
   }
 

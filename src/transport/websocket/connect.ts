@@ -16,7 +16,7 @@ export function printable(url: URL): string {
 }
 
 /**
- * Opens one WebSocket to Pulsar's WebSocket API. The token goes in the Authorization header
+ * Opens one WebSocket to Pulsar's WebSocket API, paused (resume once listening). The token goes in the Authorization header
  * of the upgrade request (never the URL, which proxies log). Handshake refusals map to
  * error codes: Pulsar answers an unauthenticated upgrade with 401, an unauthorised one
  * with 403, and a bad topic or parameter with 4xx (pulsar-websocket AbstractWebSocketHandler).
@@ -38,6 +38,10 @@ export async function connect(url: URL, options: ConnectOptions): Promise<WebSoc
     };
     socket.once('open', () => {
       socket.removeAllListeners();
+      // Frames that came in the same read as the 101 answer (Pulsar pushes a subscription's
+      // backlog at once) are emitted on the next tick, before the awaiting code can listen:
+      // hold them until the channel attaches its listeners and resumes.
+      socket.pause();
       resolve(socket);
     });
     socket.once('unexpected-response', (_request, response) => {
