@@ -5,7 +5,12 @@ export default defineConfig({
     include: ['test/**/*.test.ts'],
     // One real Pulsar broker for the whole run (see test/setup/broker.ts).
     // The container engine first, so the broker finder sees the same engine.
-    globalSetup: ['test/setup/container.ts', 'test/setup/broker.ts', 'test/setup/bundle.ts'],
+    globalSetup: [
+      'test/setup/container.ts',
+      'test/setup/broker.ts',
+      'test/setup/bundle.ts',
+      'test/setup/moto.ts',
+    ],
     testTimeout: 60_000,
     // Starting the broker from a cold cache can take minutes (download + unpack + JVM start).
     hookTimeout: 240_000,

@@ -130,6 +130,18 @@ export const OUTCOMES: Readonly<Record<ErrorCode, Outcome>> = Object.freeze({
     path: 'decision service',
     hint: 'check that `pulsar-gate serve` consumes TOPIC and answers on REPLY_TOPIC, or raise TIMEOUT',
   },
+  // The audit codes belong to the service and `audit verify`; the pipe never sees them.
+  AUDIT_UNAVAILABLE: {
+    exit: 1,
+    path: 'audit mirror',
+    hint: 'check the audit mirrors (AUDIT_TOPIC, AUDIT_S3_BUCKET)',
+  },
+  AUDIT_WRITE: { exit: 1, path: 'audit trail', hint: 'STATE_DIR must be writable' },
+  AUDIT_INVALID: {
+    exit: 1,
+    path: 'audit trail',
+    hint: 'the trail is unreadable or broken: see the first broken link',
+  },
   OUTPUT_UNSAFE: { exit: 2, path: 'OUTPUT_DIR', hint: 'point OUTPUT_DIR at a real directory, not a link' },
   OUTPUT_WRITE: { exit: 2, path: 'OUTPUT_DIR', hint: 'OUTPUT_DIR must be writable' },
 });

@@ -1,6 +1,8 @@
 import { createWriteStream } from 'node:fs';
 import { readFile } from 'node:fs/promises';
+import type { JWK } from 'jose';
 import { GateError, isGateError } from '../src/errors.ts';
+import { createDecisionSigner } from '../src/events/decision-signing.ts';
 import { createClientCredentialsTokenSource } from '../src/identity/service-token.ts';
 import { createStepTokenVerifier } from '../src/identity/verify-step-token.ts';
 import { loadPolicySet } from '../src/policy/load-policy-set.ts';
@@ -13,6 +15,7 @@ import { announceKeySets, loadSigner, swappableSigner } from '../src/service/sig
 import { systemClock } from '../src/time.ts';
 import { openTransport } from '../src/transport/open.ts';
 import type { TokenSource } from '../src/transport/transport.ts';
+import { openAudit } from './audit-wiring.ts';
 import type { Io } from './request-command.ts';
 import { parseServeConfig, type ServeConfig } from './serve-config.ts';
 
@@ -31,7 +34,9 @@ export async function serveCommand(
   try {
     const config = parseServeConfig(raw);
     let policy: PolicyEngine = await loadPolicySet(config.policyDir);
-    const signer = swappableSigner(await loadSigner(config.signingKeyFile));
+    // The checkpoint signer keeps the key the service started with; decisions follow SIGHUP.
+    const signingKey: JWK = JSON.parse(await readFile(config.signingKeyFile, 'utf8'));
+    const signer = swappableSigner(await createDecisionSigner(signingKey));
     const guard = await ReplayGuard.open(config.stateDir, config.requestWindowSeconds * 1000, Date.now());
     const verifier = createStepTokenVerifier({
       issuers: config.issuers,
@@ -40,7 +45,10 @@ export async function serveCommand(
     });
     const token = await pulsarCredential(config, log);
     const transport = openTransport({ url: config.pulsarUrl, token: token.source });
+    const audit = config.audit && (await openAudit(config.audit, { signingKey, transport, log }));
+    if (!audit) log('warn', 'no audit trail: set STATE_DIR to keep one (README: "Audit trail")');
     const metrics = new Metrics();
+    if (audit) metrics.watchAuditBacklog(() => audit.backlog());
     const out =
       config.decisionLog === '-'
         ? undefined
@@ -57,6 +65,7 @@ export async function serveCommand(
         guard,
         clock: systemClock,
         decisionTtlMs: config.decisionTtlSeconds * 1000,
+        ...(audit ? { audit } : {}),
       },
       metrics,
       concurrency: config.concurrency,
@@ -75,7 +84,7 @@ export async function serveCommand(
     });
     log(
       'info',
-      `serving ${config.topics.join(', ')} as ${config.subscription}; policy ${policy.digest} (${policy.policyIds.length} policies); signing key ${signer.port.kid}; health ${http.url}/healthz`,
+      `serving ${config.topics.join(', ')} as ${config.subscription}; audit trail ${audit ? `${audit.trail} (audited: ${config.audit?.auditedEnvironments.join(', ')})` : 'off'}; policy ${policy.digest} (${policy.policyIds.length} policies); signing key ${signer.port.kid}; health ${http.url}/healthz`,
     );
     if (config.keysTopic !== undefined) {
       const count = await announceKeySets(transport, config.keysTopic, config.signingKeyFile);
@@ -106,6 +115,8 @@ export async function serveCommand(
     });
     log('info', 'stopping: finishing in-flight decisions');
     await service.stop();
+    // The final checkpoint goes out through the transport: close the trail first.
+    await audit?.close();
     await transport.close();
     token.stop();
     await http.close();

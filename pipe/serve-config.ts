@@ -1,5 +1,7 @@
 import { GateError } from '../src/errors.ts';
 import { parseTopic } from '../src/transport/topic.ts';
+import { type AuditConfig, parseAuditConfig } from './audit-config.ts';
+import { serveFields } from './serve-fields.ts';
 import { type OAuthClientConfig, oauthClient } from './serve-oauth-config.ts';
 
 /** `pulsar-gate serve` options, flags over environment variables, validated once. */
@@ -25,32 +27,15 @@ export interface ServeConfig {
   readonly httpPort: number;
   readonly decisionLog: string;
   readonly concurrency: number;
+  /** Undefined without STATE_DIR: the trail and its outbox live there. */
+  readonly audit: AuditConfig | undefined;
 }
 
 export type Raw = Readonly<Record<string, string | undefined>>;
 
 export function parseServeConfig(raw: Raw): ServeConfig {
   const problems: string[] = [];
-  const need = (name: string): string => {
-    const value = raw[name]?.trim() ?? '';
-    if (!value) problems.push(`${name}: is required`);
-    return value;
-  };
-  const list = (name: string): string[] =>
-    need(name)
-      .split(',')
-      .map((s) => s.trim())
-      .filter(Boolean);
-  const int = (name: string, fallback: number, min: number, max: number): number => {
-    const text = raw[name]?.trim();
-    if (!text) return fallback;
-    const n = Number(text);
-    if (/^\d+$/.test(text) && n >= min && n <= max) return n;
-    problems.push(
-      `${name}: must be a whole number from ${min} to ${max} (got ${JSON.stringify(text.slice(0, 40))})`,
-    );
-    return fallback;
-  };
+  const { need, list, int, bool } = serveFields(raw, problems);
   const pulsarUrl = need('PULSAR_URL');
   const topics = list('TOPICS');
   for (const topic of topics) {
@@ -69,7 +54,7 @@ export function parseServeConfig(raw: Raw): ServeConfig {
     }
   }
   const issuers = list('OIDC_ISSUERS');
-  const allowInsecureIssuer = /^(1|true|yes|on)$/i.test(raw.ALLOW_INSECURE_ISSUER ?? '');
+  const allowInsecureIssuer = bool('ALLOW_INSECURE_ISSUER');
   for (const issuer of issuers) {
     if (!/^https:\/\//.test(issuer) && !(allowInsecureIssuer && /^http:\/\//.test(issuer))) {
       problems.push(`OIDC_ISSUERS: ${issuer} is not an https:// URL`);
@@ -97,6 +82,7 @@ export function parseServeConfig(raw: Raw): ServeConfig {
     httpPort: int('HTTP_PORT', 9464, 0, 65535),
     decisionLog: raw.DECISION_LOG?.trim() || '-',
     concurrency: int('CONCURRENCY', 16, 1, 256),
+    audit: parseAuditConfig(raw, problems),
   };
   if (problems.length)
     throw new GateError('CONFIG_INVALID', problems.join('\n'), { details: { path: 'serve options' } });

@@ -1,3 +1,5 @@
+import { AUDIT_OPTIONS } from './audit-config.ts';
+
 /** `pulsar-gate serve` flags and the environment variables behind them (pipe/cli.ts). */
 export const SERVE_OPTIONS = [
   [
@@ -46,4 +48,5 @@ export const SERVE_OPTIONS = [
   ['--http-port <port>', 'HTTP_PORT', 'health and metrics port, 0 for any free port (default: 9464)'],
   ['--decision-log <file>', 'DECISION_LOG', 'JSON lines, one per decision; - for stdout (default: -)'],
   ['--concurrency <n>', 'CONCURRENCY', 'requests decided at once per topic (default: 16)'],
+  ...AUDIT_OPTIONS,
 ] as const;

@@ -36,6 +36,11 @@ export type ErrorCode =
   // the decision itself
   | 'DENIED'
   | 'DECISION_TIMEOUT'
+  // the audit trail: a mirror did not take a record in time (the decision fails closed),
+  // the local trail could not be written, a stored trail is unreadable or broken
+  | 'AUDIT_UNAVAILABLE'
+  | 'AUDIT_WRITE'
+  | 'AUDIT_INVALID'
   // writing the step's outputs
   | 'OUTPUT_UNSAFE'
   | 'OUTPUT_WRITE';

@@ -18,26 +18,7 @@ export interface DecisionSigner {
  * `kid` (RFC 7517 §4.4, §4.5): the pipe selects the pinned key by `kid`.
  */
 export async function createDecisionSigner(privateJwk: JWK): Promise<DecisionSigner> {
-  const { kid, alg } = privateJwk;
-  if (typeof kid !== 'string' || kid === '') throw keysInvalid('the decision signing key has no "kid"');
-  if (!DECISION_ALGORITHMS.some((allowed) => allowed === alg)) {
-    throw keysInvalid(
-      `the decision signing key (kid ${printable(kid)}) needs "alg" set to one of ${DECISION_ALGORITHMS.join(', ')}`,
-    );
-  }
-  const algorithm = alg as DecisionAlgorithm;
-  let key: CryptoKey;
-  try {
-    const imported = await importJWK(privateJwk, algorithm, { extractable: false });
-    if (imported instanceof Uint8Array || imported.type !== 'private')
-      throw new TypeError('not a private key');
-    key = imported;
-  } catch {
-    // The import error is not kept: it could describe the key material.
-    throw keysInvalid(
-      `the decision signing key (kid ${printable(kid)}) is not a valid ${algorithm} private key`,
-    );
-  }
+  const { kid, alg: algorithm, key } = await importSigningKey(privateJwk, 'decision');
   return Object.freeze({
     kid,
     alg: algorithm,
@@ -52,6 +33,36 @@ export async function createDecisionSigner(privateJwk: JWK): Promise<DecisionSig
         .sign(key);
     },
   });
+}
+
+/**
+ * Imports the service's private signing JWK once, non-extractable. It must name its `alg`
+ * and `kid` (RFC 7517 §4.4, §4.5): verifiers select the pinned key by `kid`. Shared by the
+ * decision signer and the audit checkpoint signer, which use the same key.
+ */
+export async function importSigningKey(
+  privateJwk: JWK,
+  purpose: string,
+): Promise<{ kid: string; alg: DecisionAlgorithm; key: CryptoKey }> {
+  const { kid, alg } = privateJwk;
+  if (typeof kid !== 'string' || kid === '') throw keysInvalid(`the ${purpose} signing key has no "kid"`);
+  if (!DECISION_ALGORITHMS.some((allowed) => allowed === alg)) {
+    throw keysInvalid(
+      `the ${purpose} signing key (kid ${printable(kid)}) needs "alg" set to one of ${DECISION_ALGORITHMS.join(', ')}`,
+    );
+  }
+  const algorithm = alg as DecisionAlgorithm;
+  try {
+    const imported = await importJWK(privateJwk, algorithm, { extractable: false });
+    if (imported instanceof Uint8Array || imported.type !== 'private')
+      throw new TypeError('not a private key');
+    return { kid, alg: algorithm, key: imported };
+  } catch {
+    // The import error is not kept: it could describe the key material.
+    throw keysInvalid(
+      `the ${purpose} signing key (kid ${printable(kid)}) is not a valid ${algorithm} private key`,
+    );
+  }
 }
 
 function keysInvalid(message: string): GateError {

@@ -1,6 +1,7 @@
 import type { Decision } from '../events/decision.ts';
 import type { RequestEvent } from '../events/request.ts';
 import type { PolicyDecision, VerifiedClaims } from '../policy/types.ts';
+import { auditedVerdict } from './audit-gate.ts';
 import type { Outcome } from './decide-request.ts';
 import { record } from './decision-record.ts';
 import type { DeciderPorts } from './ports.ts';
@@ -40,13 +41,25 @@ export async function deny(
 
 export async function finish(
   to: Answering,
-  result: PolicyDecision,
+  policyResult: PolicyDecision,
   claims: (VerifiedClaims & { stepUuid: string }) | undefined,
   verificationFailure?: string,
   remember = true,
 ): Promise<Outcome> {
   const { event, requestDigest, keyThumbprint, ports, policyDigest: digest } = to;
   const now = ports.clock.now();
+  // The audit record is written once the verdict is known and before anything is signed or
+  // remembered, so a mirror failure can still turn an allow into the deny that is published.
+  const result = ports.audit
+    ? await auditedVerdict(ports.audit, {
+        event,
+        claims,
+        result: policyResult,
+        policyDigest: digest,
+        now: new Date(now),
+        verificationFailure,
+      })
+    : policyResult;
   const decision: Decision = {
     requestId: event.id,
     requestDigest,

@@ -27,14 +27,7 @@ export function record(
   redelivered: boolean,
   verificationFailure?: string,
 ): DecisionRecord {
-  const identity = claims && {
-    iss: claims.iss,
-    sub: claims.sub,
-    workspaceUuid: claims.workspaceUuid,
-    repositoryUuid: claims.repositoryUuid,
-    branchName: claims.branchName,
-    deploymentEnvironmentUuid: claims.deploymentEnvironmentUuid,
-  };
+  const identity = claims && verifiedIdentity(claims);
   return {
     decisionId: `${event.id}:${redelivered ? 'redelivery' : 'decision'}`,
     requestId: event.id,
@@ -47,5 +40,17 @@ export function record(
     reasons,
     redelivered,
     ...(verificationFailure ? { verificationFailure } : {}),
+  };
+}
+
+/** The verified claims a log or audit record names the caller by (never the token itself). */
+export function verifiedIdentity(claims: Partial<VerifiedClaims>): Record<string, string | undefined> {
+  return {
+    iss: claims.iss,
+    sub: claims.sub,
+    workspaceUuid: claims.workspaceUuid,
+    repositoryUuid: claims.repositoryUuid,
+    branchName: claims.branchName,
+    deploymentEnvironmentUuid: claims.deploymentEnvironmentUuid,
   };
 }

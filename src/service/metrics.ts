@@ -12,6 +12,7 @@ export class Metrics {
   #sum = 0;
   #deadLettered = 0;
   #errors = 0;
+  #auditBacklog: () => Readonly<Record<string, number>> = () => ({});
 
   decided(verdict: string, seconds: number): void {
     this.#decisions.set(verdict, (this.#decisions.get(verdict) ?? 0) + 1);
@@ -32,6 +33,11 @@ export class Metrics {
 
   processingError(): void {
     this.#errors++;
+  }
+
+  /** Audit entries each mirror has yet to confirm, read at every scrape. */
+  watchAuditBacklog(read: () => Readonly<Record<string, number>>): void {
+    this.#auditBacklog = read;
   }
 
   get decisions(): number {
@@ -62,6 +68,11 @@ export class Metrics {
       '# HELP pulsar_gate_processing_errors_total Messages negatively acknowledged after a transient failure.',
       '# TYPE pulsar_gate_processing_errors_total counter',
       `pulsar_gate_processing_errors_total ${this.#errors}`,
+      '# HELP pulsar_gate_audit_backlog Audit trail entries a mirror has not confirmed yet.',
+      '# TYPE pulsar_gate_audit_backlog gauge',
+      ...Object.entries(this.#auditBacklog()).map(
+        ([mirror, n]) => `pulsar_gate_audit_backlog{mirror="${mirror}"} ${n}`,
+      ),
     ];
     return `${lines.join('\n')}\n`;
   }

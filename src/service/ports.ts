@@ -1,3 +1,4 @@
+import type { AuditRecord } from '../audit/entry.ts';
 import type { Decision } from '../events/decision.ts';
 import type { PolicyEngine, VerifiedClaims } from '../policy/types.ts';
 import type { Clock } from '../time.ts';
@@ -18,6 +19,17 @@ export interface DecisionSignerPort {
   sign(decision: Decision): Promise<string>;
 }
 
+/** The audit trail as the decider needs it (src/audit/audit-log.ts). */
+export interface AuditPort {
+  /** Whether an `allow` for this environment must be on every mirror before it is published. */
+  audited(environment: string): boolean;
+  /**
+   * Appends one decision's record to the trail; with `durable`, resolves only once every
+   * mirror holds it, else fails with AUDIT_UNAVAILABLE (details.seq: the record's seq).
+   */
+  write(record: AuditRecord, durable: boolean): Promise<number>;
+}
+
 /** What deciding one request needs, wired once by `serve`. */
 export interface DeciderPorts {
   readonly verifier: TokenVerifierPort;
@@ -28,4 +40,6 @@ export interface DeciderPorts {
   readonly clock: Clock;
   /** How long a decision stays valid, in ms. */
   readonly decisionTtlMs: number;
+  /** The audit trail; absent, decisions leave only the decision log (tests, no STATE_DIR). */
+  readonly audit?: AuditPort;
 }

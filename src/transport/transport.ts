@@ -43,6 +43,8 @@ export interface Subscription {
   ack(message: IncomingMessage): Promise<void>;
   /** Asks the broker to redeliver the message (after the subscription's negative-ack delay). */
   nack(message: IncomingMessage): Promise<void>;
+  /** Removes the subscription from the broker, where the transport can (one-off readers). */
+  unsubscribe?(): Promise<void>;
   close(): Promise<void>;
 }
 

@@ -105,7 +105,9 @@ describe('pulsar-gate serve, as a process, answering the pipe as a process', () 
   it('allows and denies for real, serves health and metrics, and stops gracefully on SIGTERM', async () => {
     const policies = await mkdtemp(join(tmpdir(), 'served-policies-'));
     await cp(POLICY_DIR, policies, { recursive: true });
-    await startServe(serveEnv(policies));
+    const stateDir = await mkdtemp(join(tmpdir(), 'served-state-'));
+    await startServe({ ...serveEnv(policies), STATE_DIR: stateDir, AUDIT_CHECKPOINT_INTERVAL: '3600' });
+    expect(serveOutput()).toMatch(/audit trail [\w-]+ \(audited: production\)/);
     expect((await fetch(`${healthUrl}/healthz`)).status).toBe(200);
     expect((await fetch(`${healthUrl}/readyz`)).status).toBe(200);
     const variables = { TOPIC: topic, DECISION_KEYS: join(keysDir, 'decision-keys.json') };
@@ -146,5 +148,24 @@ describe('pulsar-gate serve, as a process, answering the pipe as a process', () 
       .filter((l) => l.includes('"decision"'));
     expect(lines).toHaveLength(3);
     expect(serveOutput()).not.toMatch(/eyJ[\w-]+\.eyJ/);
+    // The audit trail holds the three decisions under the checkpoint written at shutdown.
+    const verify = await runPipe(
+      {},
+      {
+        cwd: stateDir,
+        entry: 'bundle',
+        args: [
+          'audit',
+          'verify',
+          '--file',
+          join(stateDir, 'audit', 'trail.jsonl'),
+          '--keys',
+          join(keysDir, 'decision-keys.json'),
+        ],
+      },
+    );
+    expect(verify.output).toMatch(/✔ audit trail .*: 4 entries in 1 trail/);
+    expect(verify.output).toMatch(/1 checkpoints, last at seq 3\n/);
+    expect(verify.code).toBe(0);
   }, 120_000);
 });

@@ -11,6 +11,7 @@ import { loadPolicySet } from '../../src/policy/load-policy-set.ts';
 import type { PolicyEngine } from '../../src/policy/types.ts';
 import type { DecisionRecord } from '../../src/service/decision-record.ts';
 import { Metrics } from '../../src/service/metrics.ts';
+import type { AuditPort } from '../../src/service/ports.ts';
 import { ReplayGuard } from '../../src/service/replay-guard.ts';
 import { type RunningService, startService } from '../../src/service/serve.ts';
 import { systemClock } from '../../src/time.ts';
@@ -76,7 +77,7 @@ export async function serviceFixture(
 
   async function start(
     signingKey: JWK = privateJwk,
-    own: { metrics?: Metrics } = {},
+    own: { metrics?: Metrics; audit?: AuditPort } = {},
   ): Promise<RunningService> {
     const guard = await ReplayGuard.open(stateDir, 300_000, clock.now());
     return startService({
@@ -91,6 +92,7 @@ export async function serviceFixture(
         guard,
         clock,
         decisionTtlMs: 300_000,
+        ...(own.audit ? { audit: own.audit } : {}),
       },
       metrics: own.metrics ?? metrics,
       concurrency: 16,
@@ -108,6 +110,8 @@ export async function serviceFixture(
   };
   return {
     issuer,
+    privateJwk,
+    trusted,
     transport,
     topic,
     replyTopic,

@@ -50,6 +50,9 @@ export interface PulsarAdmin {
   grantNamespacePermission(namespace: string, role: string, actions: string[]): Promise<void>;
   /** Grants actions on one topic (POST …/permissions/{role}); the role is URL-encoded, braces and all. */
   grantTopicPermission(topic: string, role: string, actions: string[]): Promise<void>;
+  /** Namespace retention (-1/-1: keep every message forever, acknowledged or not). */
+  setRetention(namespace: string, minutes: number, megabytes: number): Promise<void>;
+  getRetention(namespace: string): Promise<{ retentionTimeInMinutes: number; retentionSizeInMB: number }>;
   createTopic(topic: string): Promise<void>;
   deleteTopic(topic: string): Promise<void>;
   getStats(topic: string): Promise<TopicStats>;
@@ -91,6 +94,18 @@ export function pulsarAdmin(adminUrl: string, token?: string): PulsarAdmin {
     },
     async grantTopicPermission(topic, role, actions) {
       await call('POST', `${topicPath(topic)}/permissions/${encodeURIComponent(role)}`, actions);
+    },
+    async setRetention(namespace, minutes, megabytes) {
+      await call('POST', `/admin/v2/namespaces/${namespacePath(namespace)}/retention`, {
+        retentionTimeInMinutes: minutes,
+        retentionSizeInMB: megabytes,
+      });
+    },
+    async getRetention(namespace) {
+      return (await call('GET', `/admin/v2/namespaces/${namespacePath(namespace)}/retention`)) as {
+        retentionTimeInMinutes: number;
+        retentionSizeInMB: number;
+      };
     },
     async createTopic(topic) {
       await call('PUT', topicPath(topic));

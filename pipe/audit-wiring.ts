@@ -1,0 +1,68 @@
+import { S3Client } from '@aws-sdk/client-s3';
+import type { JWK } from 'jose';
+import { AuditLog } from '../src/audit/audit-log.ts';
+import { createCheckpointSigner } from '../src/audit/checkpoint.ts';
+import type { Mirror } from '../src/audit/mirror.ts';
+import { createPulsarMirror } from '../src/audit/pulsar-mirror.ts';
+import { createS3Mirror, ensureLockedBucket } from '../src/audit/s3-mirror.ts';
+import { isGateError } from '../src/errors.ts';
+import { systemClock } from '../src/time.ts';
+import type { Transport } from '../src/transport/transport.ts';
+import type { AuditConfig } from './audit-config.ts';
+
+/** The S3 client for the audit bucket: the SDK's own credential chain, our retries only. */
+export function auditS3Client(s3: NonNullable<AuditConfig['s3']>): S3Client {
+  return new S3Client({
+    region: s3.region,
+    forcePathStyle: s3.forcePathStyle,
+    maxAttempts: 1,
+    ...(s3.endpoint ? { endpoint: s3.endpoint } : {}),
+  });
+}
+
+/**
+ * Opens the audit trail with its mirrors. The bucket must have Object Lock on (or is created
+ * with it when configured); a bucket that answers without it stops the start, since an
+ * allow for an audited environment could never be granted honestly.
+ */
+export async function openAudit(
+  config: AuditConfig,
+  wiring: {
+    signingKey: JWK;
+    transport: Transport;
+    s3Client?: S3Client;
+    log: (level: 'warn' | 'error', message: string) => void;
+  },
+): Promise<AuditLog> {
+  const mirrors: Mirror[] = [];
+  if (config.topic) mirrors.push(createPulsarMirror(wiring.transport, config.topic));
+  if (config.s3) {
+    const client = wiring.s3Client ?? auditS3Client(config.s3);
+    await ensureLockedBucket(client, config.s3.bucket, config.s3.createBucket).catch((error: unknown) => {
+      // Unreachable is not a reason to stay down: audited allows are denied until it answers,
+      // and every put asks for COMPLIANCE mode, which a bucket without Object Lock refuses.
+      if (!isGateError(error, 'AUDIT_UNAVAILABLE')) throw error;
+      wiring.log('warn', `${error.message}: audited allows are denied until it answers`);
+    });
+    mirrors.push(
+      createS3Mirror({
+        client,
+        bucket: config.s3.bucket,
+        prefix: config.s3.prefix,
+        retentionDays: config.s3.retentionDays,
+        clock: systemClock,
+      }),
+    );
+  }
+  return AuditLog.open({
+    dir: config.dir,
+    trailId: config.trailId,
+    mirrors,
+    signer: await createCheckpointSigner(wiring.signingKey),
+    auditedEnvironments: config.auditedEnvironments,
+    mirrorTimeoutMs: config.mirrorTimeoutMs,
+    checkpointIntervalMs: config.checkpointIntervalMs,
+    clock: systemClock,
+    log: wiring.log,
+  });
+}

@@ -1,0 +1,88 @@
+import type { Decision } from '../events/decision.ts';
+import { canonicalJson, digestOf } from './canonical-json.ts';
+
+/** `prev` of a trail's first entry: there is nothing before it. */
+export const GENESIS = 'genesis';
+
+/** One decision as an auditor reads it: verified identity, what was asked, what was decided. Never a token or a credential (P5). */
+export interface AuditRecord {
+  readonly requestId: string;
+  /** Claims from the verified step token; null when the token did not verify. */
+  readonly identity: Readonly<Record<string, string | undefined>> | null;
+  readonly action: string;
+  /** The environment asked for. */
+  readonly resource: string;
+  readonly verdict: Decision['verdict'];
+  readonly reasons: readonly string[];
+  /** The policies that determined the verdict. */
+  readonly policies: readonly string[];
+  /** Digest of the whole policy set in force: the policy version. */
+  readonly policyDigest: string;
+  /** For `pending`: the groups that must approve. */
+  readonly approvers?: readonly string[];
+  /** The request's pipeline context (repository, build, commit, branch …); checked against the token where the token says the same. */
+  readonly pipeline: Readonly<Record<string, string | undefined>>;
+  /** The role the step asked to assume: metadata only. */
+  readonly role?: { readonly roleArn: string; readonly sessionName: string };
+  /** When the step asked (the request's event time) and when the service decided. */
+  readonly requestedAt: string;
+  readonly decidedAt: string;
+  readonly verificationFailure?: string;
+  /** Seq of an earlier record of this request that was never published (its mirror write failed). */
+  readonly replaces?: number;
+}
+
+interface EntryHead {
+  readonly v: 1;
+  /** The trail (one per service instance state directory). */
+  readonly trail: string;
+  /** 0, 1, 2 … with no gap. */
+  readonly seq: number;
+  /** Digest of the previous entry, or GENESIS. */
+  readonly prev: string;
+  readonly at: string;
+}
+
+export interface DecisionEntry extends EntryHead {
+  readonly type: 'decision';
+  readonly record: AuditRecord;
+}
+
+/** A signature over everything before it: the JWS payload is the entry without `signature`. */
+export interface CheckpointEntry extends EntryHead {
+  readonly type: 'checkpoint';
+  /** Compact JWS (RFC 7515 §7.1) by the decision service's key. */
+  readonly signature: string;
+}
+
+export type AuditEntry = DecisionEntry | CheckpointEntry;
+
+/** The line stored in the trail file, the topic and the bucket: canonical JSON (RFC 8785). */
+export const entryLine = (entry: AuditEntry): string => canonicalJson(entry);
+
+export const entryDigest = (entry: AuditEntry): string => digestOf(entry);
+
+/** Parses one stored line; a string describing the problem when it is not an entry. */
+export function parseEntry(text: string): AuditEntry | string {
+  let value: unknown;
+  try {
+    value = JSON.parse(text);
+  } catch {
+    return 'not JSON';
+  }
+  if (typeof value !== 'object' || value === null || Array.isArray(value)) return 'not a JSON object';
+  const e = value as Record<string, unknown>;
+  if (e.v !== 1) return 'unknown version';
+  if (typeof e.trail !== 'string' || e.trail === '') return 'no trail';
+  if (typeof e.seq !== 'number' || !Number.isSafeInteger(e.seq) || e.seq < 0) return 'no seq';
+  if (typeof e.prev !== 'string' || typeof e.at !== 'string') return 'no prev or at';
+  if (e.type === 'decision') {
+    const r = e.record;
+    if (typeof r !== 'object' || r === null || typeof (r as { requestId?: unknown }).requestId !== 'string')
+      return 'decision without a record';
+    return value as DecisionEntry;
+  }
+  if (e.type === 'checkpoint')
+    return typeof e.signature === 'string' ? (value as CheckpointEntry) : 'unsigned checkpoint';
+  return 'unknown type';
+}

@@ -1,0 +1,77 @@
+import { type DecisionEntry, entryDigest } from './entry.ts';
+import type { TrailSummary } from './verify-trail.ts';
+
+/** One deployment (one request) as an auditor samples it: who triggered what, when, under which policy, approved by whom. */
+export interface DeploymentEvidence {
+  readonly requestId: string;
+  readonly action: string;
+  readonly environment: string;
+  readonly verdict: string;
+  readonly reasons: readonly string[];
+  readonly requestedAt: string;
+  readonly decidedAt: string;
+  readonly triggeredBy: {
+    /** Claims from the verified step token (null: the token did not verify). */
+    readonly identity: Readonly<Record<string, string | undefined>> | null;
+    readonly pipeline: Readonly<Record<string, string | undefined>>;
+  };
+  readonly role: { readonly roleArn: string; readonly sessionName: string } | null;
+  readonly policy: { readonly ids: readonly string[]; readonly digest: string };
+  /** Approver groups the policy required (`pending`); empty when none was required. */
+  readonly approvals: readonly string[];
+  readonly trail: {
+    readonly trail: string;
+    readonly seq: number;
+    readonly digest: string;
+    /** Whether a verified signed checkpoint comes after this record. */
+    readonly signedCheckpoint: boolean;
+    /** Earlier records of this request that were never published (e.g. a mirror failure). */
+    readonly replaced: readonly number[];
+  };
+}
+
+/**
+ * The evidence for decisions made in [from, to): per request, the record that was
+ * published (the last one; records it replaced are named). Only ever built from a trail
+ * that verified, so every record in it is covered by the chain.
+ */
+export function collectEvidence(
+  decisions: readonly DecisionEntry[],
+  trails: readonly TrailSummary[],
+  range: { from: Date; to: Date },
+): DeploymentEvidence[] {
+  const lastCheckpoint = new Map(trails.map((t) => [t.trail, t.lastCheckpoint]));
+  const byRequest = new Map<string, DecisionEntry[]>();
+  for (const d of decisions) {
+    const at = Date.parse(d.record.decidedAt);
+    if (!(at >= range.from.getTime() && at < range.to.getTime())) continue;
+    byRequest.set(d.record.requestId, [...(byRequest.get(d.record.requestId) ?? []), d]);
+  }
+  const out: DeploymentEvidence[] = [];
+  for (const entries of byRequest.values()) {
+    const entry = entries[entries.length - 1];
+    if (!entry) continue;
+    const r = entry.record;
+    out.push({
+      requestId: r.requestId,
+      action: r.action,
+      environment: r.resource,
+      verdict: r.verdict,
+      reasons: r.reasons,
+      requestedAt: r.requestedAt,
+      decidedAt: r.decidedAt,
+      triggeredBy: { identity: r.identity, pipeline: r.pipeline },
+      role: r.role ?? null,
+      policy: { ids: r.policies, digest: r.policyDigest },
+      approvals: r.approvers ?? [],
+      trail: {
+        trail: entry.trail,
+        seq: entry.seq,
+        digest: entryDigest(entry),
+        signedCheckpoint: entry.seq < (lastCheckpoint.get(entry.trail) ?? -1),
+        replaced: entries.slice(0, -1).map((e) => e.seq),
+      },
+    });
+  }
+  return out.sort((a, b) => a.decidedAt.localeCompare(b.decidedAt) || a.requestId.localeCompare(b.requestId));
+}

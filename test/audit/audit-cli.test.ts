@@ -1,0 +1,131 @@
+import { execFile } from 'node:child_process';
+import { randomUUID } from 'node:crypto';
+import { writeFile } from 'node:fs/promises';
+import { promisify } from 'node:util';
+import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
+import { auditVerifyCommand } from '../../pipe/audit-command.ts';
+import { parseEntry } from '../../src/audit/entry.ts';
+import type { Mirror } from '../../src/audit/mirror.ts';
+import { createPulsarMirror } from '../../src/audit/pulsar-mirror.ts';
+import { createS3Mirror, ensureLockedBucket } from '../../src/audit/s3-mirror.ts';
+import { WebSocketTransport } from '../../src/transport/websocket/transport.ts';
+import { type S3Peer, startS3 } from '../peers/s3/moto.ts';
+import { brokerAdmin, brokerInfo } from '../support/broker.ts';
+import { io, keysFile, writeTrail } from './trail-fixture.ts';
+
+const MAIN = new URL('../../pipe/main.ts', import.meta.url).pathname;
+
+async function cli(
+  args: string[],
+  env: Record<string, string> = {},
+): Promise<{ code: number; text: string }> {
+  return promisify(execFile)(process.execPath, [MAIN, ...args], {
+    env: { ...process.env, ...env },
+    timeout: 60_000,
+  }).then(
+    ({ stdout, stderr }) => ({ code: 0, text: stdout + stderr }),
+    (e: { code: number; stdout: string; stderr: string }) => ({ code: e.code, text: e.stdout + e.stderr }),
+  );
+}
+
+describe('pulsar-gate audit verify', () => {
+  it('a trail file: exit 0 when intact; exit 1 naming the first broken link when a record was edited', async () => {
+    const trail = await writeTrail(6);
+    const keys = await keysFile(trail);
+    const ok = io();
+    expect(await auditVerifyCommand({ file: trail.path, keys }, ok.io)).toBe(0);
+    expect(ok.out.join('')).toMatch(/✔ audit trail .*: 8 entries in 1 trail\(s\)/);
+    await writeFile(
+      trail.path,
+      `${trail.lines.map((l, i) => (i === 2 ? l.replace('"main"', '"hotfix"') : l)).join('\n')}\n`,
+    );
+    const bad = io();
+    expect(await auditVerifyCommand({ file: trail.path, keys }, bad.io)).toBe(1);
+    expect(bad.out.join('')).toMatch(
+      /✖ audit trail .* is broken at trail .*, seq 3, entry #4 of the source: seq 3 does not carry the digest of seq 2/,
+    );
+  });
+
+  it('no source or two sources: exit 2', async () => {
+    const o = io();
+    expect(await auditVerifyCommand({ keys: '{"keys":[]}' }, o.io)).toBe(2);
+    expect(await auditVerifyCommand({ file: 'a', topic: 'b', keys: 'x' }, o.io)).toBe(2);
+  });
+});
+
+describe('pulsar-gate audit verify from the topic and the bucket (the CLI as a process)', () => {
+  let s3: S3Peer;
+  let trail: Awaited<ReturnType<typeof writeTrail>>;
+  let keys: string;
+  const bucket = `audit-cli-${randomUUID().slice(0, 8)}`;
+  const namespace = `public/audit-cli-${randomUUID().slice(0, 8)}`;
+  const topic = `persistent://${namespace}/trail`;
+  beforeAll(async () => {
+    s3 = await startS3(inject('motoServer'));
+    trail = await writeTrail(5, 2);
+    keys = await keysFile(trail);
+    await brokerAdmin().createNamespace(namespace);
+    await brokerAdmin().setRetention(namespace, -1, -1);
+    const client = s3.client();
+    await ensureLockedBucket(client, bucket, true);
+    const transport = new WebSocketTransport({
+      url: brokerInfo().webSocketUrl,
+      token: brokerInfo().adminToken,
+    });
+    const mirrors: Mirror[] = [
+      createS3Mirror({
+        client,
+        bucket,
+        prefix: 'pulsar-gate/audit/',
+        retentionDays: 1,
+        clock: { now: () => Date.now() },
+      }),
+      createPulsarMirror(transport, topic),
+    ];
+    for (const line of trail.lines) {
+      const entry = parseEntry(line);
+      if (typeof entry === 'string') throw new Error(entry);
+      // Skip seq 4 in the topic only: the topic then has a gap the CLI must report.
+      for (const m of mirrors)
+        if (!(m.name === 'pulsar' && entry.seq === 4)) await m.put(entry, line, Date.now() + 10_000);
+    }
+    await Promise.all(mirrors.map((m) => m.close()));
+    await transport.close();
+  });
+  afterAll(async () => {
+    await s3?.stop();
+  });
+
+  it('the bucket verifies', async () => {
+    const run = await cli(
+      [
+        'audit',
+        'verify',
+        '--keys',
+        keys,
+        '--s3-bucket',
+        bucket,
+        '--s3-endpoint',
+        s3.endpoint,
+        '--s3-force-path-style',
+      ],
+      { AWS_ACCESS_KEY_ID: 'test', AWS_SECRET_ACCESS_KEY: 'test' },
+    );
+    expect(run.text).toMatch(/✔ audit trail s3:\/\/.*: 8 entries/);
+    expect(run.code).toBe(0);
+  });
+
+  it('the topic with a message missing: exit 1, the gap named', async () => {
+    const info = brokerInfo();
+    const run = await cli(
+      ['audit', 'verify', '--keys', keys, '--topic', topic, '--pulsar-url', info.webSocketUrl],
+      {
+        PULSAR_TOKEN: info.adminToken ?? '',
+      },
+    );
+    expect(run.text).toMatch(
+      /✖ audit trail .* is broken at trail .*, seq 5.*: seq 4 missing: seq 5 follows seq 3/,
+    );
+    expect(run.code).toBe(1);
+  });
+});

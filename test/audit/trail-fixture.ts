@@ -1,0 +1,61 @@
+import { mkdtemp, readFile, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { createCheckpointSigner } from '../../src/audit/checkpoint.ts';
+import type { AuditRecord } from '../../src/audit/entry.ts';
+import { TrailFile } from '../../src/audit/trail-file.ts';
+import { generateServiceKey, publicJwksOf } from '../../src/keys/service-keys.ts';
+import { parseTrustedKeys } from '../../src/keys/trusted-keys.ts';
+
+export function sampleRecord(n: number, overrides: Partial<AuditRecord> = {}): AuditRecord {
+  return {
+    requestId: `00000000-0000-4000-8000-${String(n).padStart(12, '0')}`,
+    identity: { iss: 'https://issuer.test', sub: `{repo}:{env}:{step-${n}}`, repositoryUuid: '{repo}' },
+    action: 'deploy',
+    resource: 'production',
+    verdict: 'allow',
+    reasons: [],
+    policies: ['prod-deploy'],
+    policyDigest: 'sha256-policy-v1',
+    pipeline: {
+      workspace: 'acme',
+      repository: 'acme/web',
+      buildNumber: String(n),
+      commit: `c0ffee${n}`,
+      branch: 'main',
+    },
+    requestedAt: new Date(Date.UTC(2026, 10, 24, 12, 0, n)).toISOString(),
+    decidedAt: new Date(Date.UTC(2026, 10, 24, 12, 0, n, 500)).toISOString(),
+    ...overrides,
+  };
+}
+
+/** A trail of `n` decisions with a checkpoint after every `every` of them and one at the end. */
+export async function writeTrail(n: number, every = 3) {
+  const dir = await mkdtemp(join(tmpdir(), 'pulsar-gate-audit-'));
+  const { privateJwk, publicJwks } = await generateServiceKey();
+  const signer = await createCheckpointSigner(privateJwk);
+  const trail = await TrailFile.open(dir);
+  const at = '2026-11-24T12:00:00.000Z';
+  for (let i = 0; i < n; i++) {
+    await trail.append((head) => ({ v: 1, ...head, at, type: 'decision', record: sampleRecord(i) }));
+    if ((i + 1) % every === 0 || i === n - 1)
+      await trail.append((head) => signer.sign({ v: 1, ...head, at, type: 'checkpoint' }));
+  }
+  await trail.close();
+  const lines = (await readFile(trail.path, 'utf8')).split('\n').filter(Boolean);
+  return { dir, path: trail.path, lines, keys: parseTrustedKeys(publicJwks, 'test'), privateJwk };
+}
+
+/** Captures what a command writes. */
+export function io() {
+  const out: string[] = [];
+  return { out, io: { write: (t: string) => void out.push(t), env: {}, cwd: process.cwd() } };
+}
+
+/** The trail's public key as a decision-keys.json file, as the service publishes it. */
+export async function keysFile(trail: Awaited<ReturnType<typeof writeTrail>>): Promise<string> {
+  const path = join(trail.dir, 'decision-keys.json');
+  await writeFile(path, JSON.stringify(publicJwksOf([trail.privateJwk])));
+  return path;
+}

@@ -1,0 +1,70 @@
+import { describe, expect, it } from 'vitest';
+import { parseServeConfig } from '../../pipe/serve-config.ts';
+import { isGateError } from '../../src/errors.ts';
+
+const BASE = {
+  PULSAR_URL: 'ws://127.0.0.1:8080',
+  TOPICS: 'platform/gates/production',
+  SIGNING_KEY_FILE: 'key.json',
+  POLICY_DIR: 'policies',
+  OIDC_ISSUERS: 'https://issuer.example',
+  OIDC_AUDIENCES: 'aud',
+};
+
+const problems = (raw: Record<string, string>): string => {
+  try {
+    parseServeConfig({ ...BASE, ...raw });
+    return '';
+  } catch (error) {
+    if (!isGateError(error, 'CONFIG_INVALID')) throw error;
+    return error.message;
+  }
+};
+
+describe('serve: audit options', () => {
+  it('without STATE_DIR there is no trail, and a mirror is refused rather than silently dropped', () => {
+    expect(parseServeConfig(BASE).audit).toBeUndefined();
+    expect(problems({ AUDIT_S3_BUCKET: 'b', AUDIT_TOPIC: 'audit' })).toBe(
+      'AUDIT_TOPIC: needs STATE_DIR (the audit trail and its outbox live there)\nAUDIT_S3_BUCKET: needs STATE_DIR (the audit trail and its outbox live there)',
+    );
+  });
+
+  it('defaults: production audited, 5 s mirror timeout, 60 s checkpoints, 400-day retention', () => {
+    const { audit } = parseServeConfig({
+      ...BASE,
+      STATE_DIR: '/var/lib/pg',
+      AUDIT_S3_BUCKET: 'evidence',
+      AUDIT_S3_PREFIX: 'gate',
+    });
+    expect(audit).toMatchObject({
+      dir: '/var/lib/pg/audit',
+      auditedEnvironments: ['production'],
+      mirrorTimeoutMs: 5_000,
+      checkpointIntervalMs: 60_000,
+      topic: undefined,
+      s3: {
+        bucket: 'evidence',
+        prefix: 'gate/',
+        region: 'us-east-1',
+        retentionDays: 400,
+        createBucket: false,
+      },
+    });
+  });
+
+  it('bad values are named, all at once', () => {
+    expect(
+      problems({
+        STATE_DIR: '/s',
+        AUDIT_S3_BUCKET: 'b',
+        AUDIT_S3_RETENTION_DAYS: '0',
+        AUDIT_MIRROR_TIMEOUT: 'soon',
+        AUDIT_TRAIL_ID: 'a/b',
+      }).split('\n'),
+    ).toEqual([
+      'AUDIT_TRAIL_ID: letters, digits, ".", "_" and "-" only, at most 64',
+      'AUDIT_S3_RETENTION_DAYS: must be a whole number from 1 to 36500 (got "0")',
+      'AUDIT_MIRROR_TIMEOUT: must be a whole number from 1 to 120 (got "soon")',
+    ]);
+  });
+});
