@@ -3,7 +3,14 @@ import { join } from 'node:path';
 import type { JWK } from 'jose';
 import { GateError } from '../src/errors.ts';
 import { nextKeySet, signKeySet } from '../src/keys/key-set.ts';
-import { currentKeySet, keySetFile, readJson, SIGNING_KEY } from '../src/keys/key-store.ts';
+import {
+  AUDIT_KEYS,
+  auditKeys,
+  currentKeySet,
+  keySetFile,
+  readJson,
+  SIGNING_KEY,
+} from '../src/keys/key-store.ts';
 import { generateServiceKey } from '../src/keys/service-keys.ts';
 import { writeFilesAtomically } from '../src/output/safe-write.ts';
 import { openTransport } from '../src/transport/open.ts';
@@ -45,7 +52,9 @@ export async function keysRotateCommand(options: RotateOptions, io: Io): Promise
     } finally {
       await transport.close();
     }
+    const everKeys = await auditKeys(options.dir, document.keys);
     await writeFilesAtomically(options.dir, [
+      { name: AUDIT_KEYS, content: `${JSON.stringify(everKeys, null, 2)}\n` },
       {
         name: `service-key-${String(signing.kid).slice(0, 16)}.json`,
         content: `${JSON.stringify(signing, null, 2)}\n`,

@@ -1,9 +1,8 @@
 import { createWriteStream } from 'node:fs';
 import { readFile } from 'node:fs/promises';
 import type { JWK } from 'jose';
-import { GateError, isGateError } from '../src/errors.ts';
+import { isGateError } from '../src/errors.ts';
 import { createDecisionSigner } from '../src/events/decision-signing.ts';
-import { createClientCredentialsTokenSource } from '../src/identity/service-token.ts';
 import { createStepTokenVerifier } from '../src/identity/verify-step-token.ts';
 import { loadPolicySet } from '../src/policy/load-policy-set.ts';
 import type { PolicyEngine } from '../src/policy/types.ts';
@@ -14,10 +13,10 @@ import { startService } from '../src/service/serve.ts';
 import { announceKeySets, loadSigner, swappableSigner } from '../src/service/signing-keys.ts';
 import { systemClock } from '../src/time.ts';
 import { openTransport } from '../src/transport/open.ts';
-import type { TokenSource } from '../src/transport/transport.ts';
 import { openAudit } from './audit-wiring.ts';
 import type { Io } from './request-command.ts';
-import { parseServeConfig, type ServeConfig } from './serve-config.ts';
+import { parseServeConfig } from './serve-config.ts';
+import { pulsarCredential } from './serve-credential.ts';
 
 /**
  * `pulsar-gate serve`: the decision service. Runs until SIGTERM/SIGINT (graceful: finish
@@ -128,40 +127,6 @@ export async function serveCommand(
     for (const line of message.split('\n')) io.write(`✖ serve: ${line}\n`);
     return isGateError(error, 'CONFIG_INVALID') ? 2 : 1;
   }
-}
-
-/**
- * PULSAR_TOKEN as given, or an OAuth 2.0 access token that is fetched now (a bad client fails
- * the start, not the first reconnect) and refreshed in the background before it expires.
- */
-async function pulsarCredential(
-  config: ServeConfig,
-  log: (level: 'info' | 'warn' | 'error', message: string) => void,
-): Promise<{ source: TokenSource | undefined; stop(): void }> {
-  if (config.oauth === undefined) return { source: config.pulsarToken, stop: () => {} };
-  const file = config.oauth.clientSecretFile;
-  const secret = await readFile(file, 'utf8').then(
-    (text) => text.trim(),
-    (cause: unknown) => {
-      const why = cause instanceof Error && 'code' in cause ? String(cause.code) : 'unreadable';
-      throw new GateError('CONFIG_INVALID', `OAUTH_CLIENT_SECRET_FILE: cannot read ${file} (${why})`, {
-        cause,
-      });
-    },
-  );
-  if (!secret) throw new GateError('CONFIG_INVALID', `OAUTH_CLIENT_SECRET_FILE: ${file} is empty`);
-  const source = createClientCredentialsTokenSource({
-    issuer: config.oauth.issuer,
-    clientId: config.oauth.clientId,
-    clientSecret: secret,
-    resource: config.oauth.audience,
-    allowInsecureIssuer: config.allowInsecureIssuer,
-    log,
-  });
-  await source();
-  source.start();
-  log('info', `Pulsar credential: OAuth client ${config.oauth.clientId} at ${config.oauth.issuer}`);
-  return { source, stop: () => source.stop() };
 }
 
 const messageOf = (error: unknown): string => (error instanceof Error ? error.message : String(error));

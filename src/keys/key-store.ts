@@ -10,6 +10,8 @@ import { type CurrentKeySet, readOwnKeySet, type SetKey } from './key-set.ts';
  */
 export const SIGNING_KEY = 'service-key.json';
 export const ROOT_KEYS = 'decision-keys.json';
+/** Every public key the service has signed with: what `audit verify --keys` needs after rotations. */
+export const AUDIT_KEYS = 'audit-keys.json';
 export const keySetFile = (version: number): string => `key-set-v${String(version).padStart(4, '0')}.jws`;
 const KEY_SET_NAME = /^key-set-v(\d{4,})\.jws$/;
 
@@ -47,4 +49,21 @@ export async function currentKeySet(dir: string): Promise<CurrentKeySet> {
   const keys = typeof root === 'object' && root !== null && 'keys' in root ? root.keys : undefined;
   if (!Array.isArray(keys)) throw new GateError('KEYS_INVALID', `${join(dir, ROOT_KEYS)} is not a JWKS`);
   return { version: 0, digest: null, keys: keys as SetKey[] };
+}
+
+/**
+ * The root keys, every stored set's keys and `added`, once each and without `notAfter`:
+ * an old checkpoint stays verifiable after its key is retired from decisions.
+ */
+export async function auditKeys(dir: string, added: readonly SetKey[]): Promise<{ keys: SetKey[] }> {
+  const root = await readJson(join(dir, ROOT_KEYS));
+  const rootKeys =
+    typeof root === 'object' && root !== null && 'keys' in root && Array.isArray(root.keys) ? root.keys : [];
+  const sets = (await storedKeySets(dir)).map((set) => readOwnKeySet(set.jws, keySetFile(set.version)).keys);
+  const byKid = new Map<string, SetKey>();
+  for (const key of [...(rootKeys as SetKey[]), ...sets.flat(), ...added]) {
+    const { notAfter: _notAfter, ...plain } = key;
+    if (typeof plain.kid === 'string' && !byKid.has(plain.kid)) byKid.set(plain.kid, plain);
+  }
+  return { keys: [...byKid.values()] };
 }

@@ -17,6 +17,7 @@ import { topicName } from '../transport/contract.ts';
 let fixture: PipeFixture;
 let dir: string;
 let serve: ServeProcess | undefined;
+let stateDir: string;
 const keysTopic = topicName('decision-keys');
 const topic = topicName('rotating');
 
@@ -61,6 +62,7 @@ const pipeVariables = () => ({
 beforeAll(async () => {
   fixture = await pipeFixture();
   dir = await mkdtemp(join(tmpdir(), 'rotation-'));
+  stateDir = await mkdtemp(join(tmpdir(), 'rotation-state-'));
   const generate = await runPipe({}, { cwd: dir, args: ['keys', 'generate', '--out', dir] });
   expect(generate.code).toBe(0);
 }, 60_000);
@@ -81,6 +83,7 @@ function startServe(): ServeProcess {
     OIDC_AUDIENCES: fixture.world.issuer.audience,
     ALLOW_INSECURE_ISSUER: 'true',
     HTTP_PORT: '0',
+    STATE_DIR: stateDir,
   });
   return serve;
 }
@@ -172,4 +175,29 @@ describe('decision keys rotate over KEYS_TOPIC', () => {
     );
     expect(refused.code).toBe(4);
   }, 90_000);
+
+  it('after rotations the audit trail verifies with audit-keys.json (every key ever used), not the root alone', async () => {
+    serve?.child.kill('SIGTERM');
+    expect(await serve?.exited).toBe(0);
+    const verify = (keys: string) =>
+      runPipe(
+        {},
+        {
+          cwd: dir,
+          args: [
+            'audit',
+            'verify',
+            '--file',
+            join(stateDir, 'audit', 'trail.jsonl'),
+            '--keys',
+            join(dir, keys),
+          ],
+        },
+      );
+    const withAll = await verify('audit-keys.json');
+    expect(withAll.output).toMatch(/✔ audit trail/);
+    expect(withAll.code).toBe(0);
+    const rootOnly = await verify('decision-keys.json');
+    expect(rootOnly.code).not.toBe(0);
+  }, 60_000);
 });
