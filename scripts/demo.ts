@@ -8,6 +8,8 @@ import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { generateServiceKey } from '../src/keys/service-keys.ts';
+import { issuerForRepository } from '../test/peers/oidc/shared-issuer.ts';
+import { grantRepository, grantService } from '../test/peers/pulsar/grants.ts';
 import { reuseOrStartBroker } from '../test/peers/pulsar/reuse.ts';
 import { startGateWorld } from '../test/support/gate-world.ts';
 import { runPipe } from '../test/support/run-pipe.ts';
@@ -17,12 +19,34 @@ const root = new URL('..', import.meta.url).pathname;
 
 say('pulsar-gate demo: starting a local Pulsar broker (or reusing `npm run pulsar`), OIDC issuer and STS …');
 const broker = await reuseOrStartBroker();
-const world = await startGateWorld();
+// A broker we started trusts a workspace issuer and an OAuth provider (README "Configure your
+// Pulsar cluster"): then nobody holds a Pulsar secret, the steps and the service alike.
+const identity = broker.identity;
+const world = await startGateWorld(
+  identity === undefined ? {} : { issuer: await issuerForRepository(identity.bitbucket) },
+);
 const keys = await mkdtemp(join(tmpdir(), 'pulsar-gate-demo-keys-'));
 const { privateJwk, publicJwks } = await generateServiceKey();
 await writeFile(join(keys, 'service-key.json'), JSON.stringify(privateJwk), { mode: 0o600 });
 await writeFile(join(keys, 'decision-keys.json'), JSON.stringify(publicJwks));
 const topic = `persistent://public/default/gates-demo-${Date.now()}`;
+const topics = { topic, replyTopic: `${topic}-replies` };
+let serviceCredential: Record<string, string> = { PULSAR_TOKEN: broker.adminToken ?? '' };
+if (identity !== undefined) {
+  say(
+    `granting repository ${world.issuer.repositoryUuid} produce/consume on its topics, and the service its own …`,
+  );
+  await grantRepository(broker, world.issuer.repositoryUuid, topics);
+  await grantService(broker, topics, identity.service.role);
+  const client = identity.service.clients.service;
+  await writeFile(join(keys, 'oauth-secret'), client.clientSecret, { mode: 0o600 });
+  serviceCredential = {
+    OAUTH_ISSUER: identity.service.issuer,
+    OAUTH_CLIENT_ID: client.clientId,
+    OAUTH_CLIENT_SECRET_FILE: join(keys, 'oauth-secret'),
+    OAUTH_AUDIENCE: identity.service.audience,
+  };
+}
 
 say('starting the decision service: pulsar-gate serve --policy-dir examples/policies …');
 let serveLog = '';
@@ -30,7 +54,7 @@ const serve = spawn(process.execPath, [join(root, 'pipe/main.ts'), 'serve'], {
   env: {
     PATH: process.env.PATH ?? '',
     PULSAR_URL: broker.webSocketUrl,
-    PULSAR_TOKEN: broker.adminToken ?? '',
+    ...serviceCredential,
     TOPICS: topic,
     SIGNING_KEY_FILE: join(keys, 'service-key.json'),
     POLICY_DIR: join(root, 'examples/policies'),
@@ -67,7 +91,7 @@ try {
       token,
       cloneDir,
       variables: {
-        ...world.pipeVariables(broker, topic),
+        ...(identity === undefined ? world.pipeVariables(broker, topic) : world.stepVariables(broker, topic)),
         // The keys `serve` signs with, published as the pipe would receive them.
         DECISION_KEYS: join(keys, 'decision-keys.json'),
         ENVIRONMENT: step.environment,
@@ -77,6 +101,7 @@ try {
     env.BITBUCKET_DEPLOYMENT_ENVIRONMENT = step.environment;
     say(`\n── step "${step.name}" on branch ${step.branch} ─────────────────────────`);
     say('+ pipe: example/pulsar-gate:0.1.0');
+    if (!('PULSAR_TOKEN' in env)) say('  (no PULSAR_TOKEN: the step presents its own OIDC token to Pulsar)');
     const run = await runPipe(env, { cwd: cloneDir });
     process.stdout.write(run.output.replace(/^/gm, '  '));
     say(

@@ -1,56 +1,20 @@
-// The topic permissions of README "Configure your Pulsar cluster", made through the admin REST
-// API as an operator's pulsar-admin would: per role, per topic, nothing namespace-wide.
-import { type PulsarAdmin, pulsarAdmin } from '../peers/pulsar/admin.ts';
-import { mintToken } from '../peers/pulsar/tokens.ts';
-import type { BrokerInfo } from '../peers/pulsar/types.ts';
+// The grants of test/peers/pulsar/grants.ts on the run's broker.
+import * as grants from '../peers/pulsar/grants.ts';
 import { brokerInfo } from './broker.ts';
 
-const adminOf = (broker: BrokerInfo): PulsarAdmin => pulsarAdmin(broker.adminUrl, broker.adminToken);
+export { type GateTopics, SERVICE_ROLE } from '../peers/pulsar/grants.ts';
 
-/** The decision service's role in the tests (a token-provider role; see issue 5 §3 for OAuth2). */
-export const SERVICE_ROLE = 'pulsar-gate-service';
-
-export interface GateTopics {
-  readonly topic: string;
-  readonly replyTopic: string;
-}
-
-async function ensureTopic(admin: PulsarAdmin, topic: string): Promise<void> {
-  await admin.createTopic(topic).catch((error: unknown) => {
-    if (!(error instanceof Error && 'status' in error && error.status === 409)) throw error;
-  });
-}
-
-/** A repository may publish requests and read replies; nothing else. */
-export async function grantRepository(
+export const grantRepository = (
   role: string,
-  topics: GateTopics,
+  topics: grants.GateTopics,
   only?: 'produce' | 'consume',
-  broker: BrokerInfo = brokerInfo(),
-): Promise<void> {
-  const admin = adminOf(broker);
-  await Promise.all([ensureTopic(admin, topics.topic), ensureTopic(admin, topics.replyTopic)]);
-  if (only !== 'consume') await admin.grantTopicPermission(topics.topic, role, ['produce']);
-  if (only !== 'produce') await admin.grantTopicPermission(topics.replyTopic, role, ['consume']);
-}
+  broker = brokerInfo(),
+): Promise<void> => grants.grantRepository(broker, role, topics, only);
 
-/** The service consumes requests, and alone publishes decisions and dead letters. */
-export async function grantService(
-  topics: GateTopics,
-  role = SERVICE_ROLE,
-  broker: BrokerInfo = brokerInfo(),
-): Promise<void> {
-  const admin = adminOf(broker);
-  const dlq = `${topics.topic}-dlq`;
-  await Promise.all([topics.topic, topics.replyTopic, dlq].map((t) => ensureTopic(admin, t)));
-  await admin.grantTopicPermission(topics.topic, role, ['consume']);
-  await admin.grantTopicPermission(topics.replyTopic, role, ['produce']);
-  await admin.grantTopicPermission(dlq, role, ['produce']);
-}
+export const grantService = (
+  topics: grants.GateTopics,
+  role = grants.SERVICE_ROLE,
+  broker = brokerInfo(),
+): Promise<void> => grants.grantService(broker, topics, role);
 
-/** A token-provider token for `role`, signed with the test broker's secret. */
-export async function roleToken(role: string): Promise<string> {
-  const secret = brokerInfo().tokenSecret;
-  if (secret === undefined) throw new Error('the broker did not share its token secret');
-  return mintToken(secret, role);
-}
+export const roleToken = (role: string): Promise<string> => grants.roleToken(role, brokerInfo());

@@ -1,0 +1,55 @@
+// The topic permissions of README "Configure your Pulsar cluster", made through the admin REST
+// API as an operator's pulsar-admin would: per role, per topic, nothing namespace-wide.
+import { type PulsarAdmin, pulsarAdmin } from './admin.ts';
+import { mintToken } from './tokens.ts';
+import type { BrokerInfo } from './types.ts';
+
+const adminOf = (broker: BrokerInfo): PulsarAdmin => pulsarAdmin(broker.adminUrl, broker.adminToken);
+
+/** The decision service's role in the tests (a token-provider role; see issue 5 §3 for OAuth2). */
+export const SERVICE_ROLE = 'pulsar-gate-service';
+
+export interface GateTopics {
+  readonly topic: string;
+  readonly replyTopic: string;
+}
+
+async function ensureTopic(admin: PulsarAdmin, topic: string): Promise<void> {
+  await admin.createTopic(topic).catch((error: unknown) => {
+    if (!(error instanceof Error && 'status' in error && error.status === 409)) throw error;
+  });
+}
+
+/** A repository may publish requests and read replies; nothing else. */
+export async function grantRepository(
+  broker: BrokerInfo,
+  role: string,
+  topics: GateTopics,
+  only?: 'produce' | 'consume',
+): Promise<void> {
+  const admin = adminOf(broker);
+  await Promise.all([ensureTopic(admin, topics.topic), ensureTopic(admin, topics.replyTopic)]);
+  if (only !== 'consume') await admin.grantTopicPermission(topics.topic, role, ['produce']);
+  if (only !== 'produce') await admin.grantTopicPermission(topics.replyTopic, role, ['consume']);
+}
+
+/** The service consumes requests, and alone publishes decisions and dead letters. */
+export async function grantService(
+  broker: BrokerInfo,
+  topics: GateTopics,
+  role = SERVICE_ROLE,
+): Promise<void> {
+  const admin = adminOf(broker);
+  const dlq = `${topics.topic}-dlq`;
+  await Promise.all([topics.topic, topics.replyTopic, dlq].map((t) => ensureTopic(admin, t)));
+  await admin.grantTopicPermission(topics.topic, role, ['consume']);
+  await admin.grantTopicPermission(topics.replyTopic, role, ['produce']);
+  await admin.grantTopicPermission(dlq, role, ['produce']);
+}
+
+/** A token-provider token for `role`, signed with the test broker's secret. */
+export async function roleToken(role: string, broker: BrokerInfo): Promise<string> {
+  const secret = broker.tokenSecret;
+  if (secret === undefined) throw new Error('the broker did not share its token secret');
+  return mintToken(secret, role);
+}
