@@ -1,7 +1,6 @@
 #!/usr/bin/env node
 import { flushCompileCache } from 'node:module';
-import { requestCommand } from './request-command.ts';
-import { rawFromEnv } from './variables.ts';
+import { preconnect } from '../src/transport/websocket/preconnect.ts';
 
 /**
  * The entrypoint (bundled to dist/pulsar-gate.mjs). The environment is read here, once,
@@ -23,8 +22,14 @@ async function main(): Promise<void> {
         process.exit(signal === 'SIGTERM' ? 143 : 130);
       });
     }
-    // How Bitbucket runs a pipe: no arguments, everything in the environment. Commander is
-    // not needed for that, so it is not loaded (start-up time, bench/).
+    // How Bitbucket runs a pipe: no arguments, everything in the environment. The broker's
+    // TCP handshake starts before the rest loads; commander is not needed, so not loaded.
+    preconnect(io.env.PULSAR_URL);
+    // net.connect issues the connect on process.nextTick, which module loading would hold
+    // back until everything is loaded: let it go out first.
+    await new Promise((resolve) => setImmediate(resolve));
+    const { requestCommand } = await import('./request-command.ts');
+    const { rawFromEnv } = await import('./variables.ts');
     code = await requestCommand(rawFromEnv(io.env), io);
   } else {
     const { CommanderError } = await import('commander');

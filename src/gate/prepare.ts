@@ -1,7 +1,7 @@
 import type { AwsCredentials } from '../credentials/credentials.ts';
 import { secretsOf } from '../credentials/credentials.ts';
 import type { RequestSigner } from '../events/request-signing.ts';
-import type { TrustSource } from '../keys/key-follower.ts';
+import { pinnedTrust, type TrustSource } from '../keys/trust-source.ts';
 import type { TrustedKeys } from '../keys/trusted-keys.ts';
 import type { Attachment, Publisher } from '../transport/transport.ts';
 import type { GatePorts, GateRequest } from './ports.ts';
@@ -91,8 +91,8 @@ async function closeOpened(
  * to the topic's end now, so a broken or unreadable keys topic stops the run before publishing.
  */
 async function trustSource(ports: GatePorts, request: GateRequest, root: TrustedKeys): Promise<TrustSource> {
-  const { followKeysTopic, pinnedTrust } = await import('../keys/key-follower.ts');
   if (request.keysTopic === undefined) return pinnedTrust(root);
+  const { followKeysTopic } = await import('../keys/key-follower.ts');
   const source = await followKeysTopic({
     transport: ports.transport,
     topic: request.keysTopic,

@@ -20,6 +20,7 @@ export async function runGate(ports: GatePorts, request: GateRequest): Promise<G
   const { trust, credentials, attachment, publisher, signer } = await prepare(ports, request);
   log.debug(`credentials and Pulsar ready after ${clock.now() - started} ms`);
   log.info(`✓ Assumed ${credentials.assumedRoleArn} until ${credentials.expiration.toISOString()}`);
+  let closingProducer: Promise<void> | undefined;
   try {
     const deadline = clock.now() + request.timeoutMs;
     const event = buildRequestEvent({
@@ -51,6 +52,8 @@ export async function runGate(ports: GatePorts, request: GateRequest): Promise<G
       properties: { correlationId: event.id, type: event.type, replyTopic: request.replyTopic },
       key: event.id,
     });
+    // The producer's work is done: its close handshake overlaps with the wait.
+    closingProducer = publisher.close();
     log.info(
       `→ Requested ${request.action} to ${request.environment} on ${request.topic} (request ${event.id})`,
     );
@@ -82,7 +85,7 @@ export async function runGate(ports: GatePorts, request: GateRequest): Promise<G
       expiration: credentials.expiration,
     };
   } finally {
-    await Promise.allSettled([attachment.close(), publisher.close(), trust.close()]);
+    await Promise.allSettled([attachment.close(), closingProducer ?? publisher.close(), trust.close()]);
   }
 }
 

@@ -1,17 +1,7 @@
 import type { Transport } from '../transport/transport.ts';
 import { followKeySet, type KeyChain, rootChain } from './key-chain.ts';
+import type { TrustSource } from './trust-source.ts';
 import type { TrustedKeys } from './trusted-keys.ts';
-
-/** The decision keys a waiting pipe trusts right now. */
-export interface TrustSource {
-  /** Trusted keys as of the topic's end now; the deadline bounds the read. */
-  current(deadline: number): Promise<TrustedKeys>;
-  close(): Promise<void>;
-}
-
-export function pinnedTrust(trusted: TrustedKeys): TrustSource {
-  return { current: async () => trusted, close: async () => {} };
-}
 
 export interface FollowOptions {
   readonly transport: Transport;

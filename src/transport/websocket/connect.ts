@@ -2,6 +2,7 @@ import type { IncomingMessage as HttpResponse } from 'node:http';
 import WebSocket from 'ws';
 import { GateError, isGateError } from '../../errors.ts';
 import type { TokenSource } from '../transport.ts';
+import { takePreconnected } from './preconnect.ts';
 
 /** A Pulsar topic permission (AuthAction): what a role must be granted to open this socket. */
 export interface Access {
@@ -38,10 +39,12 @@ export async function connect(url: URL, options: ConnectOptions): Promise<WebSoc
   const token = typeof options.token === 'function' ? await options.token() : options.token;
   const headers: Record<string, string> = token ? { Authorization: `Bearer ${token}` } : {};
   return new Promise<WebSocket>((resolve, reject) => {
+    const preconnected = takePreconnected(url);
     const socket = new WebSocket(url, {
       headers,
       handshakeTimeout: options.timeoutMs,
       perMessageDeflate: false,
+      ...(preconnected === undefined ? {} : { createConnection: preconnected }),
     });
     const fail = (error: GateError): void => {
       socket.removeAllListeners();
