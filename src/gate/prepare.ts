@@ -28,8 +28,14 @@ const yieldToIo = (): Promise<void> => new Promise((resolve) => setImmediate(res
 export async function prepare(ports: GatePorts, request: GateRequest): Promise<Prepared> {
   const attaching = ports.transport.attach(request.replyTopic);
   const producing = ports.transport.publisher(request.topic);
+  // Failures are read below (allSettled); until then a fast refusal (a broker's 401 on the
+  // preconnected socket, before DECISION_KEYS is loaded) must not be an unhandled rejection.
+  const settleLater = (p: Promise<unknown>): void => void p.catch(() => {});
+  settleLater(attaching);
+  settleLater(producing);
   await yieldToIo();
   const signing = ports.newSigner();
+  settleLater(signing);
   // Load the decision verifier while the network works; run-gate imports it when it waits.
   import('./wait-for-decision.ts').catch(() => {});
   // DECISION_KEYS is checked before the token is shown to anyone: bad keys are a

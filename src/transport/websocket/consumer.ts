@@ -75,13 +75,22 @@ export class WebSocketSubscription implements Subscription {
  * "Everything published from now on": a durable Exclusive subscription with a unique name,
  * created at the end of the topic and removed on close. A non-durable cursor would be lost
  * with the socket, and a message published during a reconnect with it.
+ *
+ * Also a reader's view (`/ws/v2/reader/…`, `unsubscribe: false`): there an ack only returns
+ * a flow permit, and a reconnected reader starts again from its first message, so ids
+ * already seen are skipped the same way.
  */
 export class WebSocketAttachment implements Attachment {
   readonly #subscription: WebSocketSubscription;
+  readonly #unsubscribe: boolean;
   readonly #seen = new Set<string>();
 
-  constructor(subscription: WebSocketSubscription) {
+  constructor(
+    subscription: WebSocketSubscription,
+    options: { unsubscribe: boolean } = { unsubscribe: true },
+  ) {
     this.#subscription = subscription;
+    this.#unsubscribe = options.unsubscribe;
   }
 
   async receive(deadline: number): Promise<IncomingMessage> {
@@ -100,7 +109,7 @@ export class WebSocketAttachment implements Attachment {
   }
 
   async close(): Promise<void> {
-    await this.#subscription.unsubscribe();
+    if (this.#unsubscribe) await this.#subscription.unsubscribe();
     await this.#subscription.close();
   }
 }

@@ -16,7 +16,7 @@ import { webSocketBase } from './base-url.ts';
 import { printable } from './connect.ts';
 import { WebSocketAttachment, WebSocketSubscription } from './consumer.ts';
 import { WebSocketPublisher } from './producer.ts';
-import { fetchTopicEnd, WebSocketReader } from './reader.ts';
+import { fetchTopicEnd } from './topic-end-request.ts';
 
 export interface WebSocketTransportOptions {
   /** ws://, wss://, http:// or https:// address of the broker's (or proxy's) web service. */
@@ -87,7 +87,7 @@ export class WebSocketTransport implements Transport {
       url: this.#url(`reader/${name.path}`, { messageId: 'earliest', receiverQueueSize: '1000' }),
       channel: this.#channelOptions(),
     });
-    return this.#track(new WebSocketReader(reader));
+    return this.#track(new WebSocketAttachment(reader, { unsubscribe: false }));
   }
 
   endOf(topic: string): Promise<TopicEnd> {

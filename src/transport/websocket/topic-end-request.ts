@@ -1,41 +1,7 @@
 import { GateError } from '../../errors.ts';
 import { type Position, type TopicEnd, topicEnd } from '../topic-end.ts';
-import type { Attachment, IncomingMessage, TokenSource } from '../transport.ts';
-import { untilDeadline } from '../until-deadline.ts';
+import type { TokenSource } from '../transport.ts';
 import { printable } from './connect.ts';
-import type { WebSocketSubscription } from './consumer.ts';
-
-/**
- * A WebSocket reader (`/ws/v2/reader/…?messageId=earliest`) as an Attachment. Each message is
- * acknowledged, which on the reader endpoint only returns a flow permit; after a reconnect the
- * reader starts again from the earliest message, so ids already seen are skipped.
- */
-export class WebSocketReader implements Attachment {
-  readonly #reader: WebSocketSubscription;
-  readonly #seen = new Set<string>();
-
-  constructor(reader: WebSocketSubscription) {
-    this.#reader = reader;
-  }
-
-  async receive(deadline: number): Promise<IncomingMessage> {
-    for (;;) {
-      const message = await this.#reader.receive(deadline);
-      await this.#reader.ack(message);
-      if (this.#seen.has(message.messageId)) continue;
-      this.#seen.add(message.messageId);
-      return message;
-    }
-  }
-
-  messages(deadline: number): AsyncIterable<IncomingMessage> {
-    return untilDeadline((d) => this.receive(d), deadline);
-  }
-
-  close(): Promise<void> {
-    return this.#reader.close();
-  }
-}
 
 /**
  * `GET /admin/v2/{domain}/{tenant}/{ns}/{topic}/lastMessageId` on the broker's web service,
