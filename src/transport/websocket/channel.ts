@@ -1,5 +1,5 @@
 import type WebSocket from 'ws';
-import { GateError } from '../../errors.ts';
+import { GateError, isGateError } from '../../errors.ts';
 import { type BackoffOptions, retry } from '../../retry.ts';
 import { type Clock, sleep as realSleep, type Sleep, systemClock } from '../../time.ts';
 import type { TokenSource } from '../transport.ts';
@@ -83,12 +83,17 @@ export class Channel {
     });
   }
 
-  #connectWithRetry(windowMs = this.#options.reconnectWindowMs): Promise<WebSocket> {
+  #connectWithRetry(windowMs = this.#options.reconnectWindowMs, reconnecting = false): Promise<WebSocket> {
     const { url, purpose, access, token, connectTimeoutMs, backoff, onText } = this.#options;
+    // A reconnect with a rotating credential may meet a broker that has just restarted and is
+    // slow to verify a token near its end: the next attempt asks the source for a fresh one.
+    // A first connect that is refused stays refused (bad credentials), as does a fixed token.
+    const authMayRecover = reconnecting && typeof token === 'function';
     return retry(() => connect(url, { token, timeoutMs: connectTimeoutMs, purpose, access, onText }), {
       ...backoff,
       deadline: this.#clock.now() + windowMs,
-      isRetryable: isRetryableConnectError,
+      isRetryable: (error) =>
+        isRetryableConnectError(error) || (authMayRecover && isGateError(error, 'PULSAR_AUTH')),
       clock: this.#clock,
       sleep: this.#options.sleep ?? realSleep,
       signal: this.#stop.signal,
@@ -112,7 +117,7 @@ export class Channel {
 
   async #reconnect(code: number, reason: string): Promise<void> {
     try {
-      const socket = await this.#connectWithRetry();
+      const socket = await this.#connectWithRetry(this.#options.reconnectWindowMs, true);
       if (this.#closed) {
         socket.terminate();
         return;
