@@ -10,7 +10,7 @@ import { generateServiceKey } from '../../src/keys/service-keys.ts';
 import { type PipeFixture, pipeFixture } from '../support/pipe-fixture.ts';
 import { answer } from '../support/responder.ts';
 import { runPipe } from '../support/run-pipe.ts';
-import { type ServeProcess, spawnServe } from '../support/serve-process.ts';
+import { auditVerify, localServeEnv, type ServeProcess, spawnServe } from '../support/serve-process.ts';
 import { POLICY_DIR } from '../support/service-fixture.ts';
 import { topicName } from '../transport/contract.ts';
 
@@ -72,17 +72,11 @@ afterAll(async () => {
 });
 
 function startServe(): ServeProcess {
+  const { webSocketUrl: pulsarUrl, adminToken } = fixture.broker;
   serve = spawnServe({
-    PULSAR_URL: fixture.broker.webSocketUrl,
-    PULSAR_TOKEN: fixture.broker.adminToken ?? '',
-    TOPICS: topic,
+    ...localServeEnv({ pulsarUrl, topic, keysDir: dir, policyDir: POLICY_DIR, issuer: fixture.world.issuer }),
+    PULSAR_TOKEN: adminToken ?? '',
     KEYS_TOPIC: keysTopic,
-    SIGNING_KEY_FILE: join(dir, 'service-key.json'),
-    POLICY_DIR,
-    OIDC_ISSUERS: fixture.world.issuer.url,
-    OIDC_AUDIENCES: fixture.world.issuer.audience,
-    ALLOW_INSECURE_ISSUER: 'true',
-    HTTP_PORT: '0',
     STATE_DIR: stateDir,
   });
   return serve;
@@ -179,21 +173,7 @@ describe('decision keys rotate over KEYS_TOPIC', () => {
   it('after rotations the audit trail verifies with audit-keys.json (every key ever used), not the root alone', async () => {
     serve?.child.kill('SIGTERM');
     expect(await serve?.exited).toBe(0);
-    const verify = (keys: string) =>
-      runPipe(
-        {},
-        {
-          cwd: dir,
-          args: [
-            'audit',
-            'verify',
-            '--file',
-            join(stateDir, 'audit', 'trail.jsonl'),
-            '--keys',
-            join(dir, keys),
-          ],
-        },
-      );
+    const verify = (keys: string) => auditVerify(stateDir, join(dir, keys));
     const withAll = await verify('audit-keys.json');
     expect(withAll.output).toMatch(/✔ audit trail/);
     expect(withAll.code).toBe(0);

@@ -9,7 +9,7 @@ import { brokerInfo } from '../support/broker.ts';
 import { grantService } from '../support/grants.ts';
 import { type PipeFixture, pipeFixture } from '../support/pipe-fixture.ts';
 import { runPipe } from '../support/run-pipe.ts';
-import { spawnServe } from '../support/serve-process.ts';
+import { localServeEnv, spawnServe } from '../support/serve-process.ts';
 import { POLICY_DIR } from '../support/service-fixture.ts';
 import { topicName } from '../transport/contract.ts';
 
@@ -34,14 +34,13 @@ describe.skipIf(identity === undefined)('pulsar-gate serve with OAuth 2.0 client
   afterAll(() => fixture?.close());
 
   const env = (overrides: Record<string, string> = {}): Record<string, string> => ({
-    PULSAR_URL: brokerInfo().webSocketUrl,
-    TOPICS: topic,
-    SIGNING_KEY_FILE: join(dir, 'service-key.json'),
-    POLICY_DIR,
-    OIDC_ISSUERS: fixture.world.issuer.url,
-    OIDC_AUDIENCES: fixture.world.issuer.audience,
-    ALLOW_INSECURE_ISSUER: 'true',
-    HTTP_PORT: '0',
+    ...localServeEnv({
+      pulsarUrl: brokerInfo().webSocketUrl,
+      topic,
+      keysDir: dir,
+      policyDir: POLICY_DIR,
+      issuer: fixture.world.issuer,
+    }),
     OAUTH_ISSUER: identity?.service.issuer ?? '',
     OAUTH_CLIENT_ID: identity?.service.clients.service.clientId ?? '',
     OAUTH_CLIENT_SECRET_FILE: join(dir, 'secret'),

@@ -5,7 +5,7 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type PipeFixture, pipeFixture } from '../support/pipe-fixture.ts';
 import { runPipe } from '../support/run-pipe.ts';
-import { type ServeProcess, spawnServe } from '../support/serve-process.ts';
+import { auditVerify, localServeEnv, type ServeProcess, spawnServe } from '../support/serve-process.ts';
 import { POLICY_DIR } from '../support/service-fixture.ts';
 import { topicName } from '../transport/contract.ts';
 
@@ -44,16 +44,10 @@ async function waitFor(check: () => boolean, ms = 15_000): Promise<void> {
 }
 
 function serveEnv(policyDir = POLICY_DIR): Record<string, string> {
+  const { webSocketUrl: pulsarUrl, adminToken } = fixture.broker;
   return {
-    PULSAR_URL: fixture.broker.webSocketUrl,
-    PULSAR_TOKEN: fixture.broker.adminToken ?? '',
-    TOPICS: topic,
-    SIGNING_KEY_FILE: join(keysDir, 'service-key.json'),
-    POLICY_DIR: policyDir,
-    OIDC_ISSUERS: fixture.world.issuer.url,
-    OIDC_AUDIENCES: fixture.world.issuer.audience,
-    ALLOW_INSECURE_ISSUER: 'true',
-    HTTP_PORT: '0',
+    ...localServeEnv({ pulsarUrl, topic, keysDir, policyDir, issuer: fixture.world.issuer }),
+    PULSAR_TOKEN: adminToken ?? '',
   };
 }
 
@@ -149,21 +143,7 @@ describe('pulsar-gate serve, as a process, answering the pipe as a process', () 
     expect(lines).toHaveLength(3);
     expect(serveOutput()).not.toMatch(/eyJ[\w-]+\.eyJ/);
     // The audit trail holds the three decisions under the checkpoint written at shutdown.
-    const verify = await runPipe(
-      {},
-      {
-        cwd: stateDir,
-        entry: 'bundle',
-        args: [
-          'audit',
-          'verify',
-          '--file',
-          join(stateDir, 'audit', 'trail.jsonl'),
-          '--keys',
-          join(keysDir, 'decision-keys.json'),
-        ],
-      },
-    );
+    const verify = await auditVerify(stateDir, join(keysDir, 'decision-keys.json'), 'bundle');
     expect(verify.output).toMatch(/✔ audit trail .*: 4 entries in 1 trail/);
     expect(verify.output).toMatch(/1 checkpoints, last at seq 3\n/);
     expect(verify.code).toBe(0);

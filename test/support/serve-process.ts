@@ -1,5 +1,7 @@
 // `pulsar-gate serve` as a real child process, the way an operator runs it.
 import { type ChildProcess, spawn } from 'node:child_process';
+import { join } from 'node:path';
+import { runPipe } from './run-pipe.ts';
 
 const MAIN = new URL('../../pipe/main.ts', import.meta.url).pathname;
 
@@ -41,4 +43,33 @@ export function spawnServe(env: Record<string, string>): ServeProcess {
   });
   ready.catch(() => {}); // callers that only await `exited` must not see an unhandled rejection
   return { child, output: () => output, ready, exited };
+}
+
+/** What `serve` needs against a local broker and issuer; the Pulsar credential is the caller's. */
+export function localServeEnv(options: {
+  pulsarUrl: string;
+  topic: string;
+  keysDir: string;
+  policyDir: string;
+  issuer: { url: string; audience: string };
+}): Record<string, string> {
+  return {
+    PULSAR_URL: options.pulsarUrl,
+    TOPICS: options.topic,
+    SIGNING_KEY_FILE: join(options.keysDir, 'service-key.json'),
+    POLICY_DIR: options.policyDir,
+    OIDC_ISSUERS: options.issuer.url,
+    OIDC_AUDIENCES: options.issuer.audience,
+    ALLOW_INSECURE_ISSUER: 'true',
+    HTTP_PORT: '0',
+  };
+}
+
+/** `pulsar-gate audit verify` on the trail a `serve` with this STATE_DIR kept. */
+export function auditVerify(stateDir: string, keysFile: string, entry: 'source' | 'bundle' = 'source') {
+  const trail = join(stateDir, 'audit', 'trail.jsonl');
+  return runPipe(
+    {},
+    { cwd: stateDir, entry, args: ['audit', 'verify', '--file', trail, '--keys', keysFile] },
+  );
 }
