@@ -33,12 +33,12 @@ export interface RotateOptions {
 export async function keysRotateCommand(options: RotateOptions, io: Io): Promise<number> {
   try {
     const current = await currentKeySet(options.dir);
-    const signing = (await readJson(join(options.dir, SIGNING_KEY))) as JWK;
+    const signing = signingKeyOf(await readJson(join(options.dir, SIGNING_KEY)));
     const active = current.keys.find((key) => key.kid === signing.kid && key.notAfter === undefined);
     if (active === undefined)
       throw new GateError(
         'KEYS_INVALID',
-        `${SIGNING_KEY} (kid ${String(signing.kid)}) is not an active key of key set v${current.version}`,
+        `${SIGNING_KEY} (kid ${signing.kid}) is not an active key of key set v${current.version}`,
       );
     const alg = signing.alg === 'EdDSA' ? 'EdDSA' : 'ES256';
     const { privateJwk } = await generateServiceKey({ alg });
@@ -56,7 +56,7 @@ export async function keysRotateCommand(options: RotateOptions, io: Io): Promise
     await writeFilesAtomically(options.dir, [
       { name: AUDIT_KEYS, content: `${JSON.stringify(everKeys, null, 2)}\n` },
       {
-        name: `service-key-${String(signing.kid).slice(0, 16)}.json`,
+        name: `service-key-${signing.kid.slice(0, 16)}.json`,
         content: `${JSON.stringify(signing, null, 2)}\n`,
       },
       { name: keySetFile(document.version), content: `${jws}\n` },
@@ -74,4 +74,20 @@ export async function keysRotateCommand(options: RotateOptions, io: Io): Promise
     await fs.access(options.dir).catch(() => io.write(`  (${options.dir} does not exist)\n`));
     return error instanceof GateError && error.code.startsWith('PULSAR') ? 5 : 2;
   }
+}
+
+/** The stored private key, checked for what signing a key set needs (never echoed: it is secret). */
+function signingKeyOf(value: unknown): JWK & { kid: string; alg: string } {
+  if (
+    typeof value === 'object' &&
+    value !== null &&
+    'kid' in value &&
+    'alg' in value &&
+    'd' in value &&
+    typeof value.kid === 'string' &&
+    typeof value.alg === 'string' &&
+    typeof value.d === 'string'
+  )
+    return { ...value, kid: value.kid, alg: value.alg, d: value.d };
+  throw new GateError('KEYS_INVALID', `${SIGNING_KEY} is not a private JWK with "kid" and "alg"`);
 }
