@@ -1,6 +1,6 @@
 // Issue 5 §4: decision keys rotate over a Pulsar topic. Real broker, `pulsar-gate keys rotate`
 // and `serve` as processes, pipes as processes pinning only the root (decision-keys.json).
-import { mkdtemp, readFile } from 'node:fs/promises';
+import { mkdtemp, readFile, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { JWK } from 'jose';
@@ -180,4 +180,30 @@ describe('decision keys rotate over KEYS_TOPIC', () => {
     const rootOnly = await verify('decision-keys.json');
     expect(rootOnly.code).not.toBe(0);
   }, 60_000);
+
+  it('a keys directory without a usable signing key: exit 2, naming the file, nothing published', async () => {
+    const broken = await mkdtemp(join(tmpdir(), 'rotation-broken-'));
+    await writeFile(join(broken, 'decision-keys.json'), '{"keys":[]}');
+    await writeFile(join(broken, 'service-key.json'), '{"kid":"only-a-kid"}');
+    const run = await runPipe(
+      {},
+      {
+        cwd: broken,
+        args: [
+          'keys',
+          'rotate',
+          '--dir',
+          broken,
+          '--keys-topic',
+          keysTopic,
+          '--pulsar-url',
+          'ws://127.0.0.1:9',
+        ],
+      },
+    );
+    expect(run.output).toContain(
+      '✖ keys rotate failed: service-key.json is not a private JWK with "kid" and "alg"',
+    );
+    expect(run.code).toBe(2);
+  });
 });
