@@ -3,7 +3,8 @@ import type { JWK } from 'jose';
 import type { Decision, Verdict } from '../../src/events/decision.ts';
 import { createDecisionSigner } from '../../src/events/decision-signing.ts';
 import type { RequestEvent } from '../../src/events/request.ts';
-import { verifyRequest } from '../../src/events/request-signing.ts';
+import { verifyRequest } from '../../src/events/request-verifying.ts';
+import { PublisherCache } from '../../src/service/reply-publishers.ts';
 import type { IncomingMessage, Transport } from '../../src/transport/transport.ts';
 
 export interface VerifiedIncoming {
@@ -42,6 +43,9 @@ export async function startResponder(options: {
   script: Script;
 }): Promise<{ requests: VerifiedIncoming[]; errors: unknown[]; close(): Promise<void> }> {
   const signer = await createDecisionSigner(options.serviceKey);
+  // As serve does: a producer per reply topic, kept open for the next request (no per-reply
+  // producer handshake in the pipe's measured round trip, bench/run.ts).
+  const publishers = new PublisherCache(options.transport);
   const subscription = await options.transport.subscribe(options.topic, `responder-${randomUUID()}`, {
     type: 'Exclusive',
     initialPosition: 'Latest',
@@ -65,7 +69,7 @@ export async function startResponder(options: {
       }
       const request: VerifiedIncoming = { ...verified, message };
       requests.push(request);
-      const publisher = await options.transport.publisher(verified.event.data.replyTopic);
+      const replyTopic = verified.event.data.replyTopic;
       const now = Date.now();
       const reply: Reply = {
         decision: (verdict, overrides = {}) => ({
@@ -83,18 +87,13 @@ export async function startResponder(options: {
         sign: async (decision, key) =>
           key ? createDecisionSigner(key).then((s) => s.sign(decision)) : signer.sign(decision),
         publish: async (payload, properties) => {
-          await publisher.publish({
-            payload,
-            properties: { correlationId: verified.event.id, ...properties },
-          });
+          await publishers.publish(replyTopic, payload, { correlationId: verified.event.id, ...properties });
         },
       };
       try {
         await options.script(request, reply);
       } catch (error) {
         errors.push(error);
-      } finally {
-        await publisher.close();
       }
     }
   })();
@@ -104,7 +103,7 @@ export async function startResponder(options: {
     close: async () => {
       stopped = true;
       await loop;
-      await subscription.close();
+      await Promise.allSettled([subscription.close(), publishers.close()]);
     },
   };
 }
