@@ -1,5 +1,6 @@
-import { CompactSign, compactVerify, type JWK } from 'jose';
+import { CompactSign, type JWK } from 'jose';
 import { importSigningKey } from '../events/decision-signing.ts';
+import { verifyCompact } from '../events/jws.ts';
 import type { TrustedKeys } from '../keys/trusted-keys.ts';
 import { canonicalJson } from './canonical-json.ts';
 import type { CheckpointEntry } from './entry.ts';
@@ -52,14 +53,10 @@ export async function checkpointProblem(
   if (typ !== CHECKPOINT_TYP) return 'checkpoint signature has the wrong type';
   const key = typeof kid === 'string' ? keys.keys.get(kid) : undefined;
   if (!key) return `checkpoint signed by an unknown key (kid ${String(kid).slice(0, 64)})`;
-  let payload: Uint8Array;
-  try {
-    ({ payload } = await compactVerify(entry.signature, key.key, { algorithms: [key.alg] }));
-  } catch {
-    return 'checkpoint signature does not verify';
-  }
+  const verified = verifyCompact(entry.signature, key.key, key.alg);
+  if (!verified.ok) return 'checkpoint signature does not verify';
   const { signature: _signature, ...unsigned } = entry;
-  if (new TextDecoder().decode(payload) !== canonicalJson(unsigned))
+  if (new TextDecoder().decode(verified.payload) !== canonicalJson(unsigned))
     return 'checkpoint signature covers other content than the entry';
   return undefined;
 }

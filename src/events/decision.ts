@@ -1,9 +1,9 @@
-import { compactVerify } from 'jose';
 import type { TrustedKeys } from '../keys/trusted-keys.ts';
 import { DECISION_ALGORITHMS } from '../keys/trusted-keys.ts';
 import { parseJsonBytes, readCompact, typMatches } from './compact-jws.ts';
 import { decisionProblem } from './decision-schema.ts';
 import { deepFreeze } from './deep-freeze.ts';
+import { verifyCompact } from './jws.ts';
 import { printable } from './safe-text.ts';
 
 export type Verdict = 'allow' | 'deny' | 'pending';
@@ -106,13 +106,10 @@ export async function verifyDecision(
   // The key fixes the algorithm (RFC 7517 §4.4): RS256 and PS256 never stand in for each other.
   if (key.alg !== alg)
     return reject('signature', `decision alg ${alg} does not match key ${printable(kid)} (${key.alg})`);
-  let payload: Uint8Array;
-  try {
-    ({ payload } = await compactVerify(jws, key.key, { algorithms: [key.alg] }));
-  } catch {
+  const verified = verifyCompact(jws, key.key, key.alg);
+  if (!verified.ok)
     return reject('signature', `decision signature does not verify with key ${printable(kid)}`);
-  }
-  const decision = parseJsonBytes(payload);
+  const decision = parseJsonBytes(verified.payload);
   const problem = decisionProblem(decision);
   if (problem !== undefined) return reject('malformed', `decision refused: ${problem}`);
   const d = decision as Decision;

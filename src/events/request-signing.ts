@@ -1,19 +1,11 @@
-import {
-  CompactSign,
-  calculateJwkThumbprint,
-  compactVerify,
-  EmbeddedJWK,
-  errors,
-  exportJWK,
-  generateKeyPair,
-  type JWK,
-} from 'jose';
-import { hasPrivateMember, publicMembersOf } from '../keys/jwk-members.ts';
-import { parseJsonBytes, readCompact, sha256Base64url, typMatches } from './compact-jws.ts';
-import { deepFreeze } from './deep-freeze.ts';
-import { isRecord } from './fields.ts';
+import { generateKeyPair } from 'node:crypto';
+import { promisify } from 'node:util';
+import type { JWK } from 'jose';
+import { publicMembersOf } from '../keys/jwk-members.ts';
+import { jwkThumbprint } from '../keys/jwk-thumbprint.ts';
+import { sha256Base64url } from './compact-jws.ts';
+import { signCompact } from './jws.ts';
 import type { RequestEvent } from './request.ts';
-import { REQUEST_TYPE, requestEventProblem } from './request-schema.ts';
 
 /**
  * Explicit typing (RFC 8725 §3.11, RFC 7515 §4.1.9) so a request JWS can never be taken for a
@@ -41,83 +33,28 @@ export interface RequestSigner {
   sign(event: RequestEvent): Promise<SignedRequest>;
 }
 
+const newKeyPair = promisify(generateKeyPair);
+
 /**
- * A per-run ephemeral ES256 key. The private half is a non-extractable CryptoKey that lives only
- * in this process: nothing to store, nothing to leak; the public half rides in the JWS header
- * (RFC 7515 §4.1.3 `jwk`) and its thumbprint is what the decision is bound to.
+ * A per-run ephemeral ES256 key. The private half lives only in this process's memory, in a
+ * closure nothing else can reach: nothing to store, nothing to leak. The public half rides in
+ * the JWS header (RFC 7515 §4.1.3 `jwk`) and its thumbprint is what the decision is bound to.
+ * node:crypto, not jose, for the pipe's start-up time (see jws.ts); the service verifies it
+ * with jose (request-verifying.ts).
  */
 export async function createRequestSigner(): Promise<RequestSigner> {
-  const { privateKey, publicKey } = await generateKeyPair('ES256', { extractable: false });
-  const publicJwk: JWK = Object.freeze(publicMembersOf(await exportJWK(publicKey)));
-  const keyThumbprint = await calculateJwkThumbprint(publicJwk);
+  // Generated on libuv's thread pool, while the pipe's main thread goes on loading.
+  const { privateKey, publicKey } = await newKeyPair('ec', { namedCurve: 'P-256' });
+  const publicJwk: JWK = Object.freeze(publicMembersOf(publicKey.export({ format: 'jwk' }) as JWK));
+  const keyThumbprint = jwkThumbprint(publicJwk);
   return Object.freeze({
     publicJwk,
     keyThumbprint,
     async sign(event: RequestEvent): Promise<SignedRequest> {
       const payload = new TextEncoder().encode(JSON.stringify(event));
-      const jws = await new CompactSign(payload)
-        .setProtectedHeader({ alg: 'ES256', typ: REQUEST_TYP, jwk: { ...publicJwk } })
-        .sign(privateKey);
+      const header = { alg: 'ES256', typ: REQUEST_TYP, jwk: { ...publicJwk } } as const;
+      const jws = signCompact(header, payload, privateKey);
       return { jws, requestId: event.id, requestDigest: sha256Base64url(payload), keyThumbprint };
     },
   });
-}
-
-export interface VerifiedRequest {
-  ok: true;
-  event: RequestEvent;
-  requestDigest: string;
-  keyThumbprint: string;
-}
-
-export interface RequestRejection {
-  ok: false;
-  reason: 'malformed' | 'oversized' | 'signature' | 'wrong-type' | 'invalid-event';
-  /** One line, safe to print: never quotes the token, a key or a field value. */
-  message: string;
-}
-
-/**
- * Verifies a request JWS with the key in its own header. Pure: crypto only, no I/O, no clock.
- * This proves integrity and which ephemeral key signed it; who the pipeline is comes from the
- * OIDC token the service verifies separately (P3), and freshness from its replay checks (P2).
- */
-export async function verifyRequest(
-  jws: string,
-  options: { maxBytes?: number } = {},
-): Promise<VerifiedRequest | RequestRejection> {
-  const parts = readCompact(jws, options.maxBytes ?? DEFAULT_REQUEST_MAX_BYTES, 'request');
-  if ('problem' in parts) return reject(parts.problem, parts.message);
-  const { header } = parts;
-  if (!typMatches(header.typ, REQUEST_TYP)) return reject('wrong-type', `request typ is not ${REQUEST_TYP}`);
-  if (!REQUEST_ALGORITHMS.some((alg) => alg === header.alg)) {
-    return reject('signature', `request alg is not one of ${REQUEST_ALGORITHMS.join(', ')}`);
-  }
-  if (!isRecord(header.jwk)) return reject('signature', 'request header has no jwk');
-  // A private key in the header means anyone who saw one request can sign another.
-  if (hasPrivateMember(header.jwk))
-    return reject('signature', 'request header jwk holds private key material');
-  let payload: Uint8Array;
-  try {
-    ({ payload } = await compactVerify(jws, EmbeddedJWK, { algorithms: [...REQUEST_ALGORITHMS] }));
-  } catch (error) {
-    if (error instanceof errors.JWSSignatureVerificationFailed)
-      return reject('signature', 'request signature is invalid');
-    return reject('signature', 'request header key cannot verify this JWS');
-  }
-  const event = parseJsonBytes(payload);
-  if (!isRecord(event)) return reject('malformed', 'request payload is not a JSON object');
-  if (event.type !== REQUEST_TYPE) return reject('wrong-type', `request event type is not ${REQUEST_TYPE}`);
-  const problem = requestEventProblem(event);
-  if (problem !== undefined) return reject('invalid-event', `request event refused: ${problem}`);
-  return {
-    ok: true,
-    event: deepFreeze(event as unknown as RequestEvent),
-    requestDigest: sha256Base64url(payload),
-    keyThumbprint: await calculateJwkThumbprint(header.jwk as JWK),
-  };
-}
-
-function reject(reason: RequestRejection['reason'], message: string): RequestRejection {
-  return { ok: false, reason, message };
 }

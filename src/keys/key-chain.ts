@@ -1,4 +1,3 @@
-import { compactVerify } from 'jose';
 import {
   parseJson,
   parseJsonBytes,
@@ -7,6 +6,7 @@ import {
   typMatches,
 } from '../events/compact-jws.ts';
 import { isRecord } from '../events/fields.ts';
+import { verifyCompact } from '../events/jws.ts';
 import { printable } from '../events/safe-text.ts';
 import { DECISION_ALGORITHMS, parseTrustedKeys, type TrustedKeys } from './trusted-keys.ts';
 
@@ -68,13 +68,10 @@ export async function followKeySet(chain: KeyChain, jws: string, origin: string)
       'signer',
       `key set signed by kid ${printable(kid)}, not an active key of v${chain.version}`,
     );
-  let payload: Uint8Array;
-  try {
-    ({ payload } = await compactVerify(jws, signer.key, { algorithms: [signer.alg] }));
-  } catch {
+  const verified = verifyCompact(jws, signer.key, signer.alg);
+  if (!verified.ok)
     return refuse('signature', `key set signature does not verify with kid ${printable(kid)}`);
-  }
-  const set = parseJsonBytes(payload);
+  const set = parseJsonBytes(verified.payload);
   if (!isRecord(set) || !Number.isSafeInteger(set.version) || !Array.isArray(set.keys))
     return refuse('malformed', 'key set payload needs version and keys');
   const version = set.version as number;

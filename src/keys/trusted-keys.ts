@@ -1,4 +1,4 @@
-import { createPublicKey, type JsonWebKey, type webcrypto } from 'node:crypto';
+import { createPublicKey, type JsonWebKey, type KeyObject } from 'node:crypto';
 import { GateError } from '../errors.ts';
 import { printable } from '../events/safe-text.ts';
 import { hasPrivateMember } from './jwk-members.ts';
@@ -17,7 +17,7 @@ export interface TrustedKey {
   readonly kid: string;
   readonly alg: DecisionAlgorithm;
   /** Imported once at load, so verifying a message does no key parsing. */
-  readonly key: webcrypto.CryptoKey;
+  readonly key: KeyObject;
   /** End of a rotated-out key's grace period (ms since the epoch); absent for an active key. */
   readonly notAfter?: number;
 }
@@ -30,26 +30,13 @@ export interface TrustedKeys {
   readonly origin: string;
 }
 
-/** How each algorithm's key must look (RFC 7518 §3.4, §3.3, §3.5; RFC 8037 §3.1) and its WebCrypto import. */
-const KEY_SHAPES: Readonly<
-  Record<DecisionAlgorithm, { kty: string; crv?: string; subtle: webcrypto.Algorithm }>
-> = {
-  ES256: {
-    kty: 'EC',
-    crv: 'P-256',
-    subtle: { name: 'ECDSA', namedCurve: 'P-256' } as webcrypto.EcKeyImportParams,
-  },
-  ES384: {
-    kty: 'EC',
-    crv: 'P-384',
-    subtle: { name: 'ECDSA', namedCurve: 'P-384' } as webcrypto.EcKeyImportParams,
-  },
-  EdDSA: { kty: 'OKP', crv: 'Ed25519', subtle: { name: 'Ed25519' } },
-  RS256: {
-    kty: 'RSA',
-    subtle: { name: 'RSASSA-PKCS1-v1_5', hash: 'SHA-256' } as webcrypto.RsaHashedImportParams,
-  },
-  PS256: { kty: 'RSA', subtle: { name: 'RSA-PSS', hash: 'SHA-256' } as webcrypto.RsaHashedImportParams },
+/** How each algorithm's key must look (RFC 7518 §3.4, §3.3, §3.5; RFC 8037 §3.1). */
+const KEY_SHAPES: Readonly<Record<DecisionAlgorithm, { kty: string; crv?: string }>> = {
+  ES256: { kty: 'EC', crv: 'P-256' },
+  ES384: { kty: 'EC', crv: 'P-384' },
+  EdDSA: { kty: 'OKP', crv: 'Ed25519' },
+  RS256: { kty: 'RSA' },
+  PS256: { kty: 'RSA' },
 };
 
 /** Same map as a Map, but refusing writes: the trust root must not change after it is checked. */
@@ -121,7 +108,7 @@ function importPublic(
   alg: DecisionAlgorithm,
   where: string,
   invalid: (message: string) => GateError,
-): webcrypto.CryptoKey {
+): KeyObject {
   const shape = KEY_SHAPES[alg];
   if (jwk.kty !== shape.kty || (shape.crv !== undefined && jwk.crv !== shape.crv)) {
     const expected = shape.crv === undefined ? shape.kty : `${shape.kty} ${shape.crv}`;
@@ -134,17 +121,17 @@ function importPublic(
   ) {
     throw invalid(`DECISION_KEYS: ${where} is not a signature verification key ("use"/"key_ops")`);
   }
-  let key: webcrypto.CryptoKey;
+  let key: KeyObject;
   try {
     // Only the public members of this key type reach the parser (RFC 7518 §6.2.1, §6.3.1; RFC 8037 §2).
     const members: JsonWebKey = { kty: shape.kty };
     for (const name of shape.kty === 'RSA' ? ['n', 'e'] : ['crv', 'x', 'y']) members[name] = jwk[name];
-    key = createPublicKey({ key: members, format: 'jwk' }).toCryptoKey(shape.subtle, true, ['verify']);
+    key = createPublicKey({ key: members, format: 'jwk' });
   } catch {
     throw invalid(`DECISION_KEYS: ${where} is not a valid ${alg} public key`);
   }
   // RFC 7518 §3.3 / §3.5: RSA keys below 2048 bits are not acceptable.
-  const { modulusLength } = key.algorithm as webcrypto.RsaHashedKeyAlgorithm;
+  const modulusLength = key.asymmetricKeyDetails?.modulusLength ?? 0;
   if (shape.kty === 'RSA' && !(modulusLength >= 2048)) {
     throw invalid(`DECISION_KEYS: ${where} is an RSA key shorter than 2048 bits`);
   }

@@ -1,5 +1,5 @@
 import type { RequestEvent } from '../events/request.ts';
-import { verifyRequest } from '../events/request-signing.ts';
+import { verifyRequest } from '../events/request-verifying.ts';
 import type { PolicyDecision, VerifiedClaims } from '../policy/types.ts';
 import { deny, finish } from './answer.ts';
 import { type DecisionRecord, record } from './decision-record.ts';

@@ -1,7 +1,8 @@
 import { createHash } from 'node:crypto';
 import { decodeProtectedHeader, exportJWK, generateKeyPair, type JWK } from 'jose';
 import { describe, expect, it } from 'vitest';
-import { createRequestSigner, REQUEST_TYP, verifyRequest } from '../../src/events/request-signing.ts';
+import { createRequestSigner, REQUEST_TYP } from '../../src/events/request-signing.ts';
+import { verifyRequest } from '../../src/events/request-verifying.ts';
 import { b64json, rawSign, requestEvent, signedRun, tamperPayload } from './fixtures.ts';
 
 async function attackerKey(): Promise<{ privateJwk: JWK; publicJwk: JWK }> {

@@ -44,7 +44,7 @@ describe('parseTrustedKeys', () => {
     expect(trusted.ids).toEqual(['ec', 'rsa', 'ed']);
     expect(trusted.keys.get('rsa')?.alg).toBe('PS256');
     expect(trusted.keys.get('ec')?.key.type).toBe('public');
-    expect(trusted.keys.get('ed')?.key.algorithm.name).toBe('Ed25519');
+    expect(trusted.keys.get('ed')?.key.asymmetricKeyType).toBe('ed25519');
     expect(Object.isFrozen(trusted)).toBe(true);
     expect(() => (trusted.keys as Map<string, unknown>).set('evil', {})).toThrow(TypeError);
     expect(() => (trusted.keys as Map<string, unknown>).delete('ec')).toThrow(TypeError);
