@@ -40,11 +40,17 @@ export function createStsBroker(options: StsBrokerOptions): CredentialBroker {
         ...(request.policy === undefined ? {} : { Policy: request.policy }),
         ...(request.policyArns.length ? { PolicyArns: request.policyArns.map((arn) => ({ arn })) } : {}),
       });
+      const budgetMs = options.budgetMs ?? 60_000;
+      const deadline = clock.now() + budgetMs;
       try {
-        const output = await retry(() => client.send(command), {
+        // Each attempt is cut off at the deadline: an STS that takes the connection and never
+        // answers would otherwise hold the step for the SDK's 300 s socket timeout.
+        const attempt = () =>
+          client.send(command, { abortSignal: AbortSignal.timeout(Math.max(1, deadline - clock.now())) });
+        const output = await retry(attempt, {
           baseMs: 250,
           capMs: 5_000,
-          deadline: clock.now() + (options.budgetMs ?? 60_000),
+          deadline,
           isRetryable: isRetryableStsError,
           clock,
           ...(options.sleep ? { sleep: options.sleep } : {}),
@@ -69,6 +75,13 @@ export function createStsBroker(options: StsBrokerOptions): CredentialBroker {
         });
       } catch (error) {
         if (error instanceof GateError) throw error;
+        if (clock.now() >= deadline) {
+          throw new GateError(
+            'STS_UNAVAILABLE',
+            `AWS STS at ${endpoint} did not answer within ${Math.round(budgetMs / 1000)} s`,
+            { cause: error, details: { role: request.roleArn } },
+          );
+        }
         throw stsFailure(error, request, endpoint);
       } finally {
         client.destroy();

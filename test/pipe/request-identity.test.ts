@@ -1,4 +1,5 @@
 import { stat } from 'node:fs/promises';
+import { createServer, type Socket } from 'node:net';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { braceUuid } from '../peers/oidc/claims.ts';
@@ -128,4 +129,27 @@ describe('P6: identity failures exit 3 and name the path that failed', () => {
     expect(run.output).toContain('failed at: AWS STS');
     expect(await stat(join(run.cloneDir, '.pulsar-gate')).catch(() => undefined)).toBeUndefined();
   }, 120_000);
+
+  it('an STS that takes the connection and never answers fails closed within the budget', async () => {
+    // Without a deadline on each attempt, the SDK would wait out its 300 s socket timeout.
+    const held: Socket[] = [];
+    const silent = createServer((socket) => void held.push(socket));
+    await new Promise<void>((resolve) => silent.listen(0, '127.0.0.1', resolve));
+    const address = silent.address();
+    const port = typeof address === 'object' && address !== null ? address.port : 0;
+    try {
+      const run = await fixture.run(answer('allow'), {
+        variables: { TIMEOUT: '3', AWS_ENDPOINT_URL_STS: `http://127.0.0.1:${port}` },
+      });
+      expect(run.code).toBe(3);
+      expect(run.output).toMatch(/AWS STS at http:\/\/127\.0\.0\.1:\d+ did not answer within 3 s/);
+      expect(run.output).toContain('failed at: AWS STS');
+      expect(run.ms).toBeLessThan(15_000);
+      expect(held.length).toBeGreaterThan(0);
+      expect(await stat(join(run.cloneDir, '.pulsar-gate')).catch(() => undefined)).toBeUndefined();
+    } finally {
+      for (const socket of held) socket.destroy();
+      silent.close();
+    }
+  }, 60_000);
 });
