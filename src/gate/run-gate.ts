@@ -21,6 +21,9 @@ export async function runGate(ports: GatePorts, request: GateRequest): Promise<G
   log.debug(`credentials and Pulsar ready after ${clock.now() - started} ms`);
   log.info(`✓ Assumed ${credentials.assumedRoleArn} until ${credentials.expiration.toISOString()}`);
   let closingProducer: Promise<void> | undefined;
+  let closing: Promise<unknown> | undefined;
+  const closeAll = () =>
+    Promise.allSettled([attachment.close(), closingProducer ?? publisher.close(), trust.close()]);
   try {
     const deadline = clock.now() + request.timeoutMs;
     const event = buildRequestEvent({
@@ -74,6 +77,8 @@ export async function runGate(ports: GatePorts, request: GateRequest): Promise<G
       log,
     });
     log.debug(`decision ${decision.verdict} after ${clock.now() - started} ms`);
+    // The wait is over: unsubscribe from the reply topic while the files are written.
+    closing = closeAll();
     if (decision.verdict !== 'allow') throw denied(decision);
     const outputs = await ports.writeOutputs(credentials, decision);
     return {
@@ -85,7 +90,7 @@ export async function runGate(ports: GatePorts, request: GateRequest): Promise<G
       expiration: credentials.expiration,
     };
   } finally {
-    await Promise.allSettled([attachment.close(), closingProducer ?? publisher.close(), trust.close()]);
+    await (closing ?? closeAll());
   }
 }
 

@@ -26,34 +26,42 @@ export async function prepareDirectory(dir: string, owner?: Owner): Promise<void
 /**
  * Writes every file or none: each goes to a fresh temporary name (O_EXCL | O_NOFOLLOW,
  * mode 0600) and only when all are written are they renamed into place. rename(2)
- * replaces a link at the target name instead of following it.
+ * replaces a link at the target name instead of following it. The files are independent,
+ * so they are staged side by side (the pipe's last step before its verdict, bench/).
  */
 export async function writeFilesAtomically(
   dir: string,
   files: ReadonlyArray<{ name: string; content: string }>,
   owner?: Owner,
 ): Promise<string[]> {
-  const staged: Array<{ temp: string; target: string }> = [];
-  try {
-    for (const file of files) {
-      const temp = join(dir, `.${file.name}.${randomBytes(6).toString('hex')}.tmp`);
-      const flags = constants.O_WRONLY | constants.O_CREAT | constants.O_EXCL | constants.O_NOFOLLOW;
-      const handle = await fs.open(temp, flags, 0o600);
-      staged.push({ temp, target: join(dir, file.name) });
-      try {
-        await handle.writeFile(file.content, 'utf8');
-        await handle.chmod(0o600);
-        if (owner) await handle.chown(owner.uid, owner.gid);
-        // No fsync: rename(2) already makes the set appear whole or not at all while the
-        // machine runs, and a step whose machine dies is failed anyway.
-      } finally {
-        await handle.close();
-      }
+  const plan = files.map((file) => ({
+    ...file,
+    temp: join(dir, `.${file.name}.${randomBytes(6).toString('hex')}.tmp`),
+    target: join(dir, file.name),
+  }));
+  const created = new Set<string>();
+  const stage = async ({ temp, content }: (typeof plan)[number]): Promise<void> => {
+    const flags = constants.O_WRONLY | constants.O_CREAT | constants.O_EXCL | constants.O_NOFOLLOW;
+    const handle = await fs.open(temp, flags, 0o600);
+    created.add(temp);
+    try {
+      await handle.writeFile(content, 'utf8');
+      await handle.chmod(0o600);
+      if (owner) await handle.chown(owner.uid, owner.gid);
+      // No fsync: rename(2) already makes the set appear whole or not at all while the
+      // machine runs, and a step whose machine dies is failed anyway.
+    } finally {
+      await handle.close();
     }
-    for (const { temp, target } of staged) await fs.rename(temp, target);
-    return staged.map((s) => s.target);
+  };
+  try {
+    const staged = await Promise.allSettled(plan.map(stage));
+    const failure = staged.find((result) => result.status === 'rejected');
+    if (failure) throw failure.reason;
+    await Promise.all(plan.map(({ temp, target }) => fs.rename(temp, target)));
+    return plan.map((file) => file.target);
   } catch (cause) {
-    await Promise.allSettled(staged.map(({ temp }) => fs.unlink(temp)));
+    await Promise.allSettled([...created].map((temp) => fs.unlink(temp)));
     if (cause instanceof GateError) throw cause;
     return failed(dir, cause);
   }
