@@ -2,9 +2,13 @@
 // medians over RUNS runs (these machines are noisy: read the ratios).
 //  (a) cold start: process start → first network call, vs `node -e 0` start → exit
 //  (b) whole pipe run against the local broker and STS with an instantly answering signer,
-//      vs a minimal ws script doing one publish and one reply on the same broker
+//      vs a minimal ws script doing one publish and one reply on the same broker; both sides
+//      with a warm V8 compile cache, as the image runs (and again without: (b′))
 import { spawn } from 'node:child_process';
+import { mkdtemp, rm } from 'node:fs/promises';
 import { createServer } from 'node:net';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { WebSocketTransport } from '../src/transport/websocket/transport.ts';
 import { reuseOrStartBroker } from '../test/peers/pulsar/reuse.ts';
 import { ROLE_ARN, startGateWorld } from '../test/support/gate-world.ts';
@@ -111,22 +115,39 @@ const env = await world.stepEnv({
   cloneDir: clone,
   variables: world.pipeVariables(broker, topic),
 });
-const pipe: number[] = [];
-const minimal: number[] = [];
-for (let i = 0; i < RUNS; i++) {
-  minimal.push(
-    await exitTime([
+// The image ships a V8 compile cache made at build time (scripts/image/warm-compile-cache.ts),
+// so (b) runs both sides with a warm one — each side's first, untimed run fills it — and
+// (b′) both without.
+const cache = { NODE_COMPILE_CACHE: await mkdtemp(join(tmpdir(), 'pulsar-gate-bench-cache-')) };
+const minimalRun = (extra: Record<string, string>) =>
+  exitTime(
+    [
       'bench/baseline-roundtrip.mjs',
       broker.webSocketUrl,
       broker.adminToken ?? '',
       `bench-ping-${topic}`,
       `bench-pong-${topic}`,
-    ]),
+    ],
+    extra,
   );
-  const run = await runPipe(env, { cwd: clone, entry: 'bundle' });
+const pipeRun = async (extra: Record<string, string>) => {
+  const run = await runPipe({ ...env, ...extra }, { cwd: clone, entry: 'bundle' });
   if (run.code !== 0) throw new Error(`pipe run failed: ${run.output}`);
-  pipe.push(run.ms);
+  return run.ms;
+};
+await minimalRun(cache);
+await pipeRun(cache);
+const pipe: number[] = [];
+const minimal: number[] = [];
+const pipeNoCache: number[] = [];
+const minimalNoCache: number[] = [];
+for (let i = 0; i < RUNS; i++) {
+  minimal.push(await minimalRun(cache));
+  pipe.push(await pipeRun(cache));
+  minimalNoCache.push(await minimalRun({}));
+  pipeNoCache.push(await pipeRun({}));
 }
+await rm(cache.NODE_COMPILE_CACHE, { recursive: true, force: true });
 echoing = false;
 await echo;
 await responder.close();
@@ -142,4 +163,7 @@ console.log('|---|---|---|---|---|');
 console.log(row('(a) cold start → first network call, vs `node -e 0`', cold, nodeBare, 2));
 console.log(row('(a′) the same, vs a bare `ws` client connecting', cold, wsFloor, 2));
 console.log(row('(a″) a bare `ws` client connecting, vs `node -e 0`', wsFloor, nodeBare, 2));
-console.log(row('(b) whole pipe run (allow), vs minimal ws publish + reply', pipe, minimal, 2));
+console.log(
+  row('(b) whole pipe run (allow), vs minimal ws publish + reply; both with compile cache', pipe, minimal, 2),
+);
+console.log(row('(b′) the same, both without compile cache', pipeNoCache, minimalNoCache, 2));

@@ -1,5 +1,5 @@
-// What the pipe image holds: the bundled entrypoint and the pipe's metadata on the base image,
-// and nothing of the build (no node_modules, package managers, compilers, caches, or the
+// What the pipe image holds: the bundled entrypoint, its V8 compile cache and the pipe's
+// metadata on the base image, and nothing of the build (no node_modules, package managers, compilers, caches, or the
 // build's CA mounts), within 60 MB of the base.
 import { mkdtemp, readFile, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
@@ -16,7 +16,8 @@ const AUDIT = `
 for f in /pipe/pipe.yml /pipe/README.md /pipe/LICENSE /pipe/dist/pulsar-gate.mjs; do [ -s "$f" ] || echo "missing $f"; done
 for c in npm npx corepack yarn yarnpkg gcc cc g++ make python3; do command -v "$c" >/dev/null && echo "command $c"; done
 find / -xdev \\( -name node_modules -o -name .npm -o -name .cache -o -name .node-gyp \\) ! -empty -print 2>/dev/null | sed 's/^/cache /'
-for f in /build /usr/local/etc/npmrc; do [ -e "$f" ] && echo "leftover $f"; done
+for f in /build /usr/local/etc/npmrc /tmp/warm-compile-cache.ts; do [ -e "$f" ] && echo "leftover $f"; done
+[ -n "$(find /pipe/compile-cache/"$(node -p process.version)"-* -type f 2>/dev/null | head -n 1)" ] || echo "no compile cache for this node"
 [ -e /etc/ssl/certs/ca-certificates.crt ] && [ ! -s /etc/ssl/certs/ca-certificates.crt ] && echo "leftover empty CA bundle mount point"
 true`;
 
@@ -43,6 +44,8 @@ await describeWithImage('the pipe image contents', (image) => {
       .Config;
     expect(config?.Entrypoint).toEqual(['node', '/pipe/dist/pulsar-gate.mjs']);
     expect(config?.Env).toContain('NODE_ENV=production');
+    // Made at build time by the image's node: every run starts in a fresh container.
+    expect(config?.Env).toContain('NODE_COMPILE_CACHE=/pipe/compile-cache');
   });
 
   it('is at most 60 MB larger than its base image', async () => {
