@@ -1,7 +1,15 @@
 // Decision service throughput and latency under N concurrent requests, beside a raw echo
 // responder (consumes and replies, no verification, no policy) on the same broker, same
-// client, same run. Requests are signed beforehand so the client side costs the same.
+// client, same run. Requests are signed beforehand so the client side costs the same. The
+// service runs twice: without an audit trail, and with one (fsync'd trail file plus a Pulsar
+// mirror, every environment audited, so each allow waits for the mirror: the worst case).
 import { randomUUID } from 'node:crypto';
+import { mkdtemp, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { AuditLog } from '../src/audit/audit-log.ts';
+import { createCheckpointSigner } from '../src/audit/checkpoint.ts';
+import { createPulsarMirror } from '../src/audit/pulsar-mirror.ts';
 import { createDecisionSigner } from '../src/events/decision-signing.ts';
 import { createStepTokenVerifier } from '../src/identity/verify-step-token.ts';
 import { generateServiceKey } from '../src/keys/service-keys.ts';
@@ -102,30 +110,46 @@ const echo = (async () => {
   await out.close();
 })();
 
-const serviceTopic = `bench-service-${run}`;
 const key = (await generateServiceKey()).privateJwk;
-const service = await startService({
-  transport,
-  topics: [serviceTopic],
-  subscription: 'service',
-  deadLetterTopic: (t) => `${t}-dlq`,
-  ports: {
-    verifier: createStepTokenVerifier({
-      issuers: [issuer.url],
-      audiences: [issuer.audience],
-      allowInsecureIssuer: true,
-    }),
-    policy: await loadPolicySet(POLICY_DIR).then((engine) => () => engine),
-    signer: await createDecisionSigner(key),
-    guard: await ReplayGuard.open(undefined, 300_000, Date.now()),
-    clock: systemClock,
-    decisionTtlMs: 300_000,
-  },
-  metrics: new Metrics(),
-  concurrency: CONCURRENCY,
-  decisionLog: () => {},
+const auditDir = await mkdtemp(join(tmpdir(), 'pulsar-gate-bench-audit-'));
+const audit = await AuditLog.open({
+  dir: auditDir,
+  mirrors: [createPulsarMirror(transport, `bench-audit-${run}`)],
+  signer: await createCheckpointSigner(key),
+  auditedEnvironments: ['*'],
+  mirrorTimeoutMs: 10_000,
+  checkpointIntervalMs: 60_000,
+  clock: systemClock,
   log: () => {},
 });
+const startDecisionService = async (topic: string, withAudit: boolean) =>
+  startService({
+    transport,
+    topics: [topic],
+    subscription: 'service',
+    deadLetterTopic: (t) => `${t}-dlq`,
+    ports: {
+      verifier: createStepTokenVerifier({
+        issuers: [issuer.url],
+        audiences: [issuer.audience],
+        allowInsecureIssuer: true,
+      }),
+      policy: await loadPolicySet(POLICY_DIR).then((engine) => () => engine),
+      signer: await createDecisionSigner(key),
+      guard: await ReplayGuard.open(undefined, 300_000, Date.now()),
+      clock: systemClock,
+      decisionTtlMs: 300_000,
+      ...(withAudit ? { audit } : {}),
+    },
+    metrics: new Metrics(),
+    concurrency: CONCURRENCY,
+    decisionLog: () => {},
+    log: () => {},
+  });
+const serviceTopic = `bench-service-${run}`;
+const auditedTopic = `bench-audited-${run}`;
+const service = await startDecisionService(serviceTopic, false);
+const audited = await startDecisionService(auditedTopic, true);
 
 const client = new WebSocketTransport({ url: broker.webSocketUrl, token: broker.adminToken });
 // Warm both paths, then measure them interleaved in two rounds each.
@@ -136,17 +160,30 @@ await drive(
   `${serviceTopic}-replies`,
   (await batch(`${serviceTopic}-replies`)).slice(0, 50),
 );
+await drive(
+  client,
+  auditedTopic,
+  `${auditedTopic}-replies`,
+  (await batch(`${auditedTopic}-replies`)).slice(0, 50),
+);
 const echoRuns: Array<Awaited<ReturnType<typeof drive>>> = [];
 const serviceRuns: Array<Awaited<ReturnType<typeof drive>>> = [];
+const auditedRuns: Array<Awaited<ReturnType<typeof drive>>> = [];
 for (let round = 0; round < 2; round++) {
   echoRuns.push(await drive(client, echoTopic, `${echoTopic}-replies`, await batch(`${echoTopic}-replies`)));
   serviceRuns.push(
     await drive(client, serviceTopic, `${serviceTopic}-replies`, await batch(`${serviceTopic}-replies`)),
   );
+  auditedRuns.push(
+    await drive(client, auditedTopic, `${auditedTopic}-replies`, await batch(`${auditedTopic}-replies`)),
+  );
 }
 echoing = false;
 await echo;
 await service.stop();
+await audited.stop();
+await audit.close();
+await rm(auditDir, { recursive: true, force: true });
 await client.close();
 await transport.close();
 await issuer.close();
@@ -161,6 +198,7 @@ const summary = (runs: typeof echoRuns) => {
   };
 };
 const s = summary(serviceRuns);
+const a = summary(auditedRuns);
 const e = summary(echoRuns);
 console.log(`\n${REQUESTS} requests × 2 rounds, ${CONCURRENCY} concurrent, ${new Date().toISOString()}\n`);
 console.log('| figure | decision service | echo responder | ratio | target |');
@@ -173,4 +211,13 @@ console.log(
 );
 console.log(
   `| latency p99 | ${s.p99.toFixed(1)} ms | ${e.p99.toFixed(1)} ms | ${(s.p99 / e.p99).toFixed(2)}× | ≤ 2× (${s.p99 / e.p99 <= 2 ? 'meets' : 'misses'}) |`,
+);
+console.log(
+  `| with audit trail: throughput | ${a.perSecond.toFixed(0)}/s | ${e.perSecond.toFixed(0)}/s | ${(a.perSecond / e.perSecond).toFixed(2)} | — |`,
+);
+console.log(
+  `| with audit trail: latency p50 | ${a.p50.toFixed(1)} ms | ${e.p50.toFixed(1)} ms | ${(a.p50 / e.p50).toFixed(2)}× | — |`,
+);
+console.log(
+  `| with audit trail: latency p99 | ${a.p99.toFixed(1)} ms | ${e.p99.toFixed(1)} ms | ${(a.p99 / e.p99).toFixed(2)}× | — |`,
 );
