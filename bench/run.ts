@@ -4,9 +4,7 @@
 //  (b) whole pipe run against the local broker and STS with an instantly answering signer,
 //      vs a minimal ws script doing one publish and one reply on the same broker; both sides
 //      with a warm V8 compile cache, as the image runs (and again without: (b′))
-import { spawn } from 'node:child_process';
 import { mkdtemp, rm } from 'node:fs/promises';
-import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { WebSocketTransport } from '../src/transport/websocket/transport.ts';
@@ -14,58 +12,10 @@ import { reuseOrStartBroker } from '../test/peers/pulsar/reuse.ts';
 import { ROLE_ARN, startGateWorld } from '../test/support/gate-world.ts';
 import { answer, startResponder } from '../test/support/responder.ts';
 import { runPipe } from '../test/support/run-pipe.ts';
+import { exitTime, firstNetworkCall } from './process-timing.ts';
 import { row } from './stats.ts';
 
 const RUNS = Number(process.env.BENCH_RUNS ?? 21);
-const root = new URL('..', import.meta.url).pathname;
-
-function exitTime(args: string[], env: Record<string, string> = {}): Promise<number> {
-  const started = performance.now();
-  return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, args, {
-      env: { PATH: process.env.PATH ?? '', ...env },
-      stdio: 'ignore',
-      cwd: root,
-    });
-    child.on('error', reject);
-    child.on('exit', () => resolve(performance.now() - started));
-  });
-}
-
-/** Spawn → the first TCP connection the process makes (the pipe: to Pulsar or STS), then stop it. */
-async function firstNetworkCall(
-  env: Record<string, string>,
-  args = ['dist/pulsar-gate.mjs'],
-): Promise<number> {
-  const server = createServer();
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  const address = server.address();
-  const port = typeof address === 'object' && address !== null ? address.port : 0;
-  const started = performance.now();
-  const child = spawn(
-    process.execPath,
-    args.map((a) => a.replace('{port}', String(port))),
-    {
-      env: {
-        PATH: process.env.PATH ?? '',
-        ...env,
-        AWS_ENDPOINT_URL_STS: `http://127.0.0.1:${port}`,
-        PULSAR_URL: `ws://127.0.0.1:${port}`,
-      },
-      stdio: 'ignore',
-      cwd: root,
-    },
-  );
-  const ms = await new Promise<number>((resolve) =>
-    server.once('connection', (socket) => {
-      resolve(performance.now() - started);
-      socket.destroy();
-    }),
-  );
-  child.kill('SIGKILL');
-  server.close();
-  return ms;
-}
 
 await exitTime(['scripts/build.ts']);
 const world = await startGateWorld();

@@ -18,11 +18,11 @@ import { Metrics } from '../src/service/metrics.ts';
 import { ReplayGuard } from '../src/service/replay-guard.ts';
 import { startService } from '../src/service/serve.ts';
 import { systemClock } from '../src/time.ts';
-import type { Transport } from '../src/transport/transport.ts';
 import { WebSocketTransport } from '../src/transport/websocket/transport.ts';
 import { startIssuer } from '../test/peers/oidc/issuer.ts';
 import { reuseOrStartBroker } from '../test/peers/pulsar/reuse.ts';
 import { signedRequest } from '../test/support/requester.ts';
+import { drive } from './service-drive.ts';
 import { median, percentile } from './stats.ts';
 
 const REQUESTS = Number(process.env.BENCH_REQUESTS ?? 1000);
@@ -33,53 +33,9 @@ const broker = await reuseOrStartBroker();
 const issuer = await startIssuer();
 const transport = new WebSocketTransport({ url: broker.webSocketUrl, token: broker.adminToken });
 
-/** Sends `jwss` keeping CONCURRENCY outstanding; returns per-request latencies and wall time. */
-async function drive(
-  client: Transport,
-  topic: string,
-  replyTopic: string,
-  payloads: Array<{ id: string; jws: string }>,
-) {
-  const replies = await client.attach(replyTopic);
-  const publisher = await client.publisher(topic);
-  const sentAt = new Map<string, number>();
-  const latencies: number[] = [];
-  const waiters = new Map<string, () => void>();
-  const reading = (async () => {
-    while (latencies.length < payloads.length) {
-      const message = await replies.receive(Date.now() + 60_000);
-      const id = message.properties.correlationId ?? '';
-      const started = sentAt.get(id);
-      if (started === undefined) continue;
-      sentAt.delete(id);
-      latencies.push(performance.now() - started);
-      waiters.get(id)?.();
-    }
-  })();
-  const started = performance.now();
-  let next = 0;
-  await Promise.all(
-    Array.from({ length: CONCURRENCY }, async () => {
-      while (next < payloads.length) {
-        const item = payloads[next++];
-        if (!item) return;
-        const done = new Promise<void>((resolve) => waiters.set(item.id, resolve));
-        sentAt.set(item.id, performance.now());
-        await publisher.publish({ payload: item.jws, properties: { correlationId: item.id } });
-        await done;
-      }
-    }),
-  );
-  await reading;
-  const wallMs = performance.now() - started;
-  await replies.close();
-  await publisher.close();
-  return { latencies, perSecond: (payloads.length / wallMs) * 1000 };
-}
-
-async function batch(replyTopic: string) {
+async function batch(replyTopic: string, count: number) {
   const out: Array<{ id: string; jws: string }> = [];
-  for (let i = 0; i < REQUESTS; i++) {
+  for (let i = 0; i < count; i++) {
     const { event, signed } = await signedRequest(issuer, {
       replyTopic,
       mint: { branchName: 'main' },
@@ -152,31 +108,18 @@ const service = await startDecisionService(serviceTopic, false);
 const audited = await startDecisionService(auditedTopic, true);
 
 const client = new WebSocketTransport({ url: broker.webSocketUrl, token: broker.adminToken });
-// Warm both paths, then measure them interleaved in two rounds each.
-await drive(client, echoTopic, `${echoTopic}-replies`, (await batch(`${echoTopic}-replies`)).slice(0, 50));
-await drive(
-  client,
-  serviceTopic,
-  `${serviceTopic}-replies`,
-  (await batch(`${serviceTopic}-replies`)).slice(0, 50),
-);
-await drive(
-  client,
-  auditedTopic,
-  `${auditedTopic}-replies`,
-  (await batch(`${auditedTopic}-replies`)).slice(0, 50),
-);
+/** One batch of signed requests to `topic`, replies on `<topic>-replies`; `count` to warm up. */
+const measure = async (topic: string, count = REQUESTS) =>
+  drive(CONCURRENCY, client, topic, `${topic}-replies`, await batch(`${topic}-replies`, count));
+// Warm every path, then measure them interleaved in two rounds each.
+for (const topic of [echoTopic, serviceTopic, auditedTopic]) await measure(topic, 50);
 const echoRuns: Array<Awaited<ReturnType<typeof drive>>> = [];
-const serviceRuns: Array<Awaited<ReturnType<typeof drive>>> = [];
-const auditedRuns: Array<Awaited<ReturnType<typeof drive>>> = [];
+const serviceRuns: typeof echoRuns = [];
+const auditedRuns: typeof echoRuns = [];
 for (let round = 0; round < 2; round++) {
-  echoRuns.push(await drive(client, echoTopic, `${echoTopic}-replies`, await batch(`${echoTopic}-replies`)));
-  serviceRuns.push(
-    await drive(client, serviceTopic, `${serviceTopic}-replies`, await batch(`${serviceTopic}-replies`)),
-  );
-  auditedRuns.push(
-    await drive(client, auditedTopic, `${auditedTopic}-replies`, await batch(`${auditedTopic}-replies`)),
-  );
+  echoRuns.push(await measure(echoTopic));
+  serviceRuns.push(await measure(serviceTopic));
+  auditedRuns.push(await measure(auditedTopic));
 }
 echoing = false;
 await echo;
