@@ -122,6 +122,28 @@ describe('compact JWS over node:crypto (RFC 7515 §5)', () => {
   });
 });
 
+describe('compact JWS: every one-character change is refused, never thrown', () => {
+  it.each(['ES256', 'EdDSA', 'PS256'] as const)('%s: 400 mutations of a valid JWS', async (alg) => {
+    const { privateKey, publicKey } = await pair(alg);
+    const signed = signCompact({ alg, kid: 'k', typ: 't' }, payload, privateKey);
+    expect(verifyCompact(signed, publicKey, alg).ok).toBe(true);
+    const alphabet = 'ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_.=+/ ';
+    // A fixed linear congruential sequence: the same mutations on every run.
+    let seed = 42;
+    const next = (n: number) => {
+      seed = (seed * 1103515245 + 12345) % 2 ** 31;
+      return seed % n;
+    };
+    for (let i = 0; i < 400; i++) {
+      const at = next(signed.length);
+      const replacement = alphabet[next(alphabet.length)] ?? 'A';
+      if (signed[at] === replacement) continue;
+      const mutated = signed.slice(0, at) + replacement + signed.slice(at + 1);
+      expect(verifyCompact(mutated, publicKey, alg).ok, `changed ${at} to ${replacement}`).toBe(false);
+    }
+  });
+});
+
 describe('JWK thumbprint (RFC 7638)', () => {
   it('matches the RFC 7638 §3.1 example', () => {
     const rfc = {
