@@ -1,7 +1,6 @@
 import { S3Client } from '@aws-sdk/client-s3';
-import type { JWK } from 'jose';
 import { AuditLog } from '../src/audit/audit-log.ts';
-import { createCheckpointSigner } from '../src/audit/checkpoint.ts';
+import type { CheckpointSigner } from '../src/audit/checkpoint.ts';
 import type { Mirror } from '../src/audit/mirror.ts';
 import { createPulsarMirror } from '../src/audit/pulsar-mirror.ts';
 import { createS3Mirror, ensureLockedBucket } from '../src/audit/s3-mirror.ts';
@@ -28,7 +27,8 @@ export function auditS3Client(s3: NonNullable<AuditConfig['s3']>): S3Client {
 export async function openAudit(
   config: AuditConfig,
   wiring: {
-    signingKey: JWK;
+    /** Signs checkpoints; serve passes one that follows its key across SIGHUP. */
+    signer: CheckpointSigner;
     transport: Transport;
     s3Client?: S3Client;
     log: (level: 'warn' | 'error', message: string) => void;
@@ -58,7 +58,7 @@ export async function openAudit(
     dir: config.dir,
     trailId: config.trailId,
     mirrors,
-    signer: await createCheckpointSigner(wiring.signingKey),
+    signer: wiring.signer,
     auditedEnvironments: config.auditedEnvironments,
     mirrorTimeoutMs: config.mirrorTimeoutMs,
     checkpointIntervalMs: config.checkpointIntervalMs,

@@ -1,8 +1,5 @@
 import { createWriteStream } from 'node:fs';
-import { readFile } from 'node:fs/promises';
-import type { JWK } from 'jose';
 import { isGateError } from '../src/errors.ts';
-import { createDecisionSigner } from '../src/events/decision-signing.ts';
 import { createStepTokenVerifier } from '../src/identity/verify-step-token.ts';
 import { loadPolicySet } from '../src/policy/load-policy-set.ts';
 import type { PolicyEngine } from '../src/policy/types.ts';
@@ -10,7 +7,7 @@ import { startHttp } from '../src/service/http.ts';
 import { Metrics } from '../src/service/metrics.ts';
 import { ReplayGuard } from '../src/service/replay-guard.ts';
 import { startService } from '../src/service/serve.ts';
-import { announceKeySets, loadSigner, swappableSigner } from '../src/service/signing-keys.ts';
+import { announceKeySets, loadSigners, swappableSigner } from '../src/service/signing-keys.ts';
 import { systemClock } from '../src/time.ts';
 import { openTransport } from '../src/transport/open.ts';
 import { openAudit } from './audit-wiring.ts';
@@ -33,9 +30,10 @@ export async function serveCommand(
   try {
     const config = parseServeConfig(raw);
     let policy: PolicyEngine = await loadPolicySet(config.policyDir);
-    // The checkpoint signer keeps the key the service started with; decisions follow SIGHUP.
-    const signingKey: JWK = JSON.parse(await readFile(config.signingKeyFile, 'utf8'));
-    const signer = swappableSigner(await createDecisionSigner(signingKey));
+    // Decisions and audit checkpoints are signed with the same key, and both follow SIGHUP.
+    const signers = await loadSigners(config.signingKeyFile);
+    const signer = swappableSigner(signers.decision);
+    const checkpointSigner = swappableSigner(signers.checkpoint);
     const guard = await ReplayGuard.open(config.stateDir, config.requestWindowSeconds * 1000, Date.now());
     const verifier = createStepTokenVerifier({
       issuers: config.issuers,
@@ -44,7 +42,8 @@ export async function serveCommand(
     });
     const token = await pulsarCredential(config, log);
     const transport = openTransport({ url: config.pulsarUrl, token: token.source });
-    const audit = config.audit && (await openAudit(config.audit, { signingKey, transport, log }));
+    const audit =
+      config.audit && (await openAudit(config.audit, { signer: checkpointSigner.port, transport, log }));
     if (!audit) log('warn', 'no audit trail: set STATE_DIR to keep one (README: "Audit trail")');
     const metrics = new Metrics();
     if (audit) metrics.watchAuditBacklog(() => audit.backlog());
@@ -99,10 +98,12 @@ export async function serveCommand(
         .catch((error: unknown) =>
           log('error', `policy reload failed, keeping ${policy.digest}: ${messageOf(error)}`),
         );
-      loadSigner(config.signingKeyFile)
+      loadSigners(config.signingKeyFile)
         .then((next) => {
-          if (next.kid !== signer.port.kid) log('info', `signing key reloaded: ${next.kid}`);
-          signer.swap(next);
+          if (next.decision.kid !== signer.port.kid)
+            log('info', `signing key reloaded: ${next.decision.kid}`);
+          signer.swap(next.decision);
+          checkpointSigner.swap(next.checkpoint);
         })
         .catch((error: unknown) =>
           log('error', `signing key reload failed, keeping ${signer.port.kid}: ${messageOf(error)}`),

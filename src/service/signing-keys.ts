@@ -1,26 +1,49 @@
 import { readFile } from 'node:fs/promises';
 import { dirname } from 'node:path';
+import type { JWK } from 'jose';
+import { type CheckpointSigner, createCheckpointSigner } from '../audit/checkpoint.ts';
 import { createDecisionSigner, type DecisionSigner } from '../events/decision-signing.ts';
 import { storedKeySets } from '../keys/key-store.ts';
 import type { Transport } from '../transport/transport.ts';
-import type { DecisionSignerPort } from './ports.ts';
 
-export async function loadSigner(file: string): Promise<DecisionSigner> {
-  return createDecisionSigner(JSON.parse(await readFile(file, 'utf8')));
+/** Both signers the service's key drives: decisions, and the audit trail's checkpoints. */
+export interface ServiceSigners {
+  readonly decision: DecisionSigner;
+  readonly checkpoint: CheckpointSigner;
 }
 
-/** The signer decisions use, swapped whole on SIGHUP after `keys rotate` (never half-loaded). */
-export function swappableSigner(initial: DecisionSigner): {
-  readonly port: DecisionSignerPort;
-  swap(next: DecisionSigner): void;
-} {
+/** Both signers from one private JWK; either fails, neither is made (never half-loaded). */
+export async function signersFor(privateJwk: JWK): Promise<ServiceSigners> {
+  const [decision, checkpoint] = await Promise.all([
+    createDecisionSigner(privateJwk),
+    createCheckpointSigner(privateJwk),
+  ]);
+  return { decision, checkpoint };
+}
+
+export async function loadSigners(file: string): Promise<ServiceSigners> {
+  return signersFor(JSON.parse(await readFile(file, 'utf8')));
+}
+
+interface Signer<I, O> {
+  readonly kid: string;
+  sign(input: I): Promise<O>;
+}
+
+/**
+ * A signer that can be swapped whole on SIGHUP after `keys rotate`: what holds the port
+ * always signs with the current key, and sees the new key's kid with it.
+ */
+export function swappableSigner<I, O>(
+  initial: Signer<I, O>,
+): { readonly port: Signer<I, O>; swap(next: Signer<I, O>): void } {
   let current = initial;
   return {
     port: {
       get kid() {
         return current.kid;
       },
-      sign: (decision) => current.sign(decision),
+      sign: (input) => current.sign(input),
     },
     swap: (next) => {
       current = next;

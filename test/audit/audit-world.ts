@@ -6,6 +6,7 @@ import { inject } from 'vitest';
 import { parseAuditConfig } from '../../pipe/audit-config.ts';
 import { openAudit } from '../../pipe/audit-wiring.ts';
 import type { AuditLog } from '../../src/audit/audit-log.ts';
+import { createCheckpointSigner } from '../../src/audit/checkpoint.ts';
 import { fileTrailSource } from '../../src/audit/file-source.ts';
 import { topicTrailSource } from '../../src/audit/pulsar-mirror.ts';
 import { s3TrailSource } from '../../src/audit/s3-source.ts';
@@ -50,9 +51,9 @@ export async function auditWorld(fx: ServiceFixture, options: { mirrorTimeoutSec
     config,
     logs,
     sources,
-    open: (): Promise<AuditLog> =>
+    open: async (): Promise<AuditLog> =>
       openAudit(config, {
-        signingKey: fx.privateJwk,
+        signer: await createCheckpointSigner(fx.privateJwk),
         transport: fx.transport,
         s3Client: s3.client(),
         log: (level, message) => logs.push(`${level}: ${message}`),

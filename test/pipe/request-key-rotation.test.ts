@@ -18,6 +18,8 @@ let fixture: PipeFixture;
 let dir: string;
 let serve: ServeProcess | undefined;
 let stateDir: string;
+/** The key serve was told to use by SIGHUP; its checkpoints must be signed with it too. */
+let reloadedKid: string | undefined;
 const keysTopic = topicName('decision-keys');
 const topic = topicName('rotating');
 
@@ -112,6 +114,7 @@ describe('decision keys rotate over KEYS_TOPIC', () => {
 
   it('serve picks up a rotation on SIGHUP; the next pipe verifies the third key', async () => {
     const third = await rotate();
+    reloadedKid = third;
     serve?.child.kill('SIGHUP');
     const until = Date.now() + 10_000;
     while (!serve?.output().includes(`signing key reloaded: ${third}`)) {
@@ -173,6 +176,15 @@ describe('decision keys rotate over KEYS_TOPIC', () => {
   it('after rotations the audit trail verifies with audit-keys.json (every key ever used), not the root alone', async () => {
     serve?.child.kill('SIGTERM');
     expect(await serve?.exited).toBe(0);
+    // The closing checkpoint is signed with the key SIGHUP loaded, like the decisions.
+    const entries = (await readFile(join(stateDir, 'audit', 'trail.jsonl'), 'utf8'))
+      .trim()
+      .split('\n')
+      .map((line) => JSON.parse(line) as { type: string; signature?: string });
+    const last = entries.filter((entry) => entry.type === 'checkpoint').at(-1);
+    const header = JSON.parse(Buffer.from(last?.signature?.split('.')[0] ?? '', 'base64url').toString());
+    expect(reloadedKid).toBeDefined();
+    expect(header.kid).toBe(reloadedKid);
     const verify = (keys: string) => auditVerify(stateDir, join(dir, keys));
     const withAll = await verify('audit-keys.json');
     expect(withAll.output).toMatch(/✔ audit trail/);
