@@ -1,5 +1,7 @@
 import { constants, type KeyObject, sign, verify } from 'node:crypto';
 import type { DecisionAlgorithm } from '../keys/trusted-keys.ts';
+import { parseJson } from './compact-jws.ts';
+import { isRecord } from './fields.ts';
 
 /**
  * JWS Compact Serialization (RFC 7515 §7.1) over node:crypto, for the pipe's own signing and
@@ -78,17 +80,8 @@ export function verifyCompact(jws: string, key: KeyObject, alg: JwsAlgorithm): C
   const parts = COMPACT.exec(jws);
   if (parts === null) return { ok: false, reason: 'malformed' };
   const [, headerB64 = '', payloadB64 = '', signatureB64 = ''] = parts;
-  let header: unknown;
-  try {
-    header = JSON.parse(
-      new TextDecoder('utf-8', { fatal: true }).decode(Buffer.from(headerB64, 'base64url')),
-    );
-  } catch {
-    return { ok: false, reason: 'malformed' };
-  }
-  if (typeof header !== 'object' || header === null || Array.isArray(header))
-    return { ok: false, reason: 'malformed' };
-  const fields = header as Record<string, unknown>;
+  const fields = parseJson(headerB64);
+  if (!isRecord(fields)) return { ok: false, reason: 'malformed' };
   if (fields.alg !== alg || 'crit' in fields || 'b64' in fields) return { ok: false, reason: 'malformed' };
   const params = PARAMS[alg];
   if (key.type !== 'public' || !keyFits(key, params)) return { ok: false, reason: 'signature' };
