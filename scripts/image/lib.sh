@@ -4,6 +4,9 @@
 root=$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)
 cache="${PULSAR_GATE_CACHE:-$HOME/.cache/pulsar-gate}"
 image_cache="$cache/image"
+# Every script that sources this file writes logs and state under $cache: make it first,
+# so a fresh machine (no ~/.cache yet) gets past the first log line.
+mkdir -p "$cache"
 # shellcheck disable=SC2034 # used by the scripts that source this file
 image="${PULSAR_GATE_IMAGE:-localhost/pulsar-gate:local}"
 
