@@ -10,8 +10,9 @@ RUN npm ci --no-audit --no-fund && npm cache clean --force
 COPY tsconfig.json ./
 COPY scripts/build.ts ./scripts/build.ts
 COPY src ./src
+COPY cli ./cli
 COPY pipe ./pipe
-RUN node scripts/build.ts
+RUN node scripts/build.ts pipe
 
 FROM node:24-bookworm-slim
 LABEL org.opencontainers.image.title="pulsar-gate" \
@@ -20,7 +21,7 @@ LABEL org.opencontainers.image.title="pulsar-gate" \
 # npm and corepack are not needed at run time.
 RUN rm -rf /usr/local/lib/node_modules/npm /usr/local/lib/node_modules/corepack \
            /usr/local/bin/npm /usr/local/bin/npx /usr/local/bin/corepack /opt/yarn* /usr/local/bin/yarn /usr/local/bin/yarnpkg
-COPY --from=build /build/dist/ /pipe/dist/
+COPY --from=build /build/dist/pipe/ /pipe/dist/
 COPY pipe.yml README.md LICENSE /pipe/
 ENV NODE_ENV=production
 # A V8 compile cache made now, by this image's node, for every run's fresh container

@@ -21,7 +21,7 @@ export function exitTime(args: string[], env: Record<string, string> = {}): Prom
 /** Spawn → the first TCP connection the process makes (the pipe: to Pulsar or STS), then stop it. */
 export async function firstNetworkCall(
   env: Record<string, string>,
-  args = ['dist/pulsar-gate.mjs'],
+  args = ['dist/pipe/pulsar-gate.mjs'],
 ): Promise<number> {
   const server = createServer();
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));

@@ -1,6 +1,6 @@
+import type { Env } from '../cli/io.ts';
 import type { PipelineContext } from '../src/events/request.ts';
 import { parseTopic } from '../src/transport/topic.ts';
-import type { Env } from './config.ts';
 import { problem } from './variables.ts';
 
 /** Field checks for pipe/config.ts: each pushes one line naming its variable. */

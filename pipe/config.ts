@@ -1,11 +1,10 @@
 import { join } from 'node:path';
+import type { Env } from '../cli/io.ts';
 import { sessionNameProblem } from '../src/credentials/session-name.ts';
 import { GateError } from '../src/errors.ts';
 import type { Action, PipelineContext } from '../src/events/request.ts';
 import { checkPolicy, integer, parseBoolean, pipelineContext, topicOf } from './config-fields.ts';
 import { problem, type RawVariables, readList } from './variables.ts';
-
-export type Env = Readonly<Record<string, string | undefined>>;
 
 /** Everything `pulsar-gate request` needs, validated once and frozen. */
 export interface RequestConfig {

@@ -1,17 +1,15 @@
 #!/usr/bin/env node
 import { flushCompileCache } from 'node:module';
+import { processIo } from '../cli/io.ts';
 import { preconnect } from '../src/transport/websocket/preconnect.ts';
 
 /**
- * The entrypoint (bundled to dist/pulsar-gate.mjs). The environment is read here, once,
- * and handed down; nothing below this file reads process.env.
+ * The pipe's entrypoint (bundled to dist/pipe/pulsar-gate.mjs): `request`, and `keys` for
+ * whoever holds the pipe alone. The environment is read here, once, and handed down; nothing
+ * below this file reads process.env.
  */
 async function main(): Promise<void> {
-  const io = {
-    write: (text: string) => void process.stdout.write(text),
-    env: { ...process.env },
-    cwd: process.cwd(),
-  };
+  const io = processIo();
   let code = 0;
   if (process.argv.length <= 2) {
     // As PID 1 in a container, node ignores SIGTERM unless it listens for it. A cancelled
@@ -32,16 +30,20 @@ async function main(): Promise<void> {
     const { rawFromEnv } = await import('./variables.ts');
     code = await requestCommand(rawFromEnv(io.env), io);
   } else {
-    const { CommanderError } = await import('commander');
-    const { buildProgram } = await import('./cli.ts');
-    const program = buildProgram(io, (c) => {
-      code = c;
-    });
-    try {
-      await program.parseAsync(process.argv);
-    } catch (error) {
-      code = error instanceof CommanderError ? (error.exitCode === 0 ? 0 : 2) : 1;
-    }
+    const { buildProgram, runProgram } = await import('../cli/program.ts');
+    const { registerRequest } = await import('./register.ts');
+    const { registerKeys } = await import('../cli/admin/keys/register.ts');
+    code = await runProgram(
+      (exit) =>
+        buildProgram(
+          'pulsar-gate',
+          'Gate a Bitbucket Pipelines step on OIDC identity and a signed policy decision over Apache Pulsar',
+          [registerRequest, registerKeys],
+          io,
+          exit,
+        ),
+      process.argv,
+    );
   }
   // Exit now: a pipe must end when its verdict is printed, whatever sockets linger.
   // stdout to a pipe or file is synchronous on Linux, so nothing printed is lost.

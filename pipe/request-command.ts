@@ -1,19 +1,14 @@
 import { relative } from 'node:path';
+import type { Io } from '../cli/io.ts';
 import { GateError } from '../src/errors.ts';
 import { runGate } from '../src/gate/run-gate.ts';
 import { readStepToken } from '../src/identity/step-token.ts';
-import { type Env, parseRequestConfig } from './config.ts';
+import { parseRequestConfig } from './config.ts';
 import { EXIT, OUTCOMES } from './outcome.ts';
 import { explainRefusal, type PulsarIdentity, pulsarIdentity } from './pulsar-refusal.ts';
 import { createStepLog } from './step-log.ts';
 import type { RawVariables } from './variables.ts';
 import { gateRequest, wirePorts } from './wire.ts';
-
-export interface Io {
-  readonly write: (text: string) => void;
-  readonly env: Env;
-  readonly cwd: string;
-}
 
 /**
  * `pulsar-gate request`: what the pipe runs. Returns the exit code (DESIGN.md §5); every

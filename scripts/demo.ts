@@ -50,7 +50,7 @@ if (identity !== undefined) {
 
 say('starting the decision service: pulsar-gate serve --policy-dir examples/policies …');
 let serveLog = '';
-const serve = spawn(process.execPath, [join(root, 'pipe/main.ts'), 'serve'], {
+const serve = spawn(process.execPath, [join(root, 'cli/service/main.ts'), 'serve'], {
   env: {
     PATH: process.env.PATH ?? '',
     PULSAR_URL: broker.webSocketUrl,

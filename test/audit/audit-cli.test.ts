@@ -3,7 +3,7 @@ import { randomUUID } from 'node:crypto';
 import { writeFile } from 'node:fs/promises';
 import { promisify } from 'node:util';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
-import { auditVerifyCommand } from '../../pipe/audit-command.ts';
+import { auditVerifyCommand } from '../../cli/admin/audit/audit-command.ts';
 import { parseEntry } from '../../src/audit/entry.ts';
 import type { Mirror } from '../../src/audit/mirror.ts';
 import { createPulsarMirror } from '../../src/audit/pulsar-mirror.ts';
@@ -13,7 +13,7 @@ import { type S3Peer, startS3 } from '../peers/s3/moto.ts';
 import { brokerAdmin, brokerInfo } from '../support/broker.ts';
 import { io, keysFile, writeTrail } from './trail-fixture.ts';
 
-const MAIN = new URL('../../pipe/main.ts', import.meta.url).pathname;
+const MAIN = new URL('../../cli/service/main.ts', import.meta.url).pathname;
 
 async function cli(
   args: string[],

@@ -1,7 +1,7 @@
 import { readdir, readFile, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { auditExportCommand } from '../../pipe/audit-command.ts';
+import { auditExportCommand } from '../../cli/admin/audit/audit-command.ts';
 import { io, keysFile, sampleRecord, writeTrail } from './trail-fixture.ts';
 
 describe('pulsar-gate audit export', () => {

@@ -74,7 +74,10 @@ describe.skipIf(identity === undefined)('pulsar-gate serve with OAuth 2.0 client
     expect(await serve.exited).not.toBe(0);
     // The client id is random: compare it as a literal, never as a pattern of its spelling.
     const clientId = identity?.service.clients.service.clientId ?? '';
-    const lines = serve.output().split('\n').filter((l) => l.startsWith('✖ serve: '));
+    const lines = serve
+      .output()
+      .split('\n')
+      .filter((l) => l.startsWith('✖ serve: '));
     expect(lines.some((l) => l.includes(`client "${clientId}"`) && l.includes('invalid_client'))).toBe(true);
     expect(serve.output()).not.toContain('not-the-secret');
   });

@@ -1,4 +1,4 @@
-// Builds dist/pulsar-gate.mjs once per run, so the tests exercise the bundled entrypoint
+// Builds both bundles (dist/pipe, dist/service) once per run, so the tests exercise the bundled entrypoints
 // the image runs, not only the sources.
 import { execFile } from 'node:child_process';
 import { promisify } from 'node:util';

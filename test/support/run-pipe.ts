@@ -3,6 +3,12 @@ import { fileURLToPath } from 'node:url';
 
 const ROOT = fileURLToPath(new URL('../..', import.meta.url));
 
+/** Each deployable's entrypoint, as source and as the bundle `npm run build` makes. */
+const ENTRIES = {
+  pipe: { source: 'pipe/main.ts', bundle: 'dist/pipe/pulsar-gate.mjs' },
+  service: { source: 'cli/service/main.ts', bundle: 'dist/service/pulsar-gate-service.mjs' },
+} as const;
+
 export interface PipeRun {
   readonly code: number | null;
   readonly stdout: string;
@@ -21,13 +27,15 @@ export function runPipe(
   options: {
     cwd: string;
     entry?: 'source' | 'bundle';
+    /** Which deployable's command line: the pipe's (default) or the decision service's. */
+    deployable?: keyof typeof ENTRIES;
     args?: string[];
     timeoutMs?: number;
     /** Runs `then` once the output matches `when`, e.g. to cancel the step or stop the broker. */
     watch?: { when: RegExp; act: (signal: (name: NodeJS.Signals) => void) => void };
   },
 ): Promise<PipeRun> {
-  const entry = options.entry === 'bundle' ? 'dist/pulsar-gate.mjs' : 'pipe/main.ts';
+  const entry = ENTRIES[options.deployable ?? 'pipe'][options.entry ?? 'source'];
   const started = Date.now();
   return new Promise((resolve, reject) => {
     const child = spawn(process.execPath, [`${ROOT}/${entry}`, ...(options.args ?? [])], {

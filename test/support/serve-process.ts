@@ -3,7 +3,7 @@ import { type ChildProcess, spawn } from 'node:child_process';
 import { join } from 'node:path';
 import { runPipe } from './run-pipe.ts';
 
-const MAIN = new URL('../../pipe/main.ts', import.meta.url).pathname;
+const MAIN = new URL('../../cli/service/main.ts', import.meta.url).pathname;
 
 export interface ServeProcess {
   readonly child: ChildProcess;
@@ -70,6 +70,11 @@ export function auditVerify(stateDir: string, keysFile: string, entry: 'source' 
   const trail = join(stateDir, 'audit', 'trail.jsonl');
   return runPipe(
     {},
-    { cwd: stateDir, entry, args: ['audit', 'verify', '--file', trail, '--keys', keysFile] },
+    {
+      cwd: stateDir,
+      entry,
+      deployable: 'service',
+      args: ['audit', 'verify', '--file', trail, '--keys', keysFile],
+    },
   );
 }

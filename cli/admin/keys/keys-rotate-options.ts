@@ -1,4 +1,4 @@
-import { parseTopic } from '../src/transport/topic.ts';
+import { parseTopic } from '../../../src/transport/topic.ts';
 import type { RotateOptions } from './keys-rotate-command.ts';
 
 /** Flags over environment; every problem in one line, or the frozen options. */

@@ -1,23 +1,14 @@
-import { S3Client } from '@aws-sdk/client-s3';
-import { AuditLog } from '../src/audit/audit-log.ts';
-import type { CheckpointSigner } from '../src/audit/checkpoint.ts';
-import type { Mirror } from '../src/audit/mirror.ts';
-import { createPulsarMirror } from '../src/audit/pulsar-mirror.ts';
-import { createS3Mirror, ensureLockedBucket } from '../src/audit/s3-mirror.ts';
-import { isGateError } from '../src/errors.ts';
-import { systemClock } from '../src/time.ts';
-import type { Transport } from '../src/transport/transport.ts';
+import type { S3Client } from '@aws-sdk/client-s3';
+import { AuditLog } from '../../src/audit/audit-log.ts';
+import type { CheckpointSigner } from '../../src/audit/checkpoint.ts';
+import type { Mirror } from '../../src/audit/mirror.ts';
+import { createPulsarMirror } from '../../src/audit/pulsar-mirror.ts';
+import { auditS3Client } from '../../src/audit/s3-client.ts';
+import { createS3Mirror, ensureLockedBucket } from '../../src/audit/s3-mirror.ts';
+import { isGateError } from '../../src/errors.ts';
+import { systemClock } from '../../src/time.ts';
+import type { Transport } from '../../src/transport/transport.ts';
 import type { AuditConfig } from './audit-config.ts';
-
-/** The S3 client for the audit bucket: the SDK's own credential chain, our retries only. */
-export function auditS3Client(s3: NonNullable<AuditConfig['s3']>): S3Client {
-  return new S3Client({
-    region: s3.region,
-    forcePathStyle: s3.forcePathStyle,
-    maxAttempts: 1,
-    ...(s3.endpoint ? { endpoint: s3.endpoint } : {}),
-  });
-}
 
 /**
  * Opens the audit trail with its mirrors. The bucket must have Object Lock on (or is created

@@ -1,5 +1,5 @@
 import { join } from 'node:path';
-import { parseTopic } from '../src/transport/topic.ts';
+import { parseTopic } from '../../src/transport/topic.ts';
 import { serveFields } from './serve-fields.ts';
 
 /** The audit trail's part of `serve`'s configuration (README: "Audit trail"). */

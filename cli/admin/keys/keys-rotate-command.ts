@@ -1,8 +1,8 @@
 import { promises as fs } from 'node:fs';
 import { join } from 'node:path';
 import type { JWK } from 'jose';
-import { GateError } from '../src/errors.ts';
-import { nextKeySet, signKeySet } from '../src/keys/key-set.ts';
+import { GateError } from '../../../src/errors.ts';
+import { nextKeySet, signKeySet } from '../../../src/keys/key-set.ts';
 import {
   AUDIT_KEYS,
   auditKeys,
@@ -10,11 +10,11 @@ import {
   keySetFile,
   readJson,
   SIGNING_KEY,
-} from '../src/keys/key-store.ts';
-import { generateServiceKey } from '../src/keys/service-keys.ts';
-import { writeFilesAtomically } from '../src/output/safe-write.ts';
-import { openTransport } from '../src/transport/open.ts';
-import type { Io } from './request-command.ts';
+} from '../../../src/keys/key-store.ts';
+import { generateServiceKey } from '../../../src/keys/service-keys.ts';
+import { writeFilesAtomically } from '../../../src/output/safe-write.ts';
+import { openTransport } from '../../../src/transport/open.ts';
+import type { Io } from '../../io.ts';
 
 export interface RotateOptions {
   readonly dir: string;

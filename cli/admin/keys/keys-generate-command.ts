@@ -1,9 +1,9 @@
 import { constants, promises as fs } from 'node:fs';
 import { join } from 'node:path';
-import { GateError } from '../src/errors.ts';
-import { generateServiceKey } from '../src/keys/service-keys.ts';
-import { writeFilesAtomically } from '../src/output/safe-write.ts';
-import type { Io } from './request-command.ts';
+import { GateError } from '../../../src/errors.ts';
+import { generateServiceKey } from '../../../src/keys/service-keys.ts';
+import { writeFilesAtomically } from '../../../src/output/safe-write.ts';
+import type { Io } from '../../io.ts';
 
 /** `pulsar-gate keys generate`: a private JWK for `serve`, a public JWKS for DECISION_KEYS. */
 export async function keysGenerateCommand(

@@ -1,5 +1,5 @@
-import { testPolicyRequest } from '../src/policy/policy-test.ts';
-import type { Io } from './request-command.ts';
+import { testPolicyRequest } from '../../../src/policy/policy-test.ts';
+import type { Io } from '../../io.ts';
 
 /**
  * `pulsar-gate policy test`: lets people test policy changes in their own CI. Exit 0 on

@@ -1,7 +1,7 @@
 import { readFile } from 'node:fs/promises';
-import { GateError } from '../src/errors.ts';
-import { createClientCredentialsTokenSource } from '../src/identity/service-token.ts';
-import type { TokenSource } from '../src/transport/transport.ts';
+import { GateError } from '../../src/errors.ts';
+import { createClientCredentialsTokenSource } from '../../src/identity/service-token.ts';
+import type { TokenSource } from '../../src/transport/transport.ts';
 import type { ServeConfig } from './serve-config.ts';
 
 /**

@@ -1,5 +1,5 @@
-import { GateError } from '../src/errors.ts';
-import { parseTopic } from '../src/transport/topic.ts';
+import { GateError } from '../../src/errors.ts';
+import { parseTopic } from '../../src/transport/topic.ts';
 import { type AuditConfig, parseAuditConfig } from './audit-config.ts';
 import { serveFields } from './serve-fields.ts';
 import { type OAuthClientConfig, oauthClient } from './serve-oauth-config.ts';

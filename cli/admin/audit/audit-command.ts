@@ -1,11 +1,11 @@
 import { promises as fs } from 'node:fs';
 import { join } from 'node:path';
-import { collectEvidence } from '../src/audit/evidence.ts';
-import { deploymentMarkdown, indexMarkdown } from '../src/audit/evidence-markdown.ts';
-import { GateError, isGateError } from '../src/errors.ts';
+import { collectEvidence } from '../../../src/audit/evidence.ts';
+import { deploymentMarkdown, indexMarkdown } from '../../../src/audit/evidence-markdown.ts';
+import { GateError, isGateError } from '../../../src/errors.ts';
+import type { Io } from '../../io.ts';
 import type { AuditSourceOptions } from './audit-flags.ts';
 import { readVerifiedTrail } from './audit-source.ts';
-import type { Io } from './request-command.ts';
 
 /**
  * `pulsar-gate audit verify`: exit 0 when the trail holds, 1 with the first broken link when

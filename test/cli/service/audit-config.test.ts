@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { parseServeConfig } from '../../pipe/serve-config.ts';
-import { isGateError } from '../../src/errors.ts';
+import { parseServeConfig } from '../../../cli/service/serve-config.ts';
+import { isGateError } from '../../../src/errors.ts';
 
 const BASE = {
   PULSAR_URL: 'ws://127.0.0.1:8080',

@@ -1,13 +1,13 @@
-import { fileTrailSource } from '../src/audit/file-source.ts';
-import type { TrailSource } from '../src/audit/mirror.ts';
-import { topicTrailSource } from '../src/audit/pulsar-mirror.ts';
-import { s3TrailSource } from '../src/audit/s3-source.ts';
-import { type TrailVerdict, verifyTrail } from '../src/audit/verify-trail.ts';
-import { GateError } from '../src/errors.ts';
-import { loadTrustedKeys } from '../src/keys/load-trusted-keys.ts';
-import { openTransport } from '../src/transport/open.ts';
+import { fileTrailSource } from '../../../src/audit/file-source.ts';
+import type { TrailSource } from '../../../src/audit/mirror.ts';
+import { topicTrailSource } from '../../../src/audit/pulsar-mirror.ts';
+import { auditS3Client } from '../../../src/audit/s3-client.ts';
+import { s3TrailSource } from '../../../src/audit/s3-source.ts';
+import { type TrailVerdict, verifyTrail } from '../../../src/audit/verify-trail.ts';
+import { GateError } from '../../../src/errors.ts';
+import { loadTrustedKeys } from '../../../src/keys/load-trusted-keys.ts';
+import { openTransport } from '../../../src/transport/open.ts';
 import type { AuditSourceOptions } from './audit-flags.ts';
-import { auditS3Client } from './audit-wiring.ts';
 
 /** Reads the chosen source and verifies it with the trusted keys. */
 export async function readVerifiedTrail(
@@ -31,13 +31,9 @@ export async function readVerifiedTrail(
   } else {
     const prefix = options.s3Prefix ?? 'pulsar-gate/audit/';
     const client = auditS3Client({
-      bucket: options.s3Bucket ?? '',
-      prefix,
       region: options.s3Region ?? 'us-east-1',
       endpoint: options.s3Endpoint,
       forcePathStyle: options.s3ForcePathStyle ?? false,
-      retentionDays: 1,
-      createBucket: false,
     });
     source = s3TrailSource(client, options.s3Bucket ?? '', prefix);
     close = async () => client.destroy();
