@@ -1,5 +1,5 @@
 import { createHash } from 'node:crypto';
-import { isRecord } from './fields.ts';
+import { isRecord } from '../lib/is-record.ts';
 
 /**
  * The parts of a JWS Compact Serialization (RFC 7515 §7.1) read before any crypto runs, so a

@@ -1,5 +1,5 @@
-import { isRecord } from './fields.ts';
-import { printable } from './safe-text.ts';
+import { isRecord } from '../lib/is-record.ts';
+import { printable } from '../lib/printable.ts';
 
 /**
  * Defence in depth for P5: credential metadata travels in the request event, the keys never do.

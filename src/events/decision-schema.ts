@@ -1,8 +1,8 @@
+import { isRecord } from '../lib/is-record.ts';
 import type { Decision, Verdict } from './decision.ts';
 import {
   type FieldSpec,
   fieldsProblem,
-  isRecord,
   isTimestamp,
   listOf,
   matching,

@@ -1,9 +1,9 @@
 import { CompactSign, type CryptoKey, importJWK, type JWK } from 'jose';
 import { GateError } from '../errors.ts';
 import { DECISION_ALGORITHMS, type DecisionAlgorithm } from '../keys/trusted-keys.ts';
+import { printable } from '../lib/printable.ts';
 import { DECISION_TYP, type Decision } from './decision.ts';
 import { decisionProblem } from './decision-schema.ts';
-import { printable } from './safe-text.ts';
 
 export interface DecisionSigner {
   readonly kid: string;

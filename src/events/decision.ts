@@ -1,10 +1,10 @@
 import type { TrustedKeys } from '../keys/trusted-keys.ts';
 import { DECISION_ALGORITHMS } from '../keys/trusted-keys.ts';
+import { printable } from '../lib/printable.ts';
 import { parseJsonBytes, readCompact, typMatches } from './compact-jws.ts';
 import { decisionProblem } from './decision-schema.ts';
 import { deepFreeze } from './deep-freeze.ts';
 import { verifyCompact } from './jws.ts';
-import { printable } from './safe-text.ts';
 
 export type Verdict = 'allow' | 'deny' | 'pending';
 

@@ -1,11 +1,8 @@
 /** Small predicates shared by the request and decision schemas. */
-import { printable } from './safe-text.ts';
+import { isRecord } from '../lib/is-record.ts';
+import { printable } from '../lib/printable.ts';
 
 export type Check = (value: unknown) => boolean;
-
-export function isRecord(value: unknown): value is Record<string, unknown> {
-  return typeof value === 'object' && value !== null && !Array.isArray(value);
-}
 
 /** C0 and C1 control characters (Unicode general category Cc): never part of a valid field. */
 const CONTROL = /\p{Cc}/u;

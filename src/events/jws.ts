@@ -1,7 +1,7 @@
 import { constants, type KeyObject, sign, verify } from 'node:crypto';
 import type { DecisionAlgorithm } from '../keys/trusted-keys.ts';
+import { isRecord } from '../lib/is-record.ts';
 import { parseJson } from './compact-jws.ts';
-import { isRecord } from './fields.ts';
 
 /**
  * JWS Compact Serialization (RFC 7515 §7.1) over node:crypto, for the pipe's own signing and

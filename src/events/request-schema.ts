@@ -1,9 +1,9 @@
+import { isRecord } from '../lib/is-record.ts';
 import { credentialSecretProblem } from './credential-guard.ts';
 import {
   type Check,
   type FieldSpec,
   fieldsProblem,
-  isRecord,
   isTimestamp,
   matching,
   SHA256_B64URL,

@@ -1,8 +1,8 @@
 import { calculateJwkThumbprint, compactVerify, EmbeddedJWK, errors, type JWK } from 'jose';
 import { hasPrivateMember } from '../keys/jwk-members.ts';
+import { isRecord } from '../lib/is-record.ts';
 import { parseJsonBytes, readCompact, sha256Base64url, typMatches } from './compact-jws.ts';
 import { deepFreeze } from './deep-freeze.ts';
-import { isRecord } from './fields.ts';
 import type { RequestEvent } from './request.ts';
 import { REQUEST_TYPE, requestEventProblem } from './request-schema.ts';
 import { DEFAULT_REQUEST_MAX_BYTES, REQUEST_ALGORITHMS, REQUEST_TYP } from './request-signing.ts';

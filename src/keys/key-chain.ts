@@ -5,9 +5,9 @@ import {
   sha256Base64url,
   typMatches,
 } from '../events/compact-jws.ts';
-import { isRecord } from '../events/fields.ts';
 import { verifyCompact } from '../events/jws.ts';
-import { printable } from '../events/safe-text.ts';
+import { isRecord } from '../lib/is-record.ts';
+import { printable } from '../lib/printable.ts';
 import { DECISION_ALGORITHMS, parseTrustedKeys, type TrustedKeys } from './trusted-keys.ts';
 
 /** `typ` of a key-set announcement (RFC 7515 §4.1.9). */

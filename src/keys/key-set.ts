@@ -1,7 +1,7 @@
 import { CompactSign, importJWK, type JWK } from 'jose';
 import { GateError } from '../errors.ts';
 import { parseJson, sha256Base64url } from '../events/compact-jws.ts';
-import { isRecord } from '../events/fields.ts';
+import { isRecord } from '../lib/is-record.ts';
 import { publicMembersOf } from './jwk-members.ts';
 import { KEY_SET_TYP } from './key-chain.ts';
 

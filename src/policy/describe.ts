@@ -1,3 +1,4 @@
+import { isRecord } from '../lib/is-record.ts';
 import type { ActionConstraint, EntityUidJson, PrincipalConstraint } from './cedar.ts';
 
 /** Words for the pieces of a Cedar policy (its JSON form), for reasons a person reads. */
@@ -83,8 +84,4 @@ function idOf(uid: EntityUidJson): string {
 
 function isTypeAndId(value: unknown): value is { type: string; id: string } {
   return isRecord(value) && typeof value.type === 'string' && typeof value.id === 'string';
-}
-
-function isRecord(value: unknown): value is Record<string, unknown> {
-  return typeof value === 'object' && value !== null && !Array.isArray(value);
 }
