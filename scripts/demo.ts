@@ -48,7 +48,7 @@ if (identity !== undefined) {
   };
 }
 
-say('starting the decision service: pulsar-gate serve --policy-dir examples/policies …');
+say('starting the decision service: pulsar-gate-service serve --policy-dir examples/policies …');
 let serveLog = '';
 const serve = spawn(process.execPath, [join(root, 'cli/service/main.ts'), 'serve'], {
   env: {
