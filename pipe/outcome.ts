@@ -131,6 +131,26 @@ export const OUTCOMES: Readonly<Record<ErrorCode, Outcome>> = Object.freeze({
     hint: 'check that `pulsar-gate serve` consumes TOPIC and answers on REPLY_TOPIC, or raise TIMEOUT',
   },
   // The audit codes belong to the service and `audit verify`; the pipe never sees them.
+  BITBUCKET_UNAVAILABLE: {
+    exit: 1,
+    path: "Bitbucket's REST API",
+    hint: "the decision service could not look the step up at Bitbucket: check BITBUCKET_API_URL and Bitbucket's status",
+  },
+  BITBUCKET_AUTH: {
+    exit: 1,
+    path: "Bitbucket's REST API (the service's credential)",
+    hint: "the decision service's Bitbucket access token is refused: renew it (it needs pipeline and repository read)",
+  },
+  BITBUCKET_NOT_FOUND: {
+    exit: 1,
+    path: "Bitbucket's REST API",
+    hint: 'Bitbucket does not know the environment or pipeline the step token names',
+  },
+  BITBUCKET_INVALID: {
+    exit: 1,
+    path: "Bitbucket's REST API",
+    hint: "Bitbucket's answer was not what its API documents; nothing was decided on it",
+  },
   AUDIT_UNAVAILABLE: {
     exit: 1,
     path: 'audit mirror',

@@ -33,6 +33,11 @@ export type ErrorCode =
   // decision keys (exit 2: the trust root is configuration)
   | 'KEYS_UNAVAILABLE'
   | 'KEYS_INVALID'
+  // Bitbucket's REST API, where the service looks facts up (the decision is a signed deny)
+  | 'BITBUCKET_UNAVAILABLE'
+  | 'BITBUCKET_AUTH'
+  | 'BITBUCKET_NOT_FOUND'
+  | 'BITBUCKET_INVALID'
   // the decision itself
   | 'DENIED'
   | 'DECISION_TIMEOUT'

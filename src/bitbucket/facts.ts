@@ -1,0 +1,42 @@
+/**
+ * What the decision service learns from Bitbucket itself about a step, as opposed to what a
+ * request declares: the deployment environment behind the token's `deploymentEnvironmentUuid`
+ * and the pipeline behind its `pipelineUuid`. Everything here is looked up at the source.
+ */
+
+/** The repository a token names (verified claims), used to address the API. */
+export interface RepositoryRef {
+  readonly workspaceUuid: string;
+  readonly repositoryUuid: string;
+}
+
+/** Bitbucket's environment types (`environment_type.name`). */
+export type EnvironmentType = 'Test' | 'Staging' | 'Production';
+
+export interface VerifiedEnvironment {
+  readonly uuid: string;
+  /** As named in the repository's deployment settings, e.g. `production`. */
+  readonly name: string;
+  readonly type: EnvironmentType;
+  /** Where the fact came from: the REST API, or the operator's static map (offline set-ups). */
+  readonly source: 'bitbucket-api' | 'environment-map';
+}
+
+export interface VerifiedPipeline {
+  readonly uuid: string;
+  readonly buildNumber: number;
+  /** The ref the pipeline runs for; `commit` for a custom run on a bare commit. */
+  readonly ref: { readonly type: 'branch' | 'tag' | 'commit'; readonly name?: string };
+  /** The full commit hash. */
+  readonly commit: string;
+  /** `push`, `manual`, `schedule`, … (from `pipeline_trigger_<x>`). */
+  readonly trigger: string;
+  /** Who ran it (`creator`): the Bitbucket account, never a guess. */
+  readonly triggeredBy: { readonly uuid: string; readonly accountId?: string; readonly displayName?: string };
+}
+
+/** The port: one job, looking facts up at the source. Every failure is a GateError. */
+export interface BitbucketFacts {
+  environment(repository: RepositoryRef, environmentUuid: string): Promise<VerifiedEnvironment>;
+  pipeline(repository: RepositoryRef, pipelineUuid: string): Promise<VerifiedPipeline>;
+}

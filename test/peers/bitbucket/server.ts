@@ -1,0 +1,134 @@
+/**
+ * A Bitbucket Cloud REST API peer on loopback: the two endpoints the decision service reads,
+ *   GET /2.0/repositories/{workspace}/{repo_slug}/environments/{environment_uuid}
+ *   GET /2.0/repositories/{workspace}/{repo_slug}/pipelines/{pipeline_uuid}
+ * with the response shapes of test/peers/bitbucket/shapes.ts. As on Bitbucket, {workspace}
+ * and {repo_slug} may be slugs or brace-wrapped UUIDs (URL-encoded or not); a request needs
+ * `Authorization: Bearer <token>` (an access token), else 401; unknown ids are 404. Failures
+ * can be switched on per endpoint: any status (429 carries Retry-After) or 'hang'.
+ */
+import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import {
+  type EnvironmentFixture,
+  environmentBody,
+  errorBody,
+  type PipelineFixture,
+  pipelineBody,
+} from './shapes.ts';
+
+export type { EnvironmentFixture, PipelineFixture } from './shapes.ts';
+
+export interface RepositoryFixture {
+  readonly workspace: string;
+  readonly workspaceUuid: string;
+  readonly slug: string;
+  readonly uuid: string;
+  readonly environments: readonly EnvironmentFixture[];
+  readonly pipelines: readonly PipelineFixture[];
+}
+
+export type Endpoint = 'environments' | 'pipelines';
+export type Failure = number | 'hang' | null;
+
+export interface BitbucketPeer {
+  /** The API root, as `https://api.bitbucket.org/2.0` is Bitbucket's. */
+  readonly url: string;
+  /** The one access token it accepts. */
+  readonly token: string;
+  addRepository(repository: RepositoryFixture): void;
+  addPipeline(repositoryUuid: string, pipeline: PipelineFixture): void;
+  fail(endpoint: Endpoint, failure: Failure): void;
+  /** Requests seen, as `METHOD path` (path decoded), in order. */
+  readonly requests: readonly string[];
+  close(): Promise<void>;
+}
+
+type Reply = 'hang' | [status: number, body: unknown, headers?: Record<string, string>];
+
+const ROUTE = /^\/2\.0\/repositories\/([^/]+)\/([^/]+)\/(environments|pipelines)\/([^/]+)\/?$/;
+
+function send(
+  res: ServerResponse,
+  status: number,
+  body: unknown,
+  headers: Record<string, string> = {},
+): void {
+  const text = JSON.stringify(body);
+  res.writeHead(status, { 'content-type': 'application/json', ...headers });
+  res.end(text);
+}
+
+export async function startBitbucket(options: { token?: string } = {}): Promise<BitbucketPeer> {
+  const token = options.token ?? `bb-access-${Math.random().toString(36).slice(2)}`;
+  const repositories: RepositoryFixture[] = [];
+  const failures = new Map<Endpoint, Failure>();
+  const requests: string[] = [];
+  const hanging = new Set<ServerResponse>();
+
+  const findRepository = (workspace: string, repo: string): RepositoryFixture | undefined =>
+    repositories.find(
+      (r) =>
+        (workspace === r.workspace || workspace === r.workspaceUuid) && (repo === r.slug || repo === r.uuid),
+    );
+
+  /** What to answer a request, decided apart from sending it. */
+  const answer = (req: IncomingMessage): Reply => {
+    const path = decodeURIComponent(new URL(req.url ?? '/', 'http://peer').pathname);
+    requests.push(`${req.method} ${path}`);
+    const match = ROUTE.exec(path);
+    if (req.method !== 'GET' || !match) return [404, errorBody('Resource not found')];
+    const [, workspace = '', repo = '', endpoint = '', id = ''] = match;
+    if (req.headers.authorization !== `Bearer ${token}`)
+      return [
+        401,
+        errorBody('Access token expired or invalid'),
+        { 'www-authenticate': 'Bearer realm="Bitbucket.org HTTP"' },
+      ];
+    const kind: Endpoint = endpoint === 'environments' ? 'environments' : 'pipelines';
+    const failure = failures.get(kind) ?? null;
+    if (failure === 'hang') return 'hang';
+    if (failure !== null)
+      return [failure, errorBody(`peer failure ${failure}`), failure === 429 ? { 'retry-after': '1' } : {}];
+    const repository = findRepository(workspace, repo);
+    if (!repository) return [404, errorBody('Repository not found')];
+    if (kind === 'environments') {
+      const env = repository.environments.find((e) => e.uuid === id);
+      return env
+        ? [200, environmentBody(env, repository.uuid)]
+        : [404, errorBody(`Environment ${id} not found`)];
+    }
+    const pipeline = repository.pipelines.find((p) => p.uuid === id);
+    return pipeline
+      ? [200, pipelineBody(pipeline, repository.uuid)]
+      : [404, errorBody(`Pipeline ${id} not found`)];
+  };
+
+  const handle = (req: IncomingMessage, res: ServerResponse): void => {
+    const reply = answer(req);
+    if (reply === 'hang') hanging.add(res);
+    else send(res, ...reply);
+  };
+
+  const server = createServer(handle);
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  const { port } = server.address() as AddressInfo;
+  return {
+    url: `http://127.0.0.1:${port}/2.0`,
+    token,
+    addRepository: (repository) => void repositories.push(repository),
+    addPipeline: (repositoryUuid, pipeline) => {
+      const index = repositories.findIndex((r) => r.uuid === repositoryUuid);
+      const repository = repositories[index];
+      if (!repository) throw new Error(`no repository ${repositoryUuid}`);
+      repositories[index] = { ...repository, pipelines: [...repository.pipelines, pipeline] };
+    },
+    fail: (endpoint, failure) => void failures.set(endpoint, failure),
+    requests,
+    close: async () => {
+      for (const res of hanging) res.destroy();
+      server.closeAllConnections();
+      await new Promise<void>((resolve) => server.close(() => resolve()));
+    },
+  };
+}
