@@ -1,9 +1,10 @@
 import { randomBytes, randomUUID } from 'node:crypto';
 import { GateError } from '../errors.ts';
+import type { Action } from './actions.ts';
 import { deepFreeze } from './deep-freeze.ts';
 import { EVENT_ID, REQUEST_TYPE, requestDataProblem, sourceFor } from './request-schema.ts';
 
-export type Action = 'deploy' | 'provision' | 'access-grant' | 'artifact-delivery';
+export type { Action } from './actions.ts';
 
 export interface PipelineContext {
   workspace: string;

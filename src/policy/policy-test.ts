@@ -1,6 +1,6 @@
 import { readFile } from 'node:fs/promises';
 import { GateError } from '../errors.ts';
-import type { Action } from '../events/request.ts';
+import { ACTIONS, isAction } from '../events/actions.ts';
 import { loadPolicySet } from './load-policy-set.ts';
 import type { PolicyDecision, PolicyInput } from './types.ts';
 
@@ -49,8 +49,6 @@ export async function testPolicyRequest(
   return { decision, text: lines.join('\n') };
 }
 
-const ACTIONS: readonly string[] = ['deploy', 'provision', 'access-grant', 'artifact-delivery'];
-
 async function readTestRequest(file: string): Promise<PolicyInput> {
   const bad = (message: string) => new GateError('CONFIG_INVALID', `${file}: ${message}`);
   let root: unknown;
@@ -78,7 +76,7 @@ async function readTestRequest(file: string): Promise<PolicyInput> {
   const maybe = (from: Record<string, unknown>, at: string, key: string) =>
     from[key] === undefined ? {} : { [key]: text(from, at, key) };
   const action = text(request, 'request', 'action');
-  if (!ACTIONS.includes(action)) throw bad(`request.action must be one of ${ACTIONS.join(', ')}`);
+  if (!isAction(action)) throw bad(`request.action must be one of ${ACTIONS.join(', ')}`);
   const repositoryUuid = text(claims, 'claims', 'repositoryUuid');
   const now = new Date(text(top, '', 'now', new Date().toISOString()));
   if (!Number.isFinite(now.getTime())) throw bad('now must be an ISO 8601 date-time');
@@ -96,7 +94,7 @@ async function readTestRequest(file: string): Promise<PolicyInput> {
       ...maybe(claims, 'claims', 'deploymentEnvironmentUuid'),
     },
     request: {
-      action: action as Action,
+      action,
       environment: text(request, 'request', 'environment'),
       pipeline: {
         workspace: text(pipeline, 'request.pipeline', 'workspace', ''),
