@@ -2,8 +2,8 @@ import type { Decision } from '../events/decision.ts';
 import type { RequestEvent } from '../events/request.ts';
 import type { PolicyDecision, VerifiedClaims } from '../policy/types.ts';
 import { auditedVerdict } from './audit-gate.ts';
-import type { Outcome } from './decide-request.ts';
 import { record } from './decision-record.ts';
+import type { Outcome } from './outcome.ts';
 import type { DeciderPorts } from './ports.ts';
 
 /**

@@ -2,21 +2,11 @@ import type { RequestEvent } from '../events/request.ts';
 import { verifyRequest } from '../events/request-verifying.ts';
 import type { PolicyDecision, VerifiedClaims } from '../policy/types.ts';
 import { deny, finish } from './answer.ts';
-import { type DecisionRecord, record } from './decision-record.ts';
+import { record } from './decision-record.ts';
+import type { Outcome } from './outcome.ts';
 import type { DeciderPorts } from './ports.ts';
 
 export const MAX_REQUEST_BYTES = 64 * 1024;
-
-export type Outcome =
-  | {
-      readonly kind: 'decided';
-      readonly replyTopic: string;
-      readonly requestId: string;
-      readonly jws: string;
-      readonly record: DecisionRecord;
-    }
-  /** Not a request we can answer: dead-letter it with the reason. */
-  | { readonly kind: 'poison'; readonly reason: string };
 
 /**
  * Decides one request message: verify the request's signature, the step token (P3), the
