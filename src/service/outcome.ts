@@ -1,4 +1,4 @@
-import type { DecisionRecord } from './decision-record.ts';
+import type { DecisionFacts } from '../decision/decision-facts.ts';
 
 /** What deciding one request message comes to: a signed answer to publish, or a dead letter. */
 export type Outcome =
@@ -7,7 +7,9 @@ export type Outcome =
       readonly replyTopic: string;
       readonly requestId: string;
       readonly jws: string;
-      readonly record: DecisionRecord;
+      readonly facts: DecisionFacts;
+      /** The request was decided before: this hands out that decision again. */
+      readonly redelivered: boolean;
     }
   /** Not a request we can answer: dead-letter it with the reason. */
   | { readonly kind: 'poison'; readonly reason: string };
