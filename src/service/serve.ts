@@ -52,7 +52,7 @@ export async function startService(options: ServiceOptions): Promise<RunningServ
       while (inFlight.size >= options.concurrency) await Promise.race(inFlight);
       let message: IncomingMessage;
       try {
-        message = await subscription.receive(Date.now() + 500);
+        message = await subscription.receive(options.ports.clock.now() + 500);
       } catch (error) {
         if (isGateError(error, 'PULSAR_TIMEOUT')) continue;
         if (stopping) return;
