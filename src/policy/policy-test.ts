@@ -1,6 +1,7 @@
 import { readFile } from 'node:fs/promises';
 import { GateError } from '../errors.ts';
 import { ACTIONS, isAction } from '../events/actions.ts';
+import type { Clock } from '../time.ts';
 import { loadPolicySet } from './load-policy-set.ts';
 import type { PolicyDecision, PolicyInput } from './types.ts';
 
@@ -26,9 +27,11 @@ import type { PolicyDecision, PolicyInput } from './types.ts';
 export async function testPolicyRequest(
   dir: string,
   requestFile: string,
+  /** The time a request file without `now` is judged at. */
+  clock: Clock,
 ): Promise<{ decision: PolicyDecision; text: string }> {
   const engine = await loadPolicySet(dir);
-  const input = await readTestRequest(requestFile);
+  const input = await readTestRequest(requestFile, clock);
   const decision = engine.decide(input);
   const { claims, request } = input;
   const lines = [
@@ -49,7 +52,7 @@ export async function testPolicyRequest(
   return { decision, text: lines.join('\n') };
 }
 
-async function readTestRequest(file: string): Promise<PolicyInput> {
+async function readTestRequest(file: string, clock: Clock): Promise<PolicyInput> {
   const bad = (message: string) => new GateError('CONFIG_INVALID', `${file}: ${message}`);
   let root: unknown;
   try {
@@ -78,7 +81,7 @@ async function readTestRequest(file: string): Promise<PolicyInput> {
   const action = text(request, 'request', 'action');
   if (!isAction(action)) throw bad(`request.action must be one of ${ACTIONS.join(', ')}`);
   const repositoryUuid = text(claims, 'claims', 'repositoryUuid');
-  const now = new Date(text(top, '', 'now', new Date().toISOString()));
+  const now = new Date(text(top, '', 'now', new Date(clock.now()).toISOString()));
   if (!Number.isFinite(now.getTime())) throw bad('now must be an ISO 8601 date-time');
   const duration = credentials.durationSeconds ?? 3600;
   if (typeof duration !== 'number' || !Number.isInteger(duration)) {
