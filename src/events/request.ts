@@ -44,7 +44,7 @@ export interface RequestData {
   /** Echoed by the decision; binds an answer to this run (P1, P2). */
   nonce: string;
   expiresAt: string;
-  /** The step's OIDC JWT: the identity proof the service verifies (DESIGN §4, P3). */
+  /** The step's OIDC JWT: the identity proof the service verifies (P3, docs/security.md). */
   identityToken: string;
 }
 

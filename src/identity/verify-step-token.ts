@@ -1,5 +1,5 @@
 /**
- * The decision service's verifier for Bitbucket step tokens (DESIGN.md §3 P3: identity is
+ * The decision service's verifier for Bitbucket step tokens (P3 in docs/security.md: identity is
  * verified, not claimed). The checks follow OIDC Core 1.0 §3.1.3.7 for ID tokens: exact
  * issuer (step 2), an allowed audience (step 3), an allow-listed asymmetric algorithm and a
  * signature by the issuer's published key (steps 6-8, RFC 8725 §3.1), exp and iat against

@@ -16,7 +16,7 @@ const MAX_JWKS_BYTES = 256 * 1024;
 const LOOPBACK_HOSTS: readonly string[] = ['127.0.0.1', 'localhost', '[::1]'];
 
 /**
- * Loads DECISION_KEYS (DESIGN P1): inline JSON, an https URL (http only on loopback, for local
+ * Loads DECISION_KEYS (the trust root of P1, docs/security.md): inline JSON, an https URL (http only on loopback, for local
  * testing), or a file path. Any failure is a GateError; the keys are the trust root, so there is
  * no fallback.
  */
