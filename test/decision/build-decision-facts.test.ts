@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { buildDecisionFacts, deniedInstead } from '../../src/decision/build-decision-facts.ts';
 import type { VerifiedStep } from '../../src/decision/decision-facts.ts';
-import { IDENTITY_TOKEN, NOW, requestEvent } from '../events/fixtures.ts';
+import { IDENTITY_TOKEN, NOW, requestData, requestEvent } from '../events/fixtures.ts';
 
 const CLAIMS: VerifiedStep = {
   iss: 'https://issuer.test',
@@ -36,19 +36,13 @@ describe('buildDecisionFacts', () => {
       branchName: 'release',
     });
     // The request says `main`; the token says `release`: each stays on its own side.
+    const { pipeline, credentials } = requestData();
+    expect(pipeline.branch).toBe('main');
     expect(f.asked).toEqual({
       action: 'deploy',
       environment: 'production',
-      pipeline: {
-        workspace: 'acme',
-        repository: 'acme/web',
-        repositoryUuid: '{2b6c1a1e-0d5f-4c1e-9a55-2f3f6c1d8e01}',
-        stepUuid: '{6f1e2d3c-4b5a-4978-8b6c-5d4e3f2a1b0c}',
-        buildNumber: '42',
-        commit: '9fceb02d0ae598e95dc970b74767f19372d61af8',
-        branch: 'main',
-      },
-      role: { roleArn: 'arn:aws:iam::123456789012:role/deploy-production', sessionName: 'bbp-42' },
+      pipeline,
+      role: { roleArn: credentials.roleArn, sessionName: credentials.sessionName },
     });
     expect(f).toMatchObject({
       verdict: 'allow',
