@@ -3,6 +3,7 @@ import { type Clock, type Sleep, sleep } from '../time.ts';
 import type { CheckpointSigner } from './checkpoint.ts';
 import { type AuditRecord, entryLine } from './entry.ts';
 import type { Mirror } from './mirror.ts';
+import { readCursor } from './mirror-cursor.ts';
 import { MirrorPump, type PumpLog } from './mirror-pump.ts';
 import { TrailFile } from './trail-file.ts';
 
@@ -52,7 +53,7 @@ export class AuditLog {
       const pump = new MirrorPump({
         mirror,
         dir: options.dir,
-        mirrored: await MirrorPump.cursor(options.dir, mirror.name),
+        mirrored: await readCursor(options.dir, mirror.name),
         log: options.log,
         clock: options.clock,
         sleep: options.sleep ?? sleep,

@@ -1,10 +1,9 @@
-import { promises as fs } from 'node:fs';
-import { join } from 'node:path';
 import { GateError } from '../errors.ts';
 import { fullJitter } from '../retry.ts';
 import type { Clock, Sleep } from '../time.ts';
 import type { AuditEntry } from './entry.ts';
 import type { Mirror } from './mirror.ts';
+import { cursorFile, saveCursor } from './mirror-cursor.ts';
 
 interface Waiter {
   readonly seq: number;
@@ -17,7 +16,7 @@ export interface MirrorPumpOptions {
   readonly mirror: Mirror;
   /** Where the cursor file lives: the audit folder. */
   readonly dir: string;
-  /** The last seq this mirror confirmed (MirrorPump.cursor). */
+  /** The last seq this mirror confirmed (readCursor). */
   readonly mirrored: number;
   readonly log: PumpLog;
   /** Deadlines are times on this clock, and every wait is a sleep, so tests can drive both. */
@@ -51,18 +50,11 @@ export class MirrorPump {
 
   constructor(options: MirrorPumpOptions) {
     this.mirror = options.mirror;
-    this.#cursorFile = join(options.dir, `mirrored-${options.mirror.name}`);
+    this.#cursorFile = cursorFile(options.dir, options.mirror.name);
     this.#mirrored = options.mirrored;
     this.#log = options.log;
     this.#clock = options.clock;
     this.#sleep = options.sleep;
-  }
-
-  /** The last seq this mirror confirmed, from a previous run; -1 when none. */
-  static async cursor(dir: string, name: string): Promise<number> {
-    const text = await fs.readFile(join(dir, `mirrored-${name}`), 'utf8').catch(() => '-1');
-    const n = Number(text.trim());
-    return Number.isSafeInteger(n) && n >= -1 ? n : -1;
   }
 
   get mirrored(): number {
@@ -144,7 +136,7 @@ export class MirrorPump {
         attempt = 0;
         this.#lastError = undefined;
         for (const w of this.#waiters) if (w.seq <= this.#mirrored) w.resolve();
-        await this.#saveCursor();
+        await saveCursor(this.#cursorFile, this.#mirrored);
       } catch (error) {
         this.#lastError = error;
         const retryable = this.mirror.retryable(error);
@@ -156,12 +148,5 @@ export class MirrorPump {
         await this.#sleep(delay, this.#stop.signal).catch(() => undefined);
       }
     }
-  }
-
-  /** Written whole or not at all (rename); losing it only means sending some entries again. */
-  async #saveCursor(): Promise<void> {
-    const temp = `${this.#cursorFile}.tmp`;
-    await fs.writeFile(temp, String(this.#mirrored), { mode: 0o600 });
-    await fs.rename(temp, this.#cursorFile);
   }
 }
