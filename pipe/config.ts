@@ -2,7 +2,8 @@ import { join } from 'node:path';
 import type { Env } from '../cli/io.ts';
 import { sessionNameProblem } from '../src/credentials/session-name.ts';
 import { GateError } from '../src/errors.ts';
-import type { Action, PipelineContext } from '../src/events/request.ts';
+import { ACTIONS, type Action } from '../src/events/actions.ts';
+import type { PipelineContext } from '../src/events/request.ts';
 import { checkPolicy, integer, parseBoolean, pipelineContext, topicOf } from './config-fields.ts';
 import { problem, type RawVariables, readList } from './variables.ts';
 
@@ -30,7 +31,6 @@ export interface RequestConfig {
   readonly pipeline: PipelineContext;
 }
 
-const ACTIONS: readonly Action[] = ['deploy', 'provision', 'access-grant', 'artifact-delivery'];
 const ROLE_ARN = /^arn:aws[a-z-]*:iam::\d{12}:role\/[\w+=,.@/-]{1,512}$/;
 const POLICY_ARN = /^arn:aws[a-z-]*:iam::(\d{12}|aws):policy\/[\w+=,.@/-]{1,512}$/;
 const REGION = /^[a-z]{2}(-[a-z]+)+-\d{1,2}$/;

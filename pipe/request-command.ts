@@ -11,7 +11,7 @@ import type { RawVariables } from './variables.ts';
 import { gateRequest, wirePorts } from './wire.ts';
 
 /**
- * `pulsar-gate request`: what the pipe runs. Returns the exit code (DESIGN.md §5); every
+ * `pulsar-gate request`: what the pipe runs. Returns the exit code (README, "Details"); every
  * failure ends in one ✖ line naming what failed, where, and what to do.
  */
 export async function requestCommand(raw: RawVariables, io: Io): Promise<number> {

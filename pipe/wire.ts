@@ -32,7 +32,8 @@ export function wirePorts(config: RequestConfig, log: StepLog, clock: Clock = sy
       // Keep reconnecting for as long as the pipe would wait for a decision.
       reconnectWindowMs: Math.max(config.timeoutMs, 15_000),
     }),
-    // jose (signing, verifying) loads after the Pulsar connects have left: start-up, bench/.
+    // Loaded on first use, after the Pulsar connects have left, so the first network call does
+    // not wait for it (start-up is measured by bench/).
     newSigner: async () => (await import('../src/events/request-signing.ts')).createRequestSigner(),
     trustedKeys: () => loadTrustedKeys(config.decisionKeys, {}),
     writeOutputs: (credentials, decision) =>

@@ -34,7 +34,11 @@ export async function serveCommand(
     const signers = await loadSigners(config.signingKeyFile);
     const signer = swappableSigner(signers.decision);
     const checkpointSigner = swappableSigner(signers.checkpoint);
-    const guard = await ReplayGuard.open(config.stateDir, config.requestWindowSeconds * 1000, Date.now());
+    const guard = await ReplayGuard.open(
+      config.stateDir,
+      config.requestWindowSeconds * 1000,
+      systemClock.now(),
+    );
     const verifier = createStepTokenVerifier({
       issuers: config.issuers,
       audiences: config.audiences,

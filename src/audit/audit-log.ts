@@ -1,8 +1,9 @@
 import { GateError, isGateError } from '../errors.ts';
-import type { Clock } from '../time.ts';
+import { type Clock, type Sleep, sleep } from '../time.ts';
 import type { CheckpointSigner } from './checkpoint.ts';
 import { type AuditRecord, entryLine } from './entry.ts';
 import type { Mirror } from './mirror.ts';
+import { readCursor } from './mirror-cursor.ts';
 import { MirrorPump, type PumpLog } from './mirror-pump.ts';
 import { TrailFile } from './trail-file.ts';
 
@@ -16,7 +17,10 @@ export interface AuditLogOptions {
   readonly auditedEnvironments: readonly string[];
   readonly mirrorTimeoutMs: number;
   readonly checkpointIntervalMs: number;
+  /** Record and checkpoint times and every deadline are read from this clock. */
   readonly clock: Clock;
+  /** How the mirror pumps wait (deadlines, retry backoff); default real time. */
+  readonly sleep?: Sleep;
   readonly log: PumpLog;
 }
 
@@ -46,12 +50,14 @@ export class AuditLog {
     const trail = await TrailFile.open(options.dir, options.trailId);
     const pumps: MirrorPump[] = [];
     for (const mirror of options.mirrors) {
-      const pump = new MirrorPump(
+      const pump = new MirrorPump({
         mirror,
-        options.dir,
-        await MirrorPump.cursor(options.dir, mirror.name),
-        options.log,
-      );
+        dir: options.dir,
+        mirrored: await readCursor(options.dir, mirror.name),
+        log: options.log,
+        clock: options.clock,
+        sleep: options.sleep ?? sleep,
+      });
       // The outbox: whatever this mirror had not confirmed when the last run stopped.
       for (const { entry, line } of await trail.readFrom(pump.mirrored + 1)) pump.enqueue(entry, line);
       pump.start();
@@ -94,7 +100,7 @@ export class AuditLog {
     this.#sinceCheckpoint++;
     this.#ship(entry);
     if (durable) {
-      const deadline = Date.now() + this.#options.mirrorTimeoutMs;
+      const deadline = this.#options.clock.now() + this.#options.mirrorTimeoutMs;
       try {
         await Promise.all(this.#pumps.map((p) => p.flushTo(entry.seq, deadline)));
       } catch (error) {
@@ -124,7 +130,7 @@ export class AuditLog {
     clearInterval(this.#timer);
     await this.checkpoint();
     const last = this.#trail.next.seq - 1;
-    const deadline = Date.now() + flushMs;
+    const deadline = this.#options.clock.now() + flushMs;
     await Promise.allSettled(this.#pumps.map((p) => p.flushTo(last, deadline)));
     await Promise.all(this.#pumps.map((p) => p.stop()));
     await this.#trail.close();

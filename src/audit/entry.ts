@@ -1,36 +1,17 @@
-import type { Decision } from '../events/decision.ts';
+import type { DecisionFacts } from '../decision/decision-facts.ts';
 import { canonicalJson, digestOf } from './canonical-json.ts';
 
 /** `prev` of a trail's first entry: there is nothing before it. */
 export const GENESIS = 'genesis';
 
-/** One decision as an auditor reads it: verified identity, what was asked, what was decided. Never a token or a credential (P5). */
-export interface AuditRecord {
-  readonly requestId: string;
-  /** Claims from the verified step token; null when the token did not verify. */
-  readonly identity: Readonly<Record<string, string | undefined>> | null;
-  readonly action: string;
-  /** The environment asked for. */
-  readonly resource: string;
-  readonly verdict: Decision['verdict'];
-  readonly reasons: readonly string[];
-  /** The policies that determined the verdict. */
-  readonly policies: readonly string[];
-  /** Digest of the whole policy set in force: the policy version. */
-  readonly policyDigest: string;
-  /** For `pending`: the groups that must approve. */
-  readonly approvers?: readonly string[];
-  /** The request's pipeline context (repository, build, commit, branch …); checked against the token where the token says the same. */
-  readonly pipeline: Readonly<Record<string, string | undefined>>;
-  /** The role the step asked to assume: metadata only. */
-  readonly role?: { readonly roleArn: string; readonly sessionName: string };
-  /** When the step asked (the request's event time) and when the service decided. */
-  readonly requestedAt: string;
-  readonly decidedAt: string;
-  readonly verificationFailure?: string;
+/**
+ * One decision as an auditor reads it: the decision's facts (verified identity, what was
+ * asked, what was decided; never a token or a credential), and what it replaces.
+ */
+export type AuditRecord = DecisionFacts & {
   /** Seq of an earlier record of this request that was never published (its mirror write failed). */
   readonly replaces?: number;
-}
+};
 
 interface EntryHead {
   readonly v: 1;

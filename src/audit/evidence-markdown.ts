@@ -5,28 +5,37 @@ import type { TrailSummary } from './verify-trail.ts';
 const md = (value: string | undefined): string =>
   (value ?? '—').replace(/[\r\n]+/g, ' ').replace(/[|`<>*_[\]\\]/g, (c) => `\\${c}`);
 
-/** The readable summary of one deployment's evidence. */
+/**
+ * The readable summary of one deployment's evidence. Verified rows come from the step token;
+ * rows marked "asked" are what the request declared, and are shown as such.
+ */
 export function deploymentMarkdown(e: DeploymentEvidence): string {
-  const p = e.triggeredBy.pipeline;
-  const id = e.triggeredBy.identity;
+  const { action, environment, pipeline: p, role } = e.asked;
+  const v = e.verified;
   return [
-    `# ${md(e.action)} to ${md(e.environment)}: ${e.verdict.toUpperCase()}`,
+    `# ${md(action)} to ${md(environment)} (asked): ${e.verdict.toUpperCase()}`,
     '',
     '| | |',
     '|---|---|',
     `| Request | ${md(e.requestId)} |`,
     `| Requested at | ${md(e.requestedAt)} |`,
     `| Decided at | ${md(e.decidedAt)} |`,
-    `| Repository | ${md(p.repository)} (${md(id?.repositoryUuid ?? p.repositoryUuid)}) in ${md(p.workspace)} |`,
-    `| Branch / tag | ${md(p.branch ?? p.tag)} |`,
-    `| Commit | ${md(p.commit)} |`,
-    `| Build / step | ${md(p.buildNumber)} / ${md(p.stepUuid)} |`,
-    `| Verified identity | ${id ? md(id.sub) : 'token did not verify'} (issuer ${md(id?.iss)}) |`,
-    `| Role | ${md(e.role?.roleArn)} (session ${md(e.role?.sessionName)}) |`,
+    `| Verified identity | ${v ? `${md(v.sub)} (issuer ${md(v.iss)})` : 'token did not verify'} |`,
+    `| Verified repository | ${md(v?.repositoryUuid)} in workspace ${md(v?.workspaceUuid)} |`,
+    `| Verified branch | ${md(v?.branchName)} |`,
+    `| Verified pipeline / step | ${md(v?.pipelineUuid)} / ${md(v?.stepUuid)} |`,
+    `| Verified deployment environment | ${md(v?.deploymentEnvironmentUuid)} |`,
+    `| Asked: repository | ${md(p.repository)} in ${md(p.workspace)} |`,
+    `| Asked: branch / tag | ${md(p.branch ?? p.tag)} |`,
+    `| Asked: commit | ${md(p.commit)} |`,
+    `| Asked: build | ${md(p.buildNumber)} |`,
+    `| Asked: deployment environment | ${md(p.deploymentEnvironment)} |`,
+    `| Asked: role | ${md(role.roleArn)} (session ${md(role.sessionName)}) |`,
     `| Policies | ${e.policy.ids.length ? e.policy.ids.map(md).join(', ') : '—'} |`,
     `| Policy version | ${md(e.policy.digest)} |`,
     `| Approvals | ${e.approvals.length ? `required from ${e.approvals.map(md).join(', ')}` : 'none required'} |`,
     `| Reasons | ${e.reasons.length ? e.reasons.map(md).join('; ') : '—'} |`,
+    ...(e.failedPath === null ? [] : [`| Failed at | ${md(e.failedPath)} |`]),
     `| Audit trail | ${md(e.trail.trail)} seq ${e.trail.seq}, digest ${md(e.trail.digest)}, ${e.trail.signedCheckpoint ? 'under a signed checkpoint' : 'after the last signed checkpoint'}${e.trail.replaced.length ? `; replaces seq ${e.trail.replaced.join(', ')}` : ''} |`,
     '',
   ].join('\n');
@@ -53,13 +62,15 @@ export function indexMarkdown(input: {
         `- trail ${md(t.trail)}: ${t.entries} entries, ${t.checkpoints} signed checkpoints (last at seq ${t.lastCheckpoint}), ${t.uncovered} records after it`,
     ),
     '',
-    '| Decided at | Action | Environment | Verdict | Repository | Branch | Commit | Policy version | Evidence |',
-    '|---|---|---|---|---|---|---|---|---|',
+    'Columns marked "asked" are what the request declared; "verified" comes from its step token.',
+    '',
+    '| Decided at | Action (asked) | Environment (asked) | Verdict | Repository (asked) | Branch (asked) | Commit (asked) | Repository (verified) | Policy version | Evidence |',
+    '|---|---|---|---|---|---|---|---|---|---|',
   ];
   input.deployments.forEach((e, i) => {
-    const p = e.triggeredBy.pipeline;
+    const { action, environment, pipeline: p } = e.asked;
     lines.push(
-      `| ${md(e.decidedAt)} | ${md(e.action)} | ${md(e.environment)} | ${e.verdict} | ${md(p.repository)} | ${md(p.branch ?? p.tag)} | ${md(p.commit?.slice(0, 12))} | ${md(e.policy.digest.slice(0, 16))} | [${md(input.files[i])}](${encodeURI(input.files[i] ?? '')}) |`,
+      `| ${md(e.decidedAt)} | ${md(action)} | ${md(environment)} | ${e.verdict} | ${md(p.repository)} | ${md(p.branch ?? p.tag)} | ${md(p.commit?.slice(0, 12))} | ${md(e.verified?.repositoryUuid)} | ${md(e.policy.digest.slice(0, 16))} | [${md(input.files[i])}](${encodeURI(input.files[i] ?? '')}) |`,
     );
   });
   return `${lines.join('\n')}\n`;

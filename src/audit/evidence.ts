@@ -1,21 +1,22 @@
+import type { Asked, VerifiedIdentity } from '../decision/decision-facts.ts';
 import { type DecisionEntry, entryDigest } from './entry.ts';
 import type { TrailSummary } from './verify-trail.ts';
 
-/** One deployment (one request) as an auditor samples it: who triggered what, when, under which policy, approved by whom. */
+/**
+ * One deployment (one request) as an auditor samples it: who triggered it (verified), what
+ * it asked for, when, under which policy, approved by whom.
+ */
 export interface DeploymentEvidence {
   readonly requestId: string;
-  readonly action: string;
-  readonly environment: string;
   readonly verdict: string;
   readonly reasons: readonly string[];
+  readonly failedPath: string | null;
   readonly requestedAt: string;
   readonly decidedAt: string;
-  readonly triggeredBy: {
-    /** Claims from the verified step token (null: the token did not verify). */
-    readonly identity: Readonly<Record<string, string | undefined>> | null;
-    readonly pipeline: Readonly<Record<string, string | undefined>>;
-  };
-  readonly role: { readonly roleArn: string; readonly sessionName: string } | null;
+  /** Claims from the verified step token (null: the token did not verify). */
+  readonly verified: VerifiedIdentity | null;
+  /** What the request merely asked for: action, environment, its own pipeline fields, the role. */
+  readonly asked: Asked;
   readonly policy: { readonly ids: readonly string[]; readonly digest: string };
   /** Approver groups the policy required (`pending`); empty when none was required. */
   readonly approvals: readonly string[];
@@ -54,14 +55,13 @@ export function collectEvidence(
     const r = entry.record;
     out.push({
       requestId: r.requestId,
-      action: r.action,
-      environment: r.resource,
       verdict: r.verdict,
       reasons: r.reasons,
+      failedPath: r.failedPath ?? null,
       requestedAt: r.requestedAt,
       decidedAt: r.decidedAt,
-      triggeredBy: { identity: r.identity, pipeline: r.pipeline },
-      role: r.role ?? null,
+      verified: r.verified,
+      asked: r.asked,
       policy: { ids: r.policies, digest: r.policyDigest },
       approvals: r.approvers ?? [],
       trail: {

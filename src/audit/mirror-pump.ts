@@ -1,10 +1,9 @@
-import { promises as fs } from 'node:fs';
-import { join } from 'node:path';
 import { GateError } from '../errors.ts';
 import { fullJitter } from '../retry.ts';
-import { sleep } from '../time.ts';
+import type { Clock, Sleep } from '../time.ts';
 import type { AuditEntry } from './entry.ts';
 import type { Mirror } from './mirror.ts';
+import { cursorFile, saveCursor } from './mirror-cursor.ts';
 
 interface Waiter {
   readonly seq: number;
@@ -12,6 +11,18 @@ interface Waiter {
 }
 
 export type PumpLog = (level: 'warn' | 'error', message: string) => void;
+
+export interface MirrorPumpOptions {
+  readonly mirror: Mirror;
+  /** Where the cursor file lives: the audit folder. */
+  readonly dir: string;
+  /** The last seq this mirror confirmed (readCursor). */
+  readonly mirrored: number;
+  readonly log: PumpLog;
+  /** Deadlines are times on this clock, and every wait is a sleep, so tests can drive both. */
+  readonly clock: Clock;
+  readonly sleep: Sleep;
+}
 
 const BATCH = 32;
 const ATTEMPT_MS = 10_000;
@@ -30,23 +41,20 @@ export class MirrorPump {
   readonly #waiters = new Set<Waiter>();
   readonly #stop = new AbortController();
   readonly #log: PumpLog;
+  readonly #clock: Clock;
+  readonly #sleep: Sleep;
   #mirrored: number;
   #wake: (() => void) | undefined;
   #lastError: unknown;
   #running: Promise<void> | undefined;
 
-  constructor(mirror: Mirror, dir: string, mirrored: number, log: PumpLog) {
-    this.mirror = mirror;
-    this.#cursorFile = join(dir, `mirrored-${mirror.name}`);
-    this.#mirrored = mirrored;
-    this.#log = log;
-  }
-
-  /** The last seq this mirror confirmed, from a previous run; -1 when none. */
-  static async cursor(dir: string, name: string): Promise<number> {
-    const text = await fs.readFile(join(dir, `mirrored-${name}`), 'utf8').catch(() => '-1');
-    const n = Number(text.trim());
-    return Number.isSafeInteger(n) && n >= -1 ? n : -1;
+  constructor(options: MirrorPumpOptions) {
+    this.mirror = options.mirror;
+    this.#cursorFile = cursorFile(options.dir, options.mirror.name);
+    this.#mirrored = options.mirrored;
+    this.#log = options.log;
+    this.#clock = options.clock;
+    this.#sleep = options.sleep;
   }
 
   get mirrored(): number {
@@ -78,12 +86,13 @@ export class MirrorPump {
       waiter = { seq, resolve };
       this.#waiters.add(waiter);
     });
-    let timer: NodeJS.Timeout | undefined;
-    const late = new Promise<'late'>((resolve) => {
-      timer = setTimeout(() => resolve('late'), Math.max(0, deadline - Date.now()));
-    });
-    const outcome = await Promise.race([held, late]);
-    clearTimeout(timer);
+    const giveUp = new AbortController();
+    const late = this.#sleep(deadline - this.#clock.now(), giveUp.signal).then(
+      () => 'late' as const,
+      () => 'held' as const,
+    );
+    const outcome = await Promise.race([held.then(() => 'held' as const), late]);
+    giveUp.abort();
     if (waiter) this.#waiters.delete(waiter);
     if (outcome === 'late') {
       const why = this.#lastError instanceof Error ? `: ${this.#lastError.message}` : '';
@@ -119,7 +128,7 @@ export class MirrorPump {
         continue;
       }
       try {
-        const deadline = Date.now() + ATTEMPT_MS;
+        const deadline = this.#clock.now() + ATTEMPT_MS;
         // One batch in parallel: the mirrors key entries by seq, so their order on the wire does not matter.
         await Promise.all(batch.map(({ entry, line }) => this.mirror.put(entry, line, deadline)));
         this.#queue.splice(0, batch.length);
@@ -127,7 +136,7 @@ export class MirrorPump {
         attempt = 0;
         this.#lastError = undefined;
         for (const w of this.#waiters) if (w.seq <= this.#mirrored) w.resolve();
-        await this.#saveCursor();
+        await saveCursor(this.#cursorFile, this.#mirrored);
       } catch (error) {
         this.#lastError = error;
         const retryable = this.mirror.retryable(error);
@@ -136,15 +145,8 @@ export class MirrorPump {
           retryable ? 'warn' : 'error',
           `audit mirror ${this.mirror.name}: ${error instanceof Error ? error.message : String(error)}; ${this.#queue.length} entries waiting, next try in ${delay} ms`,
         );
-        await sleep(delay, this.#stop.signal).catch(() => undefined);
+        await this.#sleep(delay, this.#stop.signal).catch(() => undefined);
       }
     }
-  }
-
-  /** Written whole or not at all (rename); losing it only means sending some entries again. */
-  async #saveCursor(): Promise<void> {
-    const temp = `${this.#cursorFile}.tmp`;
-    await fs.writeFile(temp, String(this.#mirrored), { mode: 0o600 });
-    await fs.rename(temp, this.#cursorFile);
   }
 }

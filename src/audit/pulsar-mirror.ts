@@ -1,5 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import { GateError, isGateError } from '../errors.ts';
+import type { Clock } from '../time.ts';
 import type { Publisher, Transport } from '../transport/transport.ts';
 import type { Mirror, TrailSource } from './mirror.ts';
 
@@ -42,9 +43,15 @@ export function createPulsarMirror(transport: Transport, topic: string): Mirror 
 
 /**
  * Reads the whole audit topic from the earliest message through a subscription of its own
- * (removed afterwards where the transport can), until nothing arrives for `idleMs`.
+ * (removed afterwards where the transport can), until nothing arrives for `idleMs` (default
+ * 3 s) on the transport's clock.
  */
-export function topicTrailSource(transport: Transport, topic: string, idleMs = 3_000): TrailSource {
+export function topicTrailSource(
+  transport: Transport,
+  topic: string,
+  wait: { readonly clock: Clock; readonly idleMs?: number },
+): TrailSource {
+  const idleMs = wait.idleMs ?? 3_000;
   return {
     async read() {
       const name = `pulsar-gate-audit-verify-${randomUUID()}`;
@@ -55,7 +62,7 @@ export function topicTrailSource(transport: Transport, topic: string, idleMs = 3
       const lines: string[] = [];
       try {
         for (;;) {
-          const message = await subscription.receive(Date.now() + idleMs).catch((error: unknown) => {
+          const message = await subscription.receive(wait.clock.now() + idleMs).catch((error: unknown) => {
             if (isGateError(error, 'PULSAR_TIMEOUT')) return undefined;
             throw new GateError('AUDIT_INVALID', `cannot read ${topic}`, { cause: error });
           });

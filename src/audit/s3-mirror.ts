@@ -38,7 +38,7 @@ export function createS3Mirror(options: S3MirrorOptions): Mirror {
     name: 's3',
     async put(entry, line, deadline) {
       const Key = entryKey(prefix, entry);
-      const abortSignal = AbortSignal.timeout(Math.max(1, deadline - Date.now()));
+      const abortSignal = AbortSignal.timeout(Math.max(1, deadline - options.clock.now()));
       const retainUntil = new Date(options.clock.now() + options.retentionDays * 86_400_000);
       try {
         await client.send(

@@ -8,7 +8,7 @@ import { verifyCompact } from './jws.ts';
 
 export type Verdict = 'allow' | 'deny' | 'pending';
 
-/** What the decision service signs (DESIGN §4), bound to one request by id, digest, nonce and key. */
+/** What the decision service signs (docs/formats.md, "Decision"), bound to one request by id, digest, nonce and key. */
 export interface Decision {
   requestId: string;
   requestDigest: string;

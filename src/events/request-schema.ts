@@ -1,4 +1,5 @@
 import { isRecord } from '../lib/is-record.ts';
+import { ACTIONS, isAction } from './actions.ts';
 import { credentialSecretProblem } from './credential-guard.ts';
 import {
   type Check,
@@ -9,15 +10,9 @@ import {
   SHA256_B64URL,
   text,
 } from './fields.ts';
-import type { Action, PipelineContext, RequestEvent } from './request.ts';
+import type { PipelineContext, RequestEvent } from './request.ts';
 
 export const REQUEST_TYPE = 'dev.pulsar-gate.request.v1';
-export const ACTIONS: readonly Action[] = Object.freeze([
-  'deploy',
-  'provision',
-  'access-grant',
-  'artifact-delivery',
-]);
 
 /** 32 random bytes as base64url is 43 characters; less would make nonces guessable. */
 export const NONCE = /^[A-Za-z0-9_-]{43,128}$/;
@@ -61,7 +56,7 @@ const CREDENTIALS: FieldSpec = {
 };
 
 const DATA: FieldSpec = {
-  action: [(value) => ACTIONS.includes(value as Action), true, ACTIONS.join(' | ')],
+  action: [isAction, true, ACTIONS.join(' | ')],
   environment: [environment, true, 'a non-empty environment name without "/"'],
   pipeline: [isRecord, true, 'an object'],
   credentials: [isRecord, true, 'an object'],

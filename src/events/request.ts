@@ -1,9 +1,10 @@
 import { randomBytes, randomUUID } from 'node:crypto';
 import { GateError } from '../errors.ts';
+import type { Action } from './actions.ts';
 import { deepFreeze } from './deep-freeze.ts';
 import { EVENT_ID, REQUEST_TYPE, requestDataProblem, sourceFor } from './request-schema.ts';
 
-export type Action = 'deploy' | 'provision' | 'access-grant' | 'artifact-delivery';
+export type { Action } from './actions.ts';
 
 export interface PipelineContext {
   workspace: string;
@@ -43,7 +44,7 @@ export interface RequestData {
   /** Echoed by the decision; binds an answer to this run (P1, P2). */
   nonce: string;
   expiresAt: string;
-  /** The step's OIDC JWT: the identity proof the service verifies (DESIGN §4, P3). */
+  /** The step's OIDC JWT: the identity proof the service verifies (P3, docs/security.md). */
   identityToken: string;
 }
 

@@ -21,7 +21,7 @@ const yieldToIo = (): Promise<void> => new Promise((resolve) => setImmediate(res
  * Everything the request needs, at the same time: the STS exchange, the attachment to the
  * reply topic, the producer on the request topic and the per-run signing key are
  * independent. Only publishing must wait for all of them — attaching before publishing is
- * what matters (DESIGN.md §2.3). The Pulsar connects go out first, then the AWS SDK (most
+ * what matters: a reply sent before the attachment would be missed. The Pulsar connects go out first, then the AWS SDK (most
  * of the start-up cost) loads while they are in flight. On any failure whatever was opened
  * is closed, and the identity error, the earliest in the flow, is the one reported.
  */

@@ -7,7 +7,7 @@ import type { GatePorts, GateRequest, GateResult } from './ports.ts';
 import { prepare } from './prepare.ts';
 
 /**
- * The flow of DESIGN.md §2: identity → scoped credentials → attach to the reply topic →
+ * The pipe's flow (README, "Details"): identity → scoped credentials → attach to the reply topic →
  * signed request → verified decision → credentials written only on allow. Any failure
  * throws a GateError; nothing is written unless the decision is a verified allow.
  */

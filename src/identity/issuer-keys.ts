@@ -4,7 +4,7 @@
  * `kid` at most once per cooldown. Only configured issuers ever get one of these, so a token
  * cannot make the service fetch a URL of its choosing (RFC 8725 §3.8, SSRF).
  *
- * Failures fail closed (DESIGN.md P4) and are not cached forever: after a failed discovery
+ * Failures fail closed (P4, docs/security.md) and are not cached forever: after a failed discovery
  * or JWKS fetch, requests to the issuer pause for the cooldown, then the next verification
  * tries again. During that pause keys already held (and still within their max age) keep
  * verifying, so a flood of tokens cannot turn an issuer outage into a request storm.

@@ -1,5 +1,5 @@
 /**
- * Turns a signature-verified payload into the claims a policy may see (DESIGN.md §3 P3).
+ * Turns a signature-verified payload into the claims a policy may see (P3, docs/security.md).
  * jose has already checked iss, aud, exp and that the required claims are present; this
  * checks their TYPES and Bitbucket's shapes, and that the token agrees with itself: `sub`
  * is `{repositoryUuid}[:{deploymentEnvironmentUuid}]:{stepUuid}`. A token whose claims

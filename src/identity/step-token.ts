@@ -1,6 +1,6 @@
 import { GateError } from '../errors.ts';
 
-/** The claims of a Bitbucket step token (DESIGN.md §3 P3), as read — not as trusted. */
+/** The claims of a Bitbucket step token as read — not as trusted (P3, docs/security.md). */
 export interface StepTokenClaims {
   readonly iss: string;
   readonly sub: string;

@@ -2,7 +2,7 @@
  * Why a step token was refused, as a value the decision service can log and answer with.
  * Messages are built here from fixed text plus claim NAMES and dates; they never carry the
  * token, and attacker-chosen values (an unknown `iss`, a wrong `aud`) are JSON-quoted and
- * cut short so a crafted claim cannot forge log lines (DESIGN.md P5).
+ * cut short so a crafted claim cannot forge log lines (P5, docs/security.md).
  */
 import { errors } from 'jose';
 

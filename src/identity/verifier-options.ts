@@ -3,7 +3,6 @@
  * decision service refuses to start instead of accepting or refusing tokens by accident.
  */
 import { GateError } from '../errors.ts';
-import type { StepTokenVerifierOptions } from './verify-step-token.ts';
 
 /** What Bitbucket signs with and AWS STS accepts (RS256/384/512, ES256/384/512). */
 export const DEFAULT_ALGORITHMS: readonly string[] = Object.freeze([
@@ -20,6 +19,31 @@ export const DEFAULT_ALGORITHMS: readonly string[] = Object.freeze([
  * HS* would let anyone holding the issuer's PUBLIC key mint tokens (algorithm confusion).
  */
 const ASYMMETRIC = new Set(['RS256', 'RS384', 'RS512', 'PS256', 'PS384', 'PS512', 'ES256', 'ES384', 'ES512']);
+
+export interface StepTokenVerifierOptions {
+  /** Allowed issuer URLs, matched exactly, e.g. `https://api.bitbucket.org/2.0/workspaces/<ws>/pipelines-config/identity/oidc`. */
+  readonly issuers: readonly string[];
+  /**
+   * Allowed audiences; `aud` may be a string or an array, and one allowed entry suffices.
+   * (Looser than OIDC Core §3.1.3.7 #3 on purpose: a step that lists several oidc audiences,
+   * e.g. AWS STS and this service, gets ONE token carrying all of them.)
+   */
+  readonly audiences: readonly string[];
+  /** Default RS256/384/512 and ES256/384/512 (what Bitbucket and AWS STS use). Never none/HS*. */
+  readonly algorithms?: readonly string[];
+  /** Default 30. */
+  readonly clockToleranceSeconds?: number;
+  /** Allow http:// issuers; for tests only. Default false: https is required at construction. */
+  readonly allowInsecureIssuer?: boolean;
+  /** Minimum interval between JWKS refetches for an unknown kid, and the pause after a failure. Default 30 s. */
+  readonly jwksCooldownMs?: number;
+  /** Default 10 min. */
+  readonly jwksCacheMaxAgeMs?: number;
+  /** Discovery and JWKS HTTP timeout. Default 5 s. */
+  readonly timeoutMs?: number;
+  readonly fetch?: typeof fetch;
+  readonly now?: () => Date;
+}
 
 export interface ResolvedVerifierOptions {
   readonly issuers: readonly string[];

@@ -1,5 +1,5 @@
 /**
- * The decision service's verifier for Bitbucket step tokens (DESIGN.md §3 P3: identity is
+ * The decision service's verifier for Bitbucket step tokens (P3 in docs/security.md: identity is
  * verified, not claimed). The checks follow OIDC Core 1.0 §3.1.3.7 for ID tokens: exact
  * issuer (step 2), an allowed audience (step 3), an allow-listed asymmetric algorithm and a
  * signature by the issuer's published key (steps 6-8, RFC 8725 §3.1), exp and iat against
@@ -11,36 +11,11 @@ import { decodeJwt, jwtVerify } from 'jose';
 import { createIssuerKeys, type IssuerKeys } from './issuer-keys.ts';
 import { readStepClaims, type VerifiedStepClaims } from './step-claims.ts';
 import { quote, reject, rejectionFor, type TokenRejection } from './token-rejection.ts';
-import { resolveVerifierOptions } from './verifier-options.ts';
+import { resolveVerifierOptions, type StepTokenVerifierOptions } from './verifier-options.ts';
 
 export type { VerifiedStepClaims } from './step-claims.ts';
 export type { RejectionReason, TokenRejection } from './token-rejection.ts';
-export { DEFAULT_ALGORITHMS } from './verifier-options.ts';
-
-export interface StepTokenVerifierOptions {
-  /** Allowed issuer URLs, matched exactly, e.g. `https://api.bitbucket.org/2.0/workspaces/<ws>/pipelines-config/identity/oidc`. */
-  readonly issuers: readonly string[];
-  /**
-   * Allowed audiences; `aud` may be a string or an array, and one allowed entry suffices.
-   * (Looser than OIDC Core §3.1.3.7 #3 on purpose: a step that lists several oidc audiences,
-   * e.g. AWS STS and this service, gets ONE token carrying all of them.)
-   */
-  readonly audiences: readonly string[];
-  /** Default RS256/384/512 and ES256/384/512 (what Bitbucket and AWS STS use). Never none/HS*. */
-  readonly algorithms?: readonly string[];
-  /** Default 30. */
-  readonly clockToleranceSeconds?: number;
-  /** Allow http:// issuers; for tests only. Default false: https is required at construction. */
-  readonly allowInsecureIssuer?: boolean;
-  /** Minimum interval between JWKS refetches for an unknown kid, and the pause after a failure. Default 30 s. */
-  readonly jwksCooldownMs?: number;
-  /** Default 10 min. */
-  readonly jwksCacheMaxAgeMs?: number;
-  /** Discovery and JWKS HTTP timeout. Default 5 s. */
-  readonly timeoutMs?: number;
-  readonly fetch?: typeof fetch;
-  readonly now?: () => Date;
-}
+export { DEFAULT_ALGORITHMS, type StepTokenVerifierOptions } from './verifier-options.ts';
 
 export interface VerifiedStepToken {
   readonly ok: true;

@@ -1,5 +1,6 @@
 import { readFile as readFileFromDisk } from 'node:fs/promises';
 import { GateError } from '../errors.ts';
+import { redactedUrl } from '../lib/redacted-url.ts';
 import { parseTrustedKeys, type TrustedKeys } from './trusted-keys.ts';
 
 export interface LoadTrustedKeysOptions {
@@ -15,7 +16,7 @@ const MAX_JWKS_BYTES = 256 * 1024;
 const LOOPBACK_HOSTS: readonly string[] = ['127.0.0.1', 'localhost', '[::1]'];
 
 /**
- * Loads DECISION_KEYS (DESIGN P1): inline JSON, an https URL (http only on loopback, for local
+ * Loads DECISION_KEYS (the trust root of P1, docs/security.md): inline JSON, an https URL (http only on loopback, for local
  * testing), or a file path. Any failure is a GateError; the keys are the trust root, so there is
  * no fallback.
  */
@@ -38,17 +39,17 @@ export async function loadTrustedKeys(
   if (scheme === 'http' && !LOOPBACK_HOSTS.includes(url.hostname)) {
     throw new GateError(
       'CONFIG_INVALID',
-      `DECISION_KEYS URL must be https (plain http only to a loopback host): ${shown(url)}`,
+      `DECISION_KEYS URL must be https (plain http only to a loopback host): ${redactedUrl(url)}`,
     );
   }
   if (scheme !== 'https' && scheme !== 'http') {
-    throw new GateError('CONFIG_INVALID', `DECISION_KEYS URL must be https: ${shown(url)}`);
+    throw new GateError('CONFIG_INVALID', `DECISION_KEYS URL must be https: ${redactedUrl(url)}`);
   }
   return fromUrl(url, options.fetch ?? fetch, options.timeoutMs ?? DEFAULT_TIMEOUT_MS);
 }
 
 async function fromUrl(url: URL, fetchImpl: typeof fetch, timeoutMs: number): Promise<TrustedKeys> {
-  const where = shown(url);
+  const where = redactedUrl(url);
   const unavailable = (why: string, cause?: unknown): GateError =>
     new GateError('KEYS_UNAVAILABLE', `cannot fetch DECISION_KEYS from ${where}: ${why}`, {
       cause,
@@ -63,7 +64,7 @@ async function fromUrl(url: URL, fetchImpl: typeof fetch, timeoutMs: number): Pr
     // A redirect may not downgrade the trust root to plain http (RFC 7517 §5 keys need integrity).
     const final = response.url === '' ? url : parseUrl(response.url);
     if (final.protocol !== 'https:' && !LOOPBACK_HOSTS.includes(final.hostname)) {
-      throw unavailable(`redirected to a non-https URL ${shown(final)}`);
+      throw unavailable(`redirected to a non-https URL ${redactedUrl(final)}`);
     }
     if (!response.ok) throw unavailable(`HTTP ${response.status}`);
     body = await response.text();
@@ -114,9 +115,4 @@ function parseUrl(value: string): URL {
   } catch {
     throw new GateError('CONFIG_INVALID', 'DECISION_KEYS looks like a URL but is not a valid one');
   }
-}
-
-/** A URL for messages: no credentials, no query or fragment (either may hold a token). */
-function shown(url: URL): string {
-  return `${url.protocol}//${url.host}${url.pathname}`;
 }

@@ -1,6 +1,7 @@
 import { readFile } from 'node:fs/promises';
 import { GateError } from '../errors.ts';
-import type { Action } from '../events/request.ts';
+import { ACTIONS, isAction } from '../events/actions.ts';
+import type { Clock } from '../time.ts';
 import { loadPolicySet } from './load-policy-set.ts';
 import type { PolicyDecision, PolicyInput } from './types.ts';
 
@@ -26,9 +27,11 @@ import type { PolicyDecision, PolicyInput } from './types.ts';
 export async function testPolicyRequest(
   dir: string,
   requestFile: string,
+  /** The time a request file without `now` is judged at. */
+  clock: Clock,
 ): Promise<{ decision: PolicyDecision; text: string }> {
   const engine = await loadPolicySet(dir);
-  const input = await readTestRequest(requestFile);
+  const input = await readTestRequest(requestFile, clock);
   const decision = engine.decide(input);
   const { claims, request } = input;
   const lines = [
@@ -49,9 +52,7 @@ export async function testPolicyRequest(
   return { decision, text: lines.join('\n') };
 }
 
-const ACTIONS: readonly string[] = ['deploy', 'provision', 'access-grant', 'artifact-delivery'];
-
-async function readTestRequest(file: string): Promise<PolicyInput> {
+async function readTestRequest(file: string, clock: Clock): Promise<PolicyInput> {
   const bad = (message: string) => new GateError('CONFIG_INVALID', `${file}: ${message}`);
   let root: unknown;
   try {
@@ -78,9 +79,9 @@ async function readTestRequest(file: string): Promise<PolicyInput> {
   const maybe = (from: Record<string, unknown>, at: string, key: string) =>
     from[key] === undefined ? {} : { [key]: text(from, at, key) };
   const action = text(request, 'request', 'action');
-  if (!ACTIONS.includes(action)) throw bad(`request.action must be one of ${ACTIONS.join(', ')}`);
+  if (!isAction(action)) throw bad(`request.action must be one of ${ACTIONS.join(', ')}`);
   const repositoryUuid = text(claims, 'claims', 'repositoryUuid');
-  const now = new Date(text(top, '', 'now', new Date().toISOString()));
+  const now = new Date(text(top, '', 'now', new Date(clock.now()).toISOString()));
   if (!Number.isFinite(now.getTime())) throw bad('now must be an ISO 8601 date-time');
   const duration = credentials.durationSeconds ?? 3600;
   if (typeof duration !== 'number' || !Number.isInteger(duration)) {
@@ -96,7 +97,7 @@ async function readTestRequest(file: string): Promise<PolicyInput> {
       ...maybe(claims, 'claims', 'deploymentEnvironmentUuid'),
     },
     request: {
-      action: action as Action,
+      action,
       environment: text(request, 'request', 'environment'),
       pipeline: {
         workspace: text(pipeline, 'request.pipeline', 'workspace', ''),

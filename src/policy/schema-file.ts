@@ -1,4 +1,4 @@
-import type { Action } from '../events/request.ts';
+import { ACTIONS, type Action } from '../events/actions.ts';
 import {
   checkParseSchema,
   describeCedarError,
@@ -10,8 +10,6 @@ import {
 import { authorizePreparsed, buildCedarRequest } from './cedar-request.ts';
 import type { Groups } from './groups.ts';
 import type { PolicyInput } from './types.ts';
-
-const ACTIONS: readonly Action[] = ['deploy', 'provision', 'access-grant', 'artifact-delivery'];
 
 /**
  * The schema in Cedar's human-readable format (https://docs.cedarpolicy.com/schema/human-readable-schema.html)

@@ -1,15 +1,12 @@
+import { buildDecisionFacts } from '../decision/build-decision-facts.ts';
+import type { VerifiedStep } from '../decision/decision-facts.ts';
 import type { Decision } from '../events/decision.ts';
 import type { RequestEvent } from '../events/request.ts';
-import type { PolicyDecision, VerifiedClaims } from '../policy/types.ts';
-import { auditedVerdict } from './audit-gate.ts';
-import type { Outcome } from './decide-request.ts';
-import { record } from './decision-record.ts';
+import type { PolicyDecision } from '../policy/types.ts';
+import { auditedFacts } from './audit-gate.ts';
+import type { Outcome } from './outcome.ts';
 import type { DeciderPorts } from './ports.ts';
 
-/**
- * Turns a verdict into the signed decision the pipe verifies (DESIGN.md §4) and, for a
- * request whose token verified, records it in the replay guard before it is published.
- */
 /** The verified request being answered, and the policy set it is judged by (read once). */
 export interface Answering {
   readonly event: RequestEvent;
@@ -19,12 +16,13 @@ export interface Answering {
   readonly policyDigest: string;
 }
 
+/** Answers a request that failed a check before the policy was asked: a signed deny. */
 export async function deny(
   to: Answering,
   why: {
     reasons: string[];
     failedPath: string;
-    claims?: VerifiedClaims & { stepUuid: string };
+    claims?: VerifiedStep;
     verificationFailure: string;
     remember?: boolean;
   },
@@ -39,39 +37,43 @@ export async function deny(
   return finish(to, result, why.claims, why.verificationFailure, why.remember ?? true);
 }
 
+/**
+ * Turns a verdict into the decision's facts, audits them, signs the decision the pipe
+ * verifies (docs/formats.md, "Decision") from the facts that survived the audit and, for a
+ * request whose token verified, records it in the replay guard before it is published.
+ */
 export async function finish(
   to: Answering,
   policyResult: PolicyDecision,
-  claims: (VerifiedClaims & { stepUuid: string }) | undefined,
+  claims: VerifiedStep | undefined,
   verificationFailure?: string,
   remember = true,
 ): Promise<Outcome> {
-  const { event, requestDigest, keyThumbprint, ports, policyDigest: digest } = to;
+  const { event, requestDigest, keyThumbprint, ports, policyDigest } = to;
   const now = ports.clock.now();
+  const decided = buildDecisionFacts({
+    event,
+    claims,
+    result: policyResult,
+    policyDigest,
+    decidedAt: new Date(now),
+    verificationFailure,
+  });
   // The audit record is written once the verdict is known and before anything is signed or
   // remembered, so a mirror failure can still turn an allow into the deny that is published.
-  const result = ports.audit
-    ? await auditedVerdict(ports.audit, {
-        event,
-        claims,
-        result: policyResult,
-        policyDigest: digest,
-        now: new Date(now),
-        verificationFailure,
-      })
-    : policyResult;
+  const facts = ports.audit ? await auditedFacts(ports.audit, decided) : decided;
   const decision: Decision = {
     requestId: event.id,
     requestDigest,
     requestKeyThumbprint: keyThumbprint,
     nonce: event.data.nonce,
-    verdict: result.verdict,
-    reasons: result.reasons.slice(0, 16),
-    policy: { ids: result.determining, digest },
-    issuedAt: new Date(now).toISOString(),
+    verdict: facts.verdict,
+    reasons: [...facts.reasons],
+    policy: { ids: [...facts.policies], digest: policyDigest },
+    issuedAt: facts.decidedAt,
     expiresAt: new Date(now + ports.decisionTtlMs).toISOString(),
-    ...(result.approvers?.length ? { approvers: result.approvers } : {}),
-    ...(result.failedPath ? { failedPath: result.failedPath } : {}),
+    ...(facts.approvers ? { approvers: [...facts.approvers] } : {}),
+    ...(facts.failedPath ? { failedPath: facts.failedPath } : {}),
   };
   const jws = await ports.signer.sign(decision);
   // Only a request whose token verified binds its step; refusals are not remembered as
@@ -92,15 +94,7 @@ export async function finish(
     replyTopic: event.data.replyTopic,
     requestId: event.id,
     jws,
-    record: record(
-      event,
-      claims,
-      result.verdict,
-      digest,
-      result.determining,
-      result.reasons,
-      false,
-      verificationFailure,
-    ),
+    facts,
+    redelivered: false,
   };
 }

@@ -1,22 +1,13 @@
+import { buildDecisionFacts } from '../decision/build-decision-facts.ts';
+import type { VerifiedStep } from '../decision/decision-facts.ts';
 import type { RequestEvent } from '../events/request.ts';
 import { verifyRequest } from '../events/request-verifying.ts';
-import type { PolicyDecision, VerifiedClaims } from '../policy/types.ts';
+import type { PolicyDecision } from '../policy/types.ts';
 import { deny, finish } from './answer.ts';
-import { type DecisionRecord, record } from './decision-record.ts';
+import type { Outcome } from './outcome.ts';
 import type { DeciderPorts } from './ports.ts';
 
 export const MAX_REQUEST_BYTES = 64 * 1024;
-
-export type Outcome =
-  | {
-      readonly kind: 'decided';
-      readonly replyTopic: string;
-      readonly requestId: string;
-      readonly jws: string;
-      readonly record: DecisionRecord;
-    }
-  /** Not a request we can answer: dead-letter it with the reason. */
-  | { readonly kind: 'poison'; readonly reason: string };
 
 /**
  * Decides one request message: verify the request's signature, the step token (P3), the
@@ -67,7 +58,16 @@ export async function decideRequest(payload: Buffer, ports: DeciderPorts): Promi
       replyTopic: event.data.replyTopic,
       requestId: event.id,
       jws: replay.decisionJws,
-      record: record(event, claims, replay.verdict, policy.digest, [], [], true),
+      // The log names the verdict handed out again (its reasons are in that signed decision)
+      // and when it was handed out; the audit trail already holds the decision itself.
+      facts: buildDecisionFacts({
+        event,
+        claims,
+        result: { verdict: replay.verdict, determining: [], reasons: [] },
+        policyDigest: policy.digest,
+        decidedAt: new Date(now),
+      }),
+      redelivered: true,
     };
   }
   if (replay.kind === 'refused') {
@@ -85,10 +85,7 @@ export async function decideRequest(payload: Buffer, ports: DeciderPorts): Promi
 }
 
 /** The request must describe the same pipeline as its verified token. */
-function contradiction(
-  event: RequestEvent,
-  claims: VerifiedClaims & { stepUuid: string },
-): string | undefined {
+function contradiction(event: RequestEvent, claims: VerifiedStep): string | undefined {
   const p = event.data.pipeline;
   if (p.repositoryUuid && p.repositoryUuid !== claims.repositoryUuid)
     return 'the request names another repository than its token';

@@ -1,6 +1,7 @@
 import type { AuditRecord } from '../audit/entry.ts';
+import type { VerifiedStep } from '../decision/decision-facts.ts';
 import type { Decision } from '../events/decision.ts';
-import type { PolicyEngine, VerifiedClaims } from '../policy/types.ts';
+import type { PolicyEngine } from '../policy/types.ts';
 import type { Clock } from '../time.ts';
 import type { ReplayGuard } from './replay-guard.ts';
 
@@ -9,7 +10,7 @@ export interface TokenVerifierPort {
   verify(
     token: string,
   ): Promise<
-    | { readonly ok: true; readonly claims: VerifiedClaims & { readonly stepUuid: string } }
+    | { readonly ok: true; readonly claims: VerifiedStep }
     | { readonly ok: false; readonly reason: string; readonly message: string }
   >;
 }

@@ -2,7 +2,7 @@ import { isGateError } from '../errors.ts';
 import { parseTopic } from '../transport/topic.ts';
 import type { IncomingMessage, Subscription, Transport } from '../transport/transport.ts';
 import { decideRequest } from './decide-request.ts';
-import type { DecisionRecord } from './decision-record.ts';
+import { type DecisionLogEntry, decisionLogEntry } from './decision-log.ts';
 import type { Metrics } from './metrics.ts';
 import type { DeciderPorts } from './ports.ts';
 import { PublisherCache } from './reply-publishers.ts';
@@ -16,7 +16,7 @@ export interface ServiceOptions {
   readonly metrics: Metrics;
   /** Messages decided at once per subscription. */
   readonly concurrency: number;
-  readonly decisionLog: (entry: DecisionRecord & { timings: { totalMs: number } }) => void;
+  readonly decisionLog: (entry: DecisionLogEntry) => void;
   readonly log: (level: 'info' | 'warn' | 'error', message: string) => void;
 }
 
@@ -52,7 +52,7 @@ export async function startService(options: ServiceOptions): Promise<RunningServ
       while (inFlight.size >= options.concurrency) await Promise.race(inFlight);
       let message: IncomingMessage;
       try {
-        message = await subscription.receive(Date.now() + 500);
+        message = await subscription.receive(options.ports.clock.now() + 500);
       } catch (error) {
         if (isGateError(error, 'PULSAR_TIMEOUT')) continue;
         if (stopping) return;
@@ -88,10 +88,10 @@ export async function startService(options: ServiceOptions): Promise<RunningServ
       await replies.publish(outcome.replyTopic, outcome.jws, { correlationId: outcome.requestId });
       await subscription.ack(message);
       const totalMs = performance.now() - started;
-      options.metrics.decided(outcome.record.verdict, totalMs / 1000);
-      if (outcome.record.verificationFailure)
-        options.metrics.verificationFailed(outcome.record.verificationFailure);
-      options.decisionLog({ ...outcome.record, timings: { totalMs: Math.round(totalMs * 10) / 10 } });
+      options.metrics.decided(outcome.facts.verdict, totalMs / 1000);
+      if (outcome.facts.verificationFailure)
+        options.metrics.verificationFailed(outcome.facts.verificationFailure);
+      options.decisionLog(decisionLogEntry(outcome.facts, { redelivered: outcome.redelivered, totalMs }));
     } catch (error) {
       options.metrics.processingError();
       options.log(

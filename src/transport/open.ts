@@ -6,7 +6,7 @@ import { WebSocketTransport, type WebSocketTransportOptions } from './websocket/
 export type TransportOptions = WebSocketTransportOptions & Pick<NativeTransportOptions, 'load'>;
 
 /**
- * PULSAR_URL picks the transport (DESIGN.md §5): the WebSocket API for ws(s)/http(s),
+ * PULSAR_URL picks the transport (docs/architecture.md, "Ports"): the WebSocket API for ws(s)/http(s),
  * the native client for pulsar:// and pulsar+ssl://.
  */
 export function openTransport(options: TransportOptions): Transport {

@@ -11,6 +11,7 @@ import { fileTrailSource } from '../../src/audit/file-source.ts';
 import { topicTrailSource } from '../../src/audit/pulsar-mirror.ts';
 import { s3TrailSource } from '../../src/audit/s3-source.ts';
 import { verifyTrail } from '../../src/audit/verify-trail.ts';
+import { systemClock } from '../../src/time.ts';
 import { type S3Peer, startS3 } from '../peers/s3/moto.ts';
 import { brokerAdmin } from '../support/broker.ts';
 import type { ServiceFixture } from '../support/service-fixture.ts';
@@ -42,7 +43,7 @@ export async function auditWorld(fx: ServiceFixture, options: { mirrorTimeoutSec
   const s3Client = s3.client();
   const sources = {
     file: fileTrailSource(join(config.dir, 'trail.jsonl')),
-    topic: topicTrailSource(fx.transport, config.topic, 1_500),
+    topic: topicTrailSource(fx.transport, config.topic, { clock: systemClock, idleMs: 1_500 }),
     bucket: s3TrailSource(s3Client, config.s3.bucket, config.s3.prefix),
   };
   return {

@@ -44,10 +44,10 @@ describe('the audit trail gates production access (real broker, real moto S3)', 
       const record = (await decisions(source)).find((d) => d.record.requestId === requestId)?.record;
       expect(record, source).toMatchObject({
         verdict: 'allow',
-        resource: 'production',
+        asked: { environment: 'production' },
         policies: ['prod-deploy'],
       });
-      expect(record?.identity?.repositoryUuid).toBe(fx.issuer.repositoryUuid);
+      expect(record?.verified?.repositoryUuid).toBe(fx.issuer.repositoryUuid);
     }
   });
 

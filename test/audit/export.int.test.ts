@@ -27,23 +27,29 @@ describe('pulsar-gate audit export', () => {
       sampleRecord(2).requestId,
     ]);
     expect(bundle.deployments[0]).toMatchObject({
-      action: 'deploy',
-      environment: 'production',
       verdict: 'allow',
       policy: { ids: ['prod-deploy'], digest: 'sha256-policy-v1' },
       approvals: [],
-      triggeredBy: { pipeline: { repository: 'acme/web', commit: 'c0ffee1', branch: 'main' } },
+      verified: { repositoryUuid: '{repo}', stepUuid: '{step-1}' },
+      asked: {
+        action: 'deploy',
+        environment: 'production',
+        pipeline: { repository: 'acme/web', commit: 'c0ffee1', branch: 'main' },
+        role: { roleArn: 'arn:aws:iam::123456789012:role/deploy' },
+      },
       trail: { seq: 1, signedCheckpoint: true },
     });
     const index = await readFile(join(out, 'index.md'), 'utf8');
     expect(index).toMatch(
-      /\| 2026-11-24T12:00:01.500Z \| deploy \| production \| allow \| acme\/web \| main \| c0ffee1 \|/,
+      /\| 2026-11-24T12:00:01.500Z \| deploy \| production \| allow \| acme\/web \| main \| c0ffee1 \| \{repo\} \|/,
     );
     const one = await readFile(
       join(out, files.find((f) => f.endsWith('.md') && f !== 'index.md') ?? ''),
       'utf8',
     );
-    expect(one).toMatch(/^# deploy to production: ALLOW/);
+    expect(one).toMatch(/^# deploy to production \(asked\): ALLOW/);
+    expect(one).toMatch(/\| Verified repository \| \\?\{repo\\?\} in workspace/);
+    expect(one).toMatch(/\| Asked: branch \/ tag \| main \|/);
     expect(one).toMatch(/\| Approvals \| none required \|/);
   });
 

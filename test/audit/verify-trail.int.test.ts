@@ -58,7 +58,8 @@ describe('audit verify finds the first broken link', () => {
     const { lines, keys } = await writeTrail(4, 10);
     const { digestOf } = await import('../../src/audit/canonical-json.ts');
     const entries = lines.map((l) => JSON.parse(l) as Record<string, unknown>);
-    (entries[1]?.record as Record<string, unknown>).resource = 'staging';
+    const edited = entries[1]?.record as { asked: Record<string, unknown> } | undefined;
+    if (edited) edited.asked.environment = 'staging';
     for (let i = 1; i < entries.length; i++) {
       const current = entries[i];
       if (current) current.prev = digestOf(entries[i - 1]);

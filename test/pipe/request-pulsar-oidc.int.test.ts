@@ -76,7 +76,7 @@ describe.skipIf(identity === undefined)(
       const run = await step();
       expect(run.output).toMatch(/✔ Allowed by policy/);
       expect(run.code).toBe(0);
-      expect(service.decisions.at(-1)?.identity?.repositoryUuid).toBe(issuer.repositoryUuid);
+      expect(service.decisions.at(-1)?.verified?.repositoryUuid).toBe(issuer.repositoryUuid);
     });
 
     it("the broker itself refuses a decision published with a pipeline's token", async () => {

@@ -13,6 +13,8 @@ async function requestFile(body: unknown): Promise<string> {
 }
 
 const claims = { workspaceUuid: WORKSPACE, repositoryUuid: PAYMENTS_REPO };
+/** Any time but the wall clock's: a request file without `now` must be judged at this one. */
+const CLOCK = { now: () => Date.parse('2031-01-02T03:04:05Z') };
 
 describe('testPolicyRequest (pulsar-gate policy test)', () => {
   it('prints a denied request with the rule, the failing attribute and where it failed', async () => {
@@ -21,7 +23,7 @@ describe('testPolicyRequest (pulsar-gate policy test)', () => {
       request: { action: 'deploy', environment: 'production', pipeline: { branch: 'main' } },
       now: '2030-05-01T12:00:00Z',
     });
-    const { decision, text } = await testPolicyRequest(EXAMPLES, file);
+    const { decision, text } = await testPolicyRequest(EXAMPLES, file, CLOCK);
     expect(decision.verdict).toBe('deny');
     const { digest } = await loadPolicySet(EXAMPLES);
     expect(text.split('\n')).toEqual([
@@ -45,7 +47,7 @@ describe('testPolicyRequest (pulsar-gate policy test)', () => {
       request: { action: 'provision', environment: 'production' },
       now: '2030-05-01T12:00:00Z',
     });
-    const { decision, text } = await testPolicyRequest(EXAMPLES, file);
+    const { decision, text } = await testPolicyRequest(EXAMPLES, file, CLOCK);
     expect(decision.verdict).toBe('pending');
     expect(text).toContain('verdict:    PENDING\ndetermining: prod-provision\n');
     expect(text).toContain('approvers:  release-managers');
@@ -53,10 +55,16 @@ describe('testPolicyRequest (pulsar-gate policy test)', () => {
 
   it('refuses a request file it cannot read as one, naming the field', async () => {
     const file = await requestFile({ claims, request: { action: 'destroy', environment: 'production' } });
-    const error = await testPolicyRequest(EXAMPLES, file).catch((e: unknown) => e);
+    const error = await testPolicyRequest(EXAMPLES, file, CLOCK).catch((e: unknown) => e);
     expect(isGateError(error, 'CONFIG_INVALID')).toBe(true);
     expect((error as Error).message).toBe(
       `${file}: request.action must be one of deploy, provision, access-grant, artifact-delivery`,
     );
+  });
+
+  it('judges a request file without `now` at the injected clock’s time', async () => {
+    const file = await requestFile({ claims, request: { action: 'deploy', environment: 'staging' } });
+    const { text } = await testPolicyRequest(EXAMPLES, file, CLOCK);
+    expect(text).toContain('time:       2031-01-02T03:04:05.000Z');
   });
 });

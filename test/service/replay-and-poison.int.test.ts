@@ -101,9 +101,8 @@ describe('poison messages go to the dead-letter topic and never stop the service
       requestId: expect.any(String),
       verdict: expect.any(String),
       policyDigest: expect.any(String),
-      action: 'deploy',
-      resource: 'production',
+      asked: { action: 'deploy', environment: 'production' },
     });
-    expect(last?.identity?.repositoryUuid).toBe(fx.issuer.repositoryUuid);
+    expect(last?.verified?.repositoryUuid).toBe(fx.issuer.repositoryUuid);
   });
 });

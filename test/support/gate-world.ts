@@ -32,7 +32,7 @@ export interface GateWorld {
 }
 
 /**
- * The peers of DESIGN.md §6 (issuer, STS) plus a decision key, all on loopback. `issuer`: mint
+ * The test peers (issuer, STS) plus a decision key, all on loopback. `issuer`: mint
  * for this one instead of a fresh issuer (the broker's shared issuer, see shared-issuer.ts).
  */
 export async function startGateWorld(options: { issuer?: Issuer } = {}): Promise<GateWorld> {

@@ -9,7 +9,7 @@ import { generateServiceKey } from '../../src/keys/service-keys.ts';
 import { parseTrustedKeys, type TrustedKeys } from '../../src/keys/trusted-keys.ts';
 import { loadPolicySet } from '../../src/policy/load-policy-set.ts';
 import type { PolicyEngine } from '../../src/policy/types.ts';
-import type { DecisionRecord } from '../../src/service/decision-record.ts';
+import type { DecisionLogEntry } from '../../src/service/decision-log.ts';
 import { Metrics } from '../../src/service/metrics.ts';
 import type { AuditPort } from '../../src/service/ports.ts';
 import { ReplayGuard } from '../../src/service/replay-guard.ts';
@@ -62,7 +62,7 @@ export async function serviceFixture(
       : new WebSocketTransport({ url: broker.webSocketUrl, token: broker.adminToken });
   const topic = options.topic ?? topicName('requests');
   const replyTopic = `${topic}-replies`;
-  const decisions: Array<DecisionRecord & { timings: { totalMs: number } }> = [];
+  const decisions: DecisionLogEntry[] = [];
   const logs: string[] = [];
   let policy: PolicyEngine = await loadPolicySet(options.policyDir ?? POLICY_DIR);
   const clock = options.now ? { now: () => (options.now as Date).getTime() } : systemClock;

@@ -6,6 +6,7 @@ import { s3TrailSource } from '../../../src/audit/s3-source.ts';
 import { type TrailVerdict, verifyTrail } from '../../../src/audit/verify-trail.ts';
 import { GateError } from '../../../src/errors.ts';
 import { loadTrustedKeys } from '../../../src/keys/load-trusted-keys.ts';
+import { systemClock } from '../../../src/time.ts';
 import { openTransport } from '../../../src/transport/open.ts';
 import type { AuditSourceOptions } from './audit-flags.ts';
 
@@ -26,7 +27,7 @@ export async function readVerifiedTrail(
     const url = options.pulsarUrl ?? env.PULSAR_URL;
     if (!url) throw new GateError('CONFIG_INVALID', '--pulsar-url: is required with --topic (or PULSAR_URL)');
     const transport = openTransport({ url, token: options.pulsarToken ?? env.PULSAR_TOKEN });
-    source = topicTrailSource(transport, options.topic);
+    source = topicTrailSource(transport, options.topic, { clock: systemClock });
     close = () => transport.close();
   } else {
     const prefix = options.s3Prefix ?? 'pulsar-gate/audit/';

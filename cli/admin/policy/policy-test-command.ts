@@ -1,4 +1,5 @@
 import { testPolicyRequest } from '../../../src/policy/policy-test.ts';
+import { systemClock } from '../../../src/time.ts';
 import type { Io } from '../../io.ts';
 
 /**
@@ -10,7 +11,7 @@ export async function policyTestCommand(
   io: Io,
 ): Promise<number> {
   try {
-    const { decision, text } = await testPolicyRequest(options.policyDir, options.request);
+    const { decision, text } = await testPolicyRequest(options.policyDir, options.request, systemClock);
     io.write(text.endsWith('\n') ? text : `${text}\n`);
     return decision.verdict === 'allow' ? 0 : decision.verdict === 'deny' ? 1 : 4;
   } catch (error) {

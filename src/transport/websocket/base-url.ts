@@ -1,5 +1,5 @@
 import { GateError } from '../../errors.ts';
-import { printable } from './connect.ts';
+import { redactedUrl } from '../../lib/redacted-url.ts';
 
 /** Accepts the web service URL in any of its spellings and returns the ws(s) base. */
 export function webSocketBase(input: string): URL {
@@ -13,7 +13,7 @@ export function webSocketBase(input: string): URL {
   if (scheme === undefined) {
     throw new GateError(
       'CONFIG_INVALID',
-      `Pulsar URL "${printable(url)}" is not ws://, wss://, http:// or https://`,
+      `Pulsar URL "${redactedUrl(url)}" is not ws://, wss://, http:// or https://`,
     );
   }
   if (url.username || url.password) {

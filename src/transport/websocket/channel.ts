@@ -1,9 +1,10 @@
 import type WebSocket from 'ws';
 import { GateError, isGateError } from '../../errors.ts';
+import { redactedUrl } from '../../lib/redacted-url.ts';
 import { type BackoffOptions, retry } from '../../retry.ts';
 import { type Clock, sleep as realSleep, type Sleep, systemClock } from '../../time.ts';
 import type { TokenSource } from '../transport.ts';
-import { type Access, connect, isRetryableConnectError, printable } from './connect.ts';
+import { type Access, connect, isRetryableConnectError } from './connect.ts';
 
 export interface ChannelOptions {
   readonly url: URL;
@@ -130,7 +131,7 @@ export class Channel {
         cause ??
           new GateError(
             'PULSAR_UNREACHABLE',
-            `lost ${this.#options.purpose} at ${printable(this.#options.url)} (close ${code} ${reason})`,
+            `lost ${this.#options.purpose} at ${redactedUrl(this.#options.url)} (close ${code} ${reason})`,
             { cause: error },
           ),
       );

@@ -1,6 +1,7 @@
 import type { IncomingMessage as HttpResponse } from 'node:http';
 import WebSocket from 'ws';
 import { GateError, isGateError } from '../../errors.ts';
+import { redactedUrl } from '../../lib/redacted-url.ts';
 import type { TokenSource } from '../transport.ts';
 import { takePreconnected } from './preconnect.ts';
 
@@ -22,11 +23,6 @@ export interface ConnectOptions {
    * came with the 101 response (a reader's backlog, sent at once) would reach no listener.
    */
   readonly onText?: ((text: string) => void) | undefined;
-}
-
-/** A URL safe to print: no user info, no query (a `token=` parameter would be a secret). */
-export function printable(url: URL): string {
-  return `${url.protocol}//${url.host}${url.pathname}`;
 }
 
 /**
@@ -82,8 +78,8 @@ function readBody(response: HttpResponse): Promise<string> {
 
 function refusal(status: number, body: string, url: URL, options: ConnectOptions): GateError {
   const reason = summarise(body);
-  const where = `${options.purpose} at ${printable(url)}`;
-  const details = { status: String(status), url: printable(url), ...options.access };
+  const where = `${options.purpose} at ${redactedUrl(url)}`;
+  const details = { status: String(status), url: redactedUrl(url), ...options.access };
   if (status === 401) {
     return new GateError('PULSAR_AUTH', `Pulsar refused the credentials for ${where} (HTTP 401${reason})`, {
       details,
@@ -109,10 +105,10 @@ function unreachable(url: URL, purpose: string, cause: Error): GateError {
   const code = 'code' in cause && typeof cause.code === 'string' ? cause.code : cause.message;
   return new GateError(
     'PULSAR_UNREACHABLE',
-    `cannot reach Pulsar at ${printable(url)} for ${purpose}: ${code}`,
+    `cannot reach Pulsar at ${redactedUrl(url)} for ${purpose}: ${code}`,
     {
       cause,
-      details: { url: printable(url) },
+      details: { url: redactedUrl(url) },
     },
   );
 }

@@ -1,7 +1,7 @@
 import { GateError } from '../../errors.ts';
+import { redactedUrl } from '../../lib/redacted-url.ts';
 import { type Position, type TopicEnd, topicEnd } from '../topic-end.ts';
 import type { TokenSource } from '../transport.ts';
-import { printable } from './connect.ts';
 
 /**
  * `GET /admin/v2/{domain}/{tenant}/{ns}/{topic}/lastMessageId` on the broker's web service,
@@ -26,7 +26,7 @@ export async function fetchTopicEnd(
     throw new GateError('PULSAR_UNREACHABLE', `cannot ask Pulsar where ${topicPath} ends`, { cause });
   }
   const body: unknown = await response.json().catch(() => undefined);
-  const where = `the end of ${topicPath} at ${printable(url)}`;
+  const where = `the end of ${topicPath} at ${redactedUrl(url)}`;
   if (response.status === 401 || response.status === 403)
     throw new GateError(
       'PULSAR_NOT_PERMITTED',

@@ -1,5 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import { GateError } from '../../errors.ts';
+import { redactedUrl } from '../../lib/redacted-url.ts';
 import type { BackoffOptions } from '../../retry.ts';
 import type { Clock, Sleep } from '../../time.ts';
 import { parseTopic } from '../topic.ts';
@@ -13,7 +14,6 @@ import type {
   Transport,
 } from '../transport.ts';
 import { webSocketBase } from './base-url.ts';
-import { printable } from './connect.ts';
 import { WebSocketAttachment, WebSocketSubscription } from './consumer.ts';
 import { WebSocketPublisher } from './producer.ts';
 import { fetchTopicEnd } from './topic-end-request.ts';
@@ -46,7 +46,7 @@ export class WebSocketTransport implements Transport {
   constructor(options: WebSocketTransportOptions) {
     this.#options = options;
     this.#base = webSocketBase(options.url);
-    this.target = printable(this.#base);
+    this.target = redactedUrl(this.#base);
   }
 
   async publisher(topic: string): Promise<Publisher> {

@@ -1,5 +1,5 @@
 /**
- * Bitbucket Pipelines OIDC claim shapes (DESIGN.md §3 P3, shared/fixtures/bitbucket-step.json):
+ * Bitbucket Pipelines OIDC claim shapes, as a real step's token has them (P3, docs/security.md):
  * brace-wrapped UUIDs, `sub` = `{repositoryUuid}[:{deploymentEnvironmentUuid}]:{stepUuid}`,
  * integer `iat`/`exp`, and the claims in the same order Bitbucket emits them.
  */

@@ -1,5 +1,5 @@
 /**
- * A Bitbucket-shaped OIDC issuer on loopback (DESIGN.md §6): the discovery document of
+ * A Bitbucket-shaped OIDC issuer on loopback: the discovery document of
  * OIDC Discovery 1.0 §4 at `<issuer>/.well-known/openid-configuration`, the public JWKS
  * (RFC 7517) at `<issuer>/keys.json` as Bitbucket documents it, and tokens with Bitbucket's
  * claim shapes. The issuer URL keeps Bitbucket's path so path handling is exercised too.

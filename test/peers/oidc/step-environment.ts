@@ -1,7 +1,7 @@
 /**
- * The BITBUCKET_* variables a pipe container sees (shared/fixtures/bitbucket-step.json,
- * `pipeEnvironment`), made consistent with the claims of the step's OIDC token so that a test
- * step looks like one real step to every component that reads either.
+ * The BITBUCKET_* variables a pipe container sees, made consistent with the claims of the
+ * step's OIDC token so that a test step looks like one real step to every component that
+ * reads either.
  */
 import { randomBytes } from 'node:crypto';
 import { decodeJwt } from 'jose';

@@ -1,6 +1,6 @@
 /**
  * A loopback AWS STS endpoint speaking the real Query protocol for AssumeRoleWithWebIdentity
- * (AWS STS API Reference; DESIGN.md §6): `POST /` with a form-encoded body, XML answers, AWS's
+ * (AWS STS API Reference): `POST /` with a form-encoded body, XML answers, AWS's
  * error codes and statuses. It verifies the web identity token against the issuer's published
  * keys and a trust policy, so the real `@aws-sdk/client-sts` can be pointed at it.
  */

@@ -1,0 +1,15 @@
+import type { DecisionFacts } from '../decision/decision-facts.ts';
+
+/** What deciding one request message comes to: a signed answer to publish, or a dead letter. */
+export type Outcome =
+  | {
+      readonly kind: 'decided';
+      readonly replyTopic: string;
+      readonly requestId: string;
+      readonly jws: string;
+      readonly facts: DecisionFacts;
+      /** The request was decided before: this hands out that decision again. */
+      readonly redelivered: boolean;
+    }
+  /** Not a request we can answer: dead-letter it with the reason. */
+  | { readonly kind: 'poison'; readonly reason: string };
