@@ -1,6 +1,8 @@
 import { type Command, Option } from 'commander';
+import type { Io } from '../io.ts';
+import type { Exit } from '../program.ts';
 import { boolean } from './parsers.ts';
-import type { OptionSpec, OptionTable } from './spec.ts';
+import type { OptionSource, OptionSpec, OptionTable } from './spec.ts';
 
 /**
  * Adds a table's options to a command. Commander only maps names here: every option takes
@@ -31,4 +33,25 @@ export function helpOf(spec: OptionSpec): string {
   const shown = fallback === undefined ? '' : ` (default: ${fallback})`;
   const env = spec.env === undefined ? '' : ` [env: ${spec.env}]`;
   return `${spec.accepts}${required}${shown}${env}`;
+}
+
+/** What a command runs: its raw flags and the process's Io in, the exit code out. */
+export type CommandBody = (flags: OptionSource['flags'], io: Io) => Promise<number>;
+
+/**
+ * A subcommand whose options are `table` and whose body is loaded on use (so that loading
+ * the program does not load every command's dependencies, Cedar's wasm among them).
+ */
+export function addCommand(
+  parent: Command,
+  name: string,
+  description: string,
+  table: OptionTable,
+  run: { readonly io: Io; readonly exit: Exit; readonly load: () => Promise<CommandBody> },
+): Command {
+  const command = parent.command(name).description(description);
+  return addOptions(command, table).action(async (flags: OptionSource['flags']) => {
+    const body = await run.load();
+    run.exit(await body(flags, run.io));
+  });
 }

@@ -1,23 +1,12 @@
-import { boolean, integer, list, pulsarUrl, text, topic, url } from '../options/parsers.ts';
+import { boolean, integer, list, text, topic, url } from '../options/parsers.ts';
+import { POLICY_DIR_OPTION, PULSAR_URL_OPTION, pulsarTokenOption } from '../options/shared-options.ts';
 import { options } from '../options/spec.ts';
 import { AUDIT_OPTIONS } from './audit-options.ts';
 
 /** `pulsar-gate serve` options: flags, the environment variables behind them, parsers, help. */
 export const SERVE_OPTIONS = options({
-  pulsarUrl: {
-    flag: '--pulsar-url',
-    env: 'PULSAR_URL',
-    required: true,
-    parse: pulsarUrl,
-    accepts: 'broker web service (ws[s]://, http[s]://) or pulsar[+ssl]:// URL',
-  },
-  pulsarToken: {
-    flag: '--pulsar-token',
-    env: 'PULSAR_TOKEN',
-    secret: true,
-    parse: text,
-    accepts: "the service's Pulsar token (or the OAuth options below)",
-  },
+  pulsarUrl: { ...PULSAR_URL_OPTION, required: true },
+  pulsarToken: pulsarTokenOption("the service's Pulsar token (or the OAuth options below)"),
   oauthIssuer: {
     flag: '--oauth-issuer',
     env: 'OAUTH_ISSUER',
@@ -77,13 +66,7 @@ export const SERVE_OPTIONS = options({
     parse: text,
     accepts: 'the private JWK file from `pulsar-gate keys generate`',
   },
-  policyDir: {
-    flag: '--policy-dir',
-    env: 'POLICY_DIR',
-    required: true,
-    parse: text,
-    accepts: 'a directory of Cedar policies, schema.cedarschema and groups.json',
-  },
+  policyDir: POLICY_DIR_OPTION,
   issuers: {
     flag: '--issuers',
     env: 'OIDC_ISSUERS',

@@ -2,9 +2,10 @@ import { promises as fs } from 'node:fs';
 import { join } from 'node:path';
 import { collectEvidence } from '../../../src/audit/evidence.ts';
 import { deploymentMarkdown, indexMarkdown } from '../../../src/audit/evidence-markdown.ts';
+import type { TrailVerdict } from '../../../src/audit/verify-trail.ts';
 import type { Io } from '../../io.ts';
 import { mustRead } from '../../options/read.ts';
-import type { OptionSource } from '../../options/spec.ts';
+import type { OptionSource, Values } from '../../options/spec.ts';
 import { endThroughTable, outcomeOf } from '../../outcome/end.ts';
 import { EXIT } from '../../outcome/exit.ts';
 import { AUDIT_EXPORT_OPTIONS, AUDIT_SOURCE_OPTIONS, AUDIT_SOURCE_RULES } from './audit-options.ts';
@@ -15,15 +16,7 @@ import { readVerifiedTrail } from './audit-source.ts';
  * broken link when it does not, 2 when the options or keys are unusable.
  */
 export async function auditVerifyCommand(flags: OptionSource['flags'], io: Io): Promise<number> {
-  return endThroughTable('audit verify', 'audit', io.write, async () => {
-    const options = mustRead(
-      AUDIT_SOURCE_OPTIONS,
-      { flags, env: io.env },
-      AUDIT_SOURCE_RULES,
-      'audit options',
-    );
-    const { verdict, origin } = await readVerifiedTrail(options);
-    if (!verdict.ok) return brokenLink(io, origin, verdict.broken);
+  return onIntactTrail('audit verify', AUDIT_SOURCE_OPTIONS, flags, io, async (_, verdict, origin) => {
     const entries = verdict.trails.reduce((n, t) => n + t.entries, 0);
     io.write(
       `✔ audit trail ${origin}: ${entries} entries in ${verdict.trails.length} trail(s); every link, seq and checkpoint holds\n`,
@@ -40,16 +33,8 @@ export async function auditVerifyCommand(flags: OptionSource['flags'], io: Io): 
 
 /** `pulsar-gate audit export`: verifies, then writes one JSON + Markdown pair per deployment and an index. */
 export async function auditExportCommand(flags: OptionSource['flags'], io: Io): Promise<number> {
-  return endThroughTable('audit export', 'audit', io.write, async () => {
-    const options = mustRead(
-      AUDIT_EXPORT_OPTIONS,
-      { flags, env: io.env },
-      AUDIT_SOURCE_RULES,
-      'audit options',
-    );
+  return onIntactTrail('audit export', AUDIT_EXPORT_OPTIONS, flags, io, async (options, verdict, origin) => {
     const { from, to } = options;
-    const { verdict, origin } = await readVerifiedTrail(options);
-    if (!verdict.ok) return brokenLink(io, origin, verdict.broken);
     const deployments = collectEvidence(verdict.decisions, verdict.trails, { from, to });
     await fs.mkdir(options.out, { recursive: true, mode: 0o700 });
     const files: string[] = [];
@@ -75,6 +60,24 @@ export async function auditExportCommand(flags: OptionSource['flags'], io: Io): 
       `✔ ${deployments.length} deployments from a verified trail (${origin}) written to ${options.out}\n`,
     );
     return EXIT.allowed;
+  });
+}
+
+/**
+ * Reads a command's options, reads and verifies the trail they name, and hands an intact
+ * trail to `then`; a broken one ends the command with its first broken link.
+ */
+async function onIntactTrail<S extends typeof AUDIT_SOURCE_OPTIONS>(
+  command: string,
+  table: S,
+  flags: OptionSource['flags'],
+  io: Io,
+  then: (options: Values<S>, verdict: Extract<TrailVerdict, { ok: true }>, origin: string) => Promise<number>,
+): Promise<number> {
+  return endThroughTable(command, 'audit', io.write, async () => {
+    const options = mustRead(table, { flags, env: io.env }, AUDIT_SOURCE_RULES, 'audit options');
+    const { verdict, origin } = await readVerifiedTrail(options);
+    return verdict.ok ? then(options, verdict, origin) : brokenLink(io, origin, verdict.broken);
   });
 }
 

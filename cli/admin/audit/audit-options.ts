@@ -1,4 +1,5 @@
-import { boolean, pulsarUrl, text, topic, url } from '../../options/parsers.ts';
+import { boolean, text, topic, url } from '../../options/parsers.ts';
+import { PULSAR_URL_OPTION, pulsarTokenOption } from '../../options/shared-options.ts';
 import { fail, ok, options, type Parse, type Rule } from '../../options/spec.ts';
 
 /** Where `audit verify` / `audit export` read a trail from: exactly one of file, topic, bucket. */
@@ -12,19 +13,8 @@ export const AUDIT_SOURCE_OPTIONS = options({
   },
   file: { flag: '--file', parse: text, accepts: 'a trail file (STATE_DIR/audit/trail.jsonl or a copy)' },
   topic: { flag: '--topic', parse: topic, accepts: 'the Pulsar audit topic (with --pulsar-url)' },
-  pulsarUrl: {
-    flag: '--pulsar-url',
-    env: 'PULSAR_URL',
-    parse: pulsarUrl,
-    accepts: 'broker web service (ws[s]://, http[s]://) or pulsar[+ssl]:// URL',
-  },
-  pulsarToken: {
-    flag: '--pulsar-token',
-    env: 'PULSAR_TOKEN',
-    secret: true,
-    parse: text,
-    accepts: 'a token whose role may consume the audit topic',
-  },
+  pulsarUrl: PULSAR_URL_OPTION,
+  pulsarToken: pulsarTokenOption('a token whose role may consume the audit topic'),
   s3Bucket: { flag: '--s3-bucket', parse: text, accepts: 'the S3 audit bucket' },
   s3Prefix: { flag: '--s3-prefix', parse: text, fallback: 'pulsar-gate/audit/', accepts: 'a key prefix' },
   s3Region: { flag: '--s3-region', parse: text, fallback: 'us-east-1', accepts: "the bucket's region" },

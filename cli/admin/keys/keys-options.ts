@@ -1,4 +1,5 @@
-import { boolean, integer, oneOf, pulsarUrl, text, topic } from '../../options/parsers.ts';
+import { boolean, integer, oneOf, text, topic } from '../../options/parsers.ts';
+import { PULSAR_URL_OPTION, pulsarTokenOption } from '../../options/shared-options.ts';
 import { options } from '../../options/spec.ts';
 
 /** `keys generate`: where to write, which algorithm, and whether to keep the published keys. */
@@ -33,20 +34,8 @@ export const KEYS_ROTATE_OPTIONS = options({
     parse: topic,
     accepts: 'the topic pipes read key sets from',
   },
-  pulsarUrl: {
-    flag: '--pulsar-url',
-    env: 'PULSAR_URL',
-    required: true,
-    parse: pulsarUrl,
-    accepts: 'broker web service (ws[s]://, http[s]://) or pulsar[+ssl]:// URL',
-  },
-  pulsarToken: {
-    flag: '--pulsar-token',
-    env: 'PULSAR_TOKEN',
-    secret: true,
-    parse: text,
-    accepts: 'a token whose role may produce on the keys topic',
-  },
+  pulsarUrl: { ...PULSAR_URL_OPTION, required: true },
+  pulsarToken: pulsarTokenOption('a token whose role may produce on the keys topic'),
   graceSeconds: {
     flag: '--grace',
     parse: integer(0, 30 * 86_400),

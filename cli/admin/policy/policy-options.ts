@@ -1,15 +1,10 @@
 import { text } from '../../options/parsers.ts';
+import { POLICY_DIR_OPTION } from '../../options/shared-options.ts';
 import { options } from '../../options/spec.ts';
 
 /** `policy test`: one request file against one policy directory. */
 export const POLICY_TEST_OPTIONS = options({
-  policyDir: {
-    flag: '--policy-dir',
-    env: 'POLICY_DIR',
-    required: true,
-    parse: text,
-    accepts: 'a directory of Cedar policies, schema.cedarschema and groups.json',
-  },
+  policyDir: POLICY_DIR_OPTION,
   request: {
     flag: '--request',
     required: true,
