@@ -1,15 +1,13 @@
 import { Command, CommanderError } from 'commander';
 import type { Io } from './io.ts';
+import { EXIT } from './outcome/exit.ts';
+import { OUTCOMES } from './outcome/outcomes.ts';
 
 /** Sets a command's exit code; commands return their code rather than exiting themselves. */
 export type Exit = (code: number) => void;
 
 /** Adds one command family (request, serve, keys, audit, policy) to a program. */
 export type Register = (program: Command, io: Io, exit: Exit) => void;
-
-/** `--flag-name` → `flagName`, as commander names an option's value. */
-export const camel = (flag: string): string =>
-  flag.replace(/^--/, '').replace(/-([a-z])/g, (_, c: string) => c.toUpperCase());
 
 /**
  * A deployable's command line: one program, the families it ships, output through `io`.
@@ -33,8 +31,9 @@ export function buildProgram(
 }
 
 /**
- * Parses argv and runs the chosen command; returns its exit code. A usage error is exit 2,
- * --help exit 0, anything thrown past a command (a bug) exit 1.
+ * Parses argv and runs the chosen command; returns its exit code. A usage error (an unknown
+ * option or command) is a configuration problem, exit 2 by the outcome table; --help exit 0;
+ * anything thrown past a command (a bug) exit 1.
  */
 export async function runProgram(make: (exit: Exit) => Command, argv: readonly string[]): Promise<number> {
   let code = 0;
@@ -44,7 +43,12 @@ export async function runProgram(make: (exit: Exit) => Command, argv: readonly s
   try {
     await program.parseAsync([...argv]);
   } catch (error) {
-    code = error instanceof CommanderError ? (error.exitCode === 0 ? 0 : 2) : 1;
+    code =
+      error instanceof CommanderError
+        ? error.exitCode === 0
+          ? EXIT.allowed
+          : OUTCOMES.CONFIG_INVALID.exit
+        : EXIT.unexpected;
   }
   return code;
 }

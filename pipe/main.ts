@@ -27,8 +27,7 @@ async function main(): Promise<void> {
     // back until everything is loaded: let it go out first.
     await new Promise((resolve) => setImmediate(resolve));
     const { requestCommand } = await import('./request-command.ts');
-    const { rawFromEnv } = await import('./variables.ts');
-    code = await requestCommand(rawFromEnv(io.env), io);
+    code = await requestCommand({}, io);
   } else {
     const { buildProgram, runProgram } = await import('../cli/program.ts');
     const { registerRequest } = await import('./register.ts');

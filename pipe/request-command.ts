@@ -1,30 +1,33 @@
 import { relative } from 'node:path';
 import type { Io } from '../cli/io.ts';
+import type { OptionSource } from '../cli/options/spec.ts';
+import { outcomeOf } from '../cli/outcome/end.ts';
+import { EXIT } from '../cli/outcome/exit.ts';
 import { GateError } from '../src/errors.ts';
 import { runGate } from '../src/gate/run-gate.ts';
 import { readStepToken } from '../src/identity/step-token.ts';
 import { parseRequestConfig } from './config.ts';
-import { EXIT, OUTCOMES } from './outcome.ts';
 import { explainRefusal, type PulsarIdentity, pulsarIdentity } from './pulsar-refusal.ts';
 import { createStepLog } from './step-log.ts';
-import type { RawVariables } from './variables.ts';
 import { gateRequest, wirePorts } from './wire.ts';
 
 /**
  * `pulsar-gate request`: what the pipe runs. Returns the exit code (README, "Details"); every
  * failure ends in one ✖ line naming what failed, where, and what to do.
  */
-export async function requestCommand(raw: RawVariables, io: Io): Promise<number> {
+export async function requestCommand(flags: OptionSource['flags'], io: Io): Promise<number> {
   const early = createStepLog(io.write, false);
   const token = io.env.BITBUCKET_STEP_OIDC_TOKEN;
   if (token) early.secret(token);
-  if (raw.PULSAR_TOKEN) early.secret(raw.PULSAR_TOKEN);
+  // Problem lines never show a secret; this also covers whatever else might print before parsing.
+  for (const given of [io.env.PULSAR_TOKEN, flags.pulsarToken])
+    if (typeof given === 'string' && given.trim()) early.secret(given.trim());
   let log = early;
   let transport: { close(): Promise<void> } | undefined;
   let who: PulsarIdentity | undefined;
   const started = Date.now();
   try {
-    const config = parseRequestConfig(raw, io.env, io.cwd);
+    const config = parseRequestConfig({ flags, env: io.env }, io.cwd);
     log = createStepLog(io.write, config.debug);
     if (token) log.secret(token);
     if (config.pulsarToken) log.secret(config.pulsarToken);
@@ -67,9 +70,9 @@ function report(
       `✖ Failed: unexpected error: ${error instanceof Error ? error.message : String(error)} — failed at: pulsar-gate`,
     );
     log.debug(error instanceof Error && error.stack ? error.stack : '');
-    return EXIT.denied;
+    return EXIT.unexpected;
   }
-  const outcome = OUTCOMES[error.code];
+  const outcome = outcomeOf(error.code, 'request');
   const path = error.details.path ?? outcome.path;
   const lines = error.message.split('\n');
   const refusal = who && explainRefusal(error, who);

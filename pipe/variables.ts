@@ -1,157 +1,159 @@
-/**
- * The pipe variables (DESIGN.md §5), each with its CLI flag and what it accepts. The table
- * drives parsing, `--help` and the README's variables table, so they cannot drift apart.
- */
-export interface Variable {
-  readonly name: string;
-  readonly flag: string;
-  readonly required?: boolean;
-  readonly accepts: string;
-  readonly defaultText?: string;
-  /** Never echo the value back, not even in an error message. */
-  readonly secret?: boolean;
-}
+import type { Env } from '../cli/io.ts';
+import { boolean, integer, matching, oneOf, pulsarUrl, text, topic, url } from '../cli/options/parsers.ts';
+import { options } from '../cli/options/spec.ts';
+import { ACTIONS } from '../src/events/actions.ts';
+import { policyArns, sessionName, sessionPolicy } from './variable-parsers.ts';
 
-export const VARIABLES = [
-  {
-    name: 'PULSAR_URL',
+/**
+ * The pipe variables (DESIGN.md §5), each with its CLI flag, parser and what it accepts. The
+ * table drives parsing (cli/options/read.ts), `--help` and the README's variables table
+ * (test/pipe/variables-readme.test.ts holds them together), so they cannot drift apart.
+ */
+export const VARIABLES = options({
+  pulsarUrl: {
+    env: 'PULSAR_URL',
     flag: '--pulsar-url',
     required: true,
+    parse: pulsarUrl,
     accepts: 'a ws://, wss://, http://, https://, pulsar:// or pulsar+ssl:// URL',
   },
-  {
-    name: 'TOPIC',
+  topic: {
+    env: 'TOPIC',
     flag: '--topic',
     required: true,
+    parse: topic,
     accepts: 'NAME, TENANT/NAMESPACE/NAME or persistent://TENANT/NAMESPACE/NAME',
   },
-  {
-    name: 'ROLE',
+  role: {
+    env: 'ROLE',
+    alsoEnv: ['AWS_OIDC_ROLE_ARN'],
     flag: '--role',
     required: true,
+    parse: matching(/^arn:aws[a-z-]*:iam::\d{12}:role\/[\w+=,.@/-]{1,512}$/, 'is not an IAM role ARN'),
     accepts: 'an IAM role ARN (AWS_OIDC_ROLE_ARN is accepted too)',
   },
-  {
-    name: 'DECISION_KEYS',
+  // Public keys, so not a secret; an inline set is longer than any value a problem echoes.
+  decisionKeys: {
+    env: 'DECISION_KEYS',
     flag: '--decision-keys',
     required: true,
+    parse: text,
     accepts: 'the decision service public JWKS: inline JSON, a file path or an https URL',
-    secret: true,
   },
-  {
-    name: 'REPLY_TOPIC',
+  replyTopic: {
+    env: 'REPLY_TOPIC',
     flag: '--reply-topic',
+    parse: topic,
     accepts: 'a topic name like TOPIC',
     defaultText: 'TOPIC + "-replies"',
   },
-  {
-    name: 'KEYS_TOPIC',
+  keysTopic: {
+    env: 'KEYS_TOPIC',
     flag: '--keys-topic',
+    parse: topic,
     accepts: 'the topic where the decision service announces rotated key sets (DECISION_KEYS stays the root)',
     defaultText: 'none: DECISION_KEYS alone is trusted',
   },
-  {
-    name: 'PULSAR_NAMESPACE',
+  pulsarNamespace: {
+    env: 'PULSAR_NAMESPACE',
     flag: '--pulsar-namespace',
+    parse: matching(/^[\w=:.-]{1,255}\/[\w=:.-]{1,255}$/, 'is not TENANT/NAMESPACE'),
+    fallback: 'public/default',
     accepts: 'TENANT/NAMESPACE for short topic names',
-    defaultText: 'public/default',
   },
-  {
-    name: 'ACTION',
+  action: {
+    env: 'ACTION',
     flag: '--action',
+    parse: oneOf(ACTIONS),
+    fallback: 'deploy',
     accepts: 'deploy, provision, access-grant or artifact-delivery',
-    defaultText: 'deploy',
   },
-  {
-    name: 'ENVIRONMENT',
+  environment: {
+    env: 'ENVIRONMENT',
+    alsoEnv: ['BITBUCKET_DEPLOYMENT_ENVIRONMENT'],
     flag: '--environment',
+    required: 'when the step has no deployment environment',
+    parse: matching(/^[\w .-]{1,64}$/, 'has characters it may not use'),
     accepts: '1–64 letters, digits, spaces and _ . -',
     defaultText: '$BITBUCKET_DEPLOYMENT_ENVIRONMENT',
   },
-  {
-    name: 'AWS_REGION',
+  region: {
+    env: 'AWS_REGION',
+    alsoEnv: ['AWS_DEFAULT_REGION'],
     flag: '--aws-region',
+    parse: matching(/^[a-z]{2}(-[a-z]+)+-\d{1,2}$/, 'is not an AWS region'),
+    fallback: 'us-east-1',
     accepts: 'an AWS region such as eu-west-1',
     defaultText: '$AWS_DEFAULT_REGION, else us-east-1',
   },
-  { name: 'SESSION_DURATION', flag: '--session-duration', accepts: 'seconds, 900–43200', defaultText: '900' },
-  {
-    name: 'SESSION_POLICY',
+  sessionDurationSeconds: {
+    env: 'SESSION_DURATION',
+    flag: '--session-duration',
+    parse: integer(900, 43_200),
+    fallback: 900,
+    accepts: 'seconds, 900–43200',
+  },
+  sessionPolicy: {
+    env: 'SESSION_POLICY',
     flag: '--session-policy',
+    parse: sessionPolicy,
     accepts: 'an IAM policy as JSON, at most 2048 characters',
   },
-  {
-    name: 'SESSION_POLICY_ARNS',
+  sessionPolicyArns: {
+    env: 'SESSION_POLICY_ARNS',
     flag: '--session-policy-arns',
+    parse: policyArns,
+    fallback: [],
     accepts: 'up to 10 IAM policy ARNs, comma-separated or as a pipe list',
   },
-  {
-    name: 'SESSION_NAME',
+  sessionName: {
+    env: 'SESSION_NAME',
     flag: '--session-name',
+    parse: sessionName,
     accepts: '2–64 characters of letters, digits and _+=,.@-',
     defaultText: 'bitbucket-<build>-<step>',
   },
-  {
-    name: 'TIMEOUT',
+  timeoutSeconds: {
+    env: 'TIMEOUT',
     flag: '--timeout',
+    parse: integer(1, 43_200),
+    fallback: 600,
     accepts: 'seconds to wait for a decision, 1–43200',
-    defaultText: '600',
   },
-  {
-    name: 'PULSAR_TOKEN',
+  pulsarToken: {
+    env: 'PULSAR_TOKEN',
     flag: '--pulsar-token',
-    accepts: 'a Pulsar JWT, only where the cluster does not accept the step OIDC token',
     secret: true,
+    parse: text,
+    accepts: 'a Pulsar JWT, only where the cluster does not accept the step OIDC token',
   },
-  {
-    name: 'OUTPUT_DIR',
+  outputDir: {
+    env: 'OUTPUT_DIR',
     flag: '--output-dir',
+    parse: text,
     accepts: 'a directory path',
     defaultText: '$BITBUCKET_CLONE_DIR/.pulsar-gate',
   },
-  {
-    name: 'AWS_ENDPOINT_URL_STS',
+  stsEndpoint: {
+    env: 'AWS_ENDPOINT_URL_STS',
     flag: '--sts-endpoint',
+    parse: url(['http', 'https'], 'is not an http(s) URL'),
     accepts: 'an http(s) URL of the STS endpoint',
     defaultText: 'the regional AWS endpoint',
   },
-  { name: 'DEBUG', flag: '--debug', accepts: 'true or false', defaultText: 'false' },
-] as const satisfies readonly Variable[];
+  debug: { env: 'DEBUG', flag: '--debug', parse: boolean, fallback: false, accepts: 'true or false' },
+});
 
-export type VariableName = (typeof VARIABLES)[number]['name'];
-
-/** Raw values as they arrived, CLI flags over environment variables. */
-export type RawVariables = Partial<Record<VariableName, string>>;
-
-const isSecret = (name: VariableName): boolean =>
-  VARIABLES.some((v) => v.name === name && 'secret' in v && v.secret === true);
-
-/** One line naming the variable, what was wrong and what it accepts. */
-export function problem(name: VariableName, issue: string, value?: string): string {
-  const spec = VARIABLES.find((v) => v.name === name);
-  const shown =
-    value === undefined || isSecret(name) || value.length > 60 ? '' : ` (got ${JSON.stringify(value)})`;
-  return `${name}: ${issue}${shown}; accepts ${spec?.accepts ?? 'a valid value'}`;
-}
-
-/** Bitbucket passes a list variable as NAME_COUNT and NAME_0 … NAME_{n-1}. */
-export function readList(
-  env: Readonly<Record<string, string | undefined>>,
-  name: string,
-): string[] | undefined {
-  const count = env[`${name}_COUNT`];
-  if (count === undefined) return undefined;
-  const n = Number(count);
-  if (!Number.isInteger(n) || n < 0 || n > 100) return undefined;
-  return Array.from({ length: n }, (_, i) => env[`${name}_${i}`] ?? '').filter((item) => item !== '');
-}
-
-/** The pipe variables as Bitbucket passes them: environment variables. */
-export function rawFromEnv(env: Readonly<Record<string, string | undefined>>): RawVariables {
-  const raw: RawVariables = {};
-  for (const variable of VARIABLES) {
-    const value = env[variable.name];
-    if (value !== undefined) raw[variable.name] = value;
+/**
+ * Bitbucket passes a list variable as NAME_COUNT and NAME_0 … NAME_{n-1}; the pipe reads it
+ * as the comma-separated NAME the table knows. The list wins over NAME, as Bitbucket sets one.
+ */
+export function withBitbucketLists(env: Env, names: readonly string[] = ['SESSION_POLICY_ARNS']): Env {
+  const lists: Record<string, string> = {};
+  for (const name of names) {
+    const n = Number(env[`${name}_COUNT`]);
+    if (env[`${name}_COUNT`] === undefined || !Number.isInteger(n) || n < 0 || n > 100) continue;
+    lists[name] = Array.from({ length: n }, (_, i) => env[`${name}_${i}`] ?? '').join(',');
   }
-  return raw;
+  return { ...env, ...lists };
 }

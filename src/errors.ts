@@ -1,7 +1,7 @@
 /**
  * Every failure pulsar-gate reports carries a code from this union and, where there was
- * one, the underlying cause. `pipe/outcome.ts` maps codes to exit codes and hints; nothing
- * else decides how a failure is presented.
+ * one, the underlying cause. `cli/outcome/outcomes.ts` maps codes to exit codes and hints
+ * for every command; nothing else decides how a failure ends a command.
  */
 export type ErrorCode =
   // configuration (exit 2)

@@ -1,5 +1,4 @@
 import { createWriteStream } from 'node:fs';
-import { isGateError } from '../../src/errors.ts';
 import { createStepTokenVerifier } from '../../src/identity/verify-step-token.ts';
 import { loadPolicySet } from '../../src/policy/load-policy-set.ts';
 import type { PolicyEngine } from '../../src/policy/types.ts';
@@ -11,6 +10,9 @@ import { announceKeySets, loadSigners, swappableSigner } from '../../src/service
 import { systemClock } from '../../src/time.ts';
 import { openTransport } from '../../src/transport/open.ts';
 import type { Io } from '../io.ts';
+import type { OptionSource } from '../options/spec.ts';
+import { endThroughTable } from '../outcome/end.ts';
+import { EXIT } from '../outcome/exit.ts';
 import { openAudit } from './audit-wiring.ts';
 import { parseServeConfig } from './serve-config.ts';
 import { pulsarCredential } from './serve-credential.ts';
@@ -21,14 +23,14 @@ import { pulsarCredential } from './serve-credential.ts';
  * reload that fails keeps the policies in force.
  */
 export async function serveCommand(
-  raw: Readonly<Record<string, string | undefined>>,
+  flags: OptionSource['flags'],
   io: Io,
   signals: NodeJS.Process,
 ): Promise<number> {
   const log = (level: string, message: string) =>
     io.write(`${JSON.stringify({ time: new Date().toISOString(), level, message })}\n`);
-  try {
-    const config = parseServeConfig(raw);
+  return endThroughTable('serve', 'serve', io.write, async () => {
+    const config = parseServeConfig({ flags, env: io.env });
     let policy: PolicyEngine = await loadPolicySet(config.policyDir);
     // Decisions and audit checkpoints are signed with the same key, and both follow SIGHUP.
     const signers = await loadSigners(config.signingKeyFile);
@@ -126,12 +128,8 @@ export async function serveCommand(
     await http.close();
     await new Promise<void>((resolve) => (out ? out.end(resolve) : resolve()));
     log('info', `stopped after ${metrics.decisions} decisions`);
-    return 0;
-  } catch (error) {
-    const message = error instanceof Error ? error.message : String(error);
-    for (const line of message.split('\n')) io.write(`✖ serve: ${line}\n`);
-    return isGateError(error, 'CONFIG_INVALID') ? 2 : 1;
-  }
+    return EXIT.allowed;
+  });
 }
 
 const messageOf = (error: unknown): string => (error instanceof Error ? error.message : String(error));

@@ -1,8 +1,9 @@
-import { GateError } from '../../src/errors.ts';
-import { parseTopic } from '../../src/transport/topic.ts';
-import { type AuditConfig, parseAuditConfig } from './audit-config.ts';
-import { serveFields } from './serve-fields.ts';
-import { type OAuthClientConfig, oauthClient } from './serve-oauth-config.ts';
+import { mustRead } from '../options/read.ts';
+import type { OptionSource } from '../options/spec.ts';
+import { type AuditConfig, auditConfigOf } from './audit-config.ts';
+import { type OAuthClientConfig, oauthClientOf } from './serve-oauth-config.ts';
+import { SERVE_OPTIONS } from './serve-options.ts';
+import { SERVE_RULES } from './serve-rules.ts';
 
 /** `pulsar-gate serve` options, flags over environment variables, validated once. */
 export interface ServeConfig {
@@ -31,60 +32,29 @@ export interface ServeConfig {
   readonly audit: AuditConfig | undefined;
 }
 
-export type Raw = Readonly<Record<string, string | undefined>>;
-
-export function parseServeConfig(raw: Raw): ServeConfig {
-  const problems: string[] = [];
-  const { need, list, int, bool } = serveFields(raw, problems);
-  const pulsarUrl = need('PULSAR_URL');
-  const topics = list('TOPICS');
-  for (const topic of topics) {
-    try {
-      parseTopic(topic);
-    } catch (error) {
-      problems.push(`TOPICS: ${error instanceof Error ? error.message : 'invalid topic'}`);
-    }
-  }
-  const keysTopic = raw.KEYS_TOPIC?.trim() || undefined;
-  if (keysTopic !== undefined) {
-    try {
-      parseTopic(keysTopic);
-    } catch (error) {
-      problems.push(`KEYS_TOPIC: ${error instanceof Error ? error.message : 'invalid topic'}`);
-    }
-  }
-  const issuers = list('OIDC_ISSUERS');
-  const allowInsecureIssuer = bool('ALLOW_INSECURE_ISSUER');
-  for (const issuer of issuers) {
-    if (!/^https:\/\//.test(issuer) && !(allowInsecureIssuer && /^http:\/\//.test(issuer))) {
-      problems.push(`OIDC_ISSUERS: ${issuer} is not an https:// URL`);
-    }
-  }
-  const pulsarToken = raw.PULSAR_TOKEN?.trim() || undefined;
-  const oauth = oauthClient(raw, pulsarToken, allowInsecureIssuer, problems);
-  const config: ServeConfig = {
-    pulsarUrl,
-    pulsarToken,
-    oauth,
-    topics,
-    keysTopic,
-    subscription: raw.SUBSCRIPTION?.trim() || 'pulsar-gate-service',
-    deadLetterSuffix: raw.DEAD_LETTER_SUFFIX?.trim() || '-dlq',
-    signingKeyFile: need('SIGNING_KEY_FILE'),
-    policyDir: need('POLICY_DIR'),
-    issuers,
-    audiences: list('OIDC_AUDIENCES'),
-    allowInsecureIssuer,
-    stateDir: raw.STATE_DIR?.trim() || undefined,
-    requestWindowSeconds: int('REQUEST_WINDOW', 300, 5, 3600),
-    decisionTtlSeconds: int('DECISION_TTL', 300, 5, 3600),
-    httpHost: raw.HTTP_HOST?.trim() || '127.0.0.1',
-    httpPort: int('HTTP_PORT', 9464, 0, 65535),
-    decisionLog: raw.DECISION_LOG?.trim() || '-',
-    concurrency: int('CONCURRENCY', 16, 1, 256),
-    audit: parseAuditConfig(raw, problems),
-  };
-  if (problems.length)
-    throw new GateError('CONFIG_INVALID', problems.join('\n'), { details: { path: 'serve options' } });
-  return Object.freeze(config);
+/** Reads every `serve` option once; all problems together as one CONFIG_INVALID. */
+export function parseServeConfig(source: OptionSource): ServeConfig {
+  const v = mustRead(SERVE_OPTIONS, source, SERVE_RULES, 'serve options');
+  return Object.freeze({
+    pulsarUrl: v.pulsarUrl,
+    pulsarToken: v.pulsarToken,
+    oauth: oauthClientOf(v),
+    topics: v.topics,
+    keysTopic: v.keysTopic,
+    subscription: v.subscription,
+    deadLetterSuffix: v.deadLetterSuffix,
+    signingKeyFile: v.signingKeyFile,
+    policyDir: v.policyDir,
+    issuers: v.issuers,
+    audiences: v.audiences,
+    allowInsecureIssuer: v.allowInsecureIssuer,
+    stateDir: v.stateDir,
+    requestWindowSeconds: v.requestWindowSeconds,
+    decisionTtlSeconds: v.decisionTtlSeconds,
+    httpHost: v.httpHost,
+    httpPort: v.httpPort,
+    decisionLog: v.decisionLog,
+    concurrency: v.concurrency,
+    audit: auditConfigOf(v, v.stateDir),
+  });
 }

@@ -1,5 +1,3 @@
-import { readFile } from 'node:fs/promises';
-import { GateError } from '../../src/errors.ts';
 import { createClientCredentialsTokenSource } from '../../src/identity/service-token.ts';
 import type { TokenSource } from '../../src/transport/transport.ts';
 import type { ServeConfig } from './serve-config.ts';
@@ -13,21 +11,10 @@ export async function pulsarCredential(
   log: (level: 'info' | 'warn' | 'error', message: string) => void,
 ): Promise<{ source: TokenSource | undefined; stop(): void }> {
   if (config.oauth === undefined) return { source: config.pulsarToken, stop: () => {} };
-  const file = config.oauth.clientSecretFile;
-  const secret = await readFile(file, 'utf8').then(
-    (text) => text.trim(),
-    (cause: unknown) => {
-      const why = cause instanceof Error && 'code' in cause ? String(cause.code) : 'unreadable';
-      throw new GateError('CONFIG_INVALID', `OAUTH_CLIENT_SECRET_FILE: cannot read ${file} (${why})`, {
-        cause,
-      });
-    },
-  );
-  if (!secret) throw new GateError('CONFIG_INVALID', `OAUTH_CLIENT_SECRET_FILE: ${file} is empty`);
   const source = createClientCredentialsTokenSource({
     issuer: config.oauth.issuer,
     clientId: config.oauth.clientId,
-    clientSecret: secret,
+    clientSecret: config.oauth.clientSecret,
     resource: config.oauth.audience,
     allowInsecureIssuer: config.allowInsecureIssuer,
     log,

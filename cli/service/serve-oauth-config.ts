@@ -1,31 +1,22 @@
-import type { Raw } from './serve-config.ts';
+import type { Values } from '../options/spec.ts';
+import type { ServeOptions } from './serve-options.ts';
 
 export interface OAuthClientConfig {
   readonly issuer: string;
   readonly clientId: string;
-  readonly clientSecretFile: string;
+  /** Read from OAUTH_CLIENT_SECRET_FILE (or given as OAUTH_CLIENT_SECRET); never printed. */
+  readonly clientSecret: string;
   readonly audience: string | undefined;
 }
 
-/** All of issuer, client id and secret file, or none; never together with PULSAR_TOKEN. */
-export function oauthClient(
-  raw: Raw,
-  pulsarToken: string | undefined,
-  allowInsecure: boolean,
-  problems: string[],
-): OAuthClientConfig | undefined {
-  const issuer = raw.OAUTH_ISSUER?.trim() ?? '';
-  const clientId = raw.OAUTH_CLIENT_ID?.trim() ?? '';
-  const clientSecretFile = raw.OAUTH_CLIENT_SECRET_FILE?.trim() ?? '';
-  if (!issuer && !clientId && !clientSecretFile) return undefined;
-  const missing = Object.entries({
-    OAUTH_ISSUER: issuer,
-    OAUTH_CLIENT_ID: clientId,
-    OAUTH_CLIENT_SECRET_FILE: clientSecretFile,
-  }).filter(([, value]) => !value);
-  for (const [name] of missing) problems.push(`${name}: is required with the other OAUTH_ options`);
-  if (pulsarToken) problems.push('PULSAR_TOKEN: cannot be used with OAUTH_ISSUER; choose one');
-  if (issuer && !/^https:\/\//.test(issuer) && !(allowInsecure && /^http:\/\//.test(issuer)))
-    problems.push(`OAUTH_ISSUER: ${issuer} is not an https:// URL`);
-  return { issuer, clientId, clientSecretFile, audience: raw.OAUTH_AUDIENCE?.trim() || undefined };
+/** The OAuth client, when its options are given (serve-rules.ts: all of them or none). */
+export function oauthClientOf(v: Values<ServeOptions>): OAuthClientConfig | undefined {
+  if (v.oauthIssuer === undefined || v.oauthClientId === undefined || v.oauthClientSecret === undefined)
+    return undefined;
+  return Object.freeze({
+    issuer: v.oauthIssuer,
+    clientId: v.oauthClientId,
+    clientSecret: v.oauthClientSecret,
+    audience: v.oauthAudience,
+  });
 }

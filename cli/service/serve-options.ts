@@ -1,52 +1,143 @@
-import { AUDIT_OPTIONS } from './audit-config.ts';
+import { boolean, integer, list, text, topic, url } from '../options/parsers.ts';
+import { POLICY_DIR_OPTION, PULSAR_URL_OPTION, pulsarTokenOption } from '../options/shared-options.ts';
+import { options } from '../options/spec.ts';
+import { AUDIT_OPTIONS } from './audit-options.ts';
 
-/** `pulsar-gate serve` flags and the environment variables behind them (pipe/cli.ts). */
-export const SERVE_OPTIONS = [
-  [
-    '--pulsar-url <url>',
-    'PULSAR_URL',
-    'broker web service (ws[s]://, http[s]://) or pulsar[+ssl]:// URL (required)',
-  ],
-  ['--pulsar-token <jwt>', 'PULSAR_TOKEN', "the service's Pulsar token (or the OAuth options below)"],
-  [
-    '--oauth-issuer <url>',
-    'OAUTH_ISSUER',
-    'OAuth 2.0 / OIDC provider the service gets Pulsar access tokens from',
-  ],
-  ['--oauth-client-id <id>', 'OAUTH_CLIENT_ID', "the service's client id at that provider"],
-  ['--oauth-client-secret-file <file>', 'OAUTH_CLIENT_SECRET_FILE', 'file holding the client secret'],
-  ['--oauth-audience <aud>', 'OAUTH_AUDIENCE', 'resource indicator (RFC 8707) naming the Pulsar cluster'],
-  ['--topics <list>', 'TOPICS', 'comma-separated request topics to consume (required)'],
-  ['--keys-topic <topic>', 'KEYS_TOPIC', 'announce the stored key sets (keys rotate) on this topic at start'],
-  [
-    '--subscription <name>',
-    'SUBSCRIPTION',
-    'durable Shared subscription shared by replicas (default: pulsar-gate-service)',
-  ],
-  [
-    '--dead-letter-suffix <suffix>',
-    'DEAD_LETTER_SUFFIX',
-    'poison messages go to <topic><suffix> (default: -dlq)',
-  ],
-  ['--signing-key <file>', 'SIGNING_KEY_FILE', 'private JWK from `pulsar-gate keys generate` (required)'],
-  ['--policy-dir <dir>', 'POLICY_DIR', 'Cedar policies, schema.cedarschema and groups.json (required)'],
-  ['--issuers <list>', 'OIDC_ISSUERS', 'comma-separated allowed OIDC issuer URLs (required)'],
-  ['--audiences <list>', 'OIDC_AUDIENCES', 'comma-separated allowed token audiences (required)'],
-  [
-    '--allow-insecure-issuer [bool]',
-    'ALLOW_INSECURE_ISSUER',
-    'accept http:// issuers (tests only; default: false)',
-  ],
-  [
-    '--state-dir <dir>',
-    'STATE_DIR',
-    'where replay-protection state survives restarts (default: memory only)',
-  ],
-  ['--request-window <seconds>', 'REQUEST_WINDOW', 'accepted clock difference of a request (default: 300)'],
-  ['--decision-ttl <seconds>', 'DECISION_TTL', 'how long a decision is valid (default: 300)'],
-  ['--http-host <host>', 'HTTP_HOST', 'health and metrics listen address (default: 127.0.0.1)'],
-  ['--http-port <port>', 'HTTP_PORT', 'health and metrics port, 0 for any free port (default: 9464)'],
-  ['--decision-log <file>', 'DECISION_LOG', 'JSON lines, one per decision; - for stdout (default: -)'],
-  ['--concurrency <n>', 'CONCURRENCY', 'requests decided at once per topic (default: 16)'],
+/** `pulsar-gate serve` options: flags, the environment variables behind them, parsers, help. */
+export const SERVE_OPTIONS = options({
+  pulsarUrl: { ...PULSAR_URL_OPTION, required: true },
+  pulsarToken: pulsarTokenOption("the service's Pulsar token (or the OAuth options below)"),
+  oauthIssuer: {
+    flag: '--oauth-issuer',
+    env: 'OAUTH_ISSUER',
+    parse: url(['https', 'http']),
+    accepts: 'the OAuth 2.0 / OIDC provider the service gets Pulsar access tokens from',
+  },
+  oauthClientId: {
+    flag: '--oauth-client-id',
+    env: 'OAUTH_CLIENT_ID',
+    parse: text,
+    accepts: "the service's client id at that provider",
+  },
+  oauthClientSecret: {
+    flag: '--oauth-client-secret',
+    env: 'OAUTH_CLIENT_SECRET',
+    secret: true,
+    parse: text,
+    accepts: 'the client secret at that provider (give it as a file: OAUTH_CLIENT_SECRET_FILE)',
+  },
+  oauthAudience: {
+    flag: '--oauth-audience',
+    env: 'OAUTH_AUDIENCE',
+    parse: text,
+    accepts: 'a resource indicator (RFC 8707) naming the Pulsar cluster',
+  },
+  topics: {
+    flag: '--topics',
+    env: 'TOPICS',
+    required: true,
+    parse: list(topic),
+    accepts: 'comma-separated request topics to consume',
+  },
+  keysTopic: {
+    flag: '--keys-topic',
+    env: 'KEYS_TOPIC',
+    parse: topic,
+    accepts: 'a topic to announce the stored key sets (keys rotate) on at start',
+  },
+  subscription: {
+    flag: '--subscription',
+    env: 'SUBSCRIPTION',
+    parse: text,
+    fallback: 'pulsar-gate-service',
+    accepts: 'the durable Shared subscription replicas share',
+  },
+  deadLetterSuffix: {
+    flag: '--dead-letter-suffix',
+    env: 'DEAD_LETTER_SUFFIX',
+    parse: text,
+    fallback: '-dlq',
+    accepts: 'a suffix: poison messages go to <topic><suffix>',
+  },
+  signingKeyFile: {
+    flag: '--signing-key',
+    env: 'SIGNING_KEY_FILE',
+    required: true,
+    parse: text,
+    accepts: 'the private JWK file from `pulsar-gate keys generate`',
+  },
+  policyDir: POLICY_DIR_OPTION,
+  issuers: {
+    flag: '--issuers',
+    env: 'OIDC_ISSUERS',
+    required: true,
+    parse: list(url(['https', 'http'])),
+    accepts: 'comma-separated allowed OIDC issuer https:// URLs',
+  },
+  audiences: {
+    flag: '--audiences',
+    env: 'OIDC_AUDIENCES',
+    required: true,
+    parse: list(text),
+    accepts: 'comma-separated allowed token audiences',
+  },
+  allowInsecureIssuer: {
+    flag: '--allow-insecure-issuer',
+    env: 'ALLOW_INSECURE_ISSUER',
+    parse: boolean,
+    fallback: false,
+    accepts: 'true or false: accept http:// issuers (tests only)',
+  },
+  stateDir: {
+    flag: '--state-dir',
+    env: 'STATE_DIR',
+    parse: text,
+    accepts: 'a directory where replay-protection state and the audit trail survive restarts',
+    defaultText: 'memory only, no audit trail',
+  },
+  requestWindowSeconds: {
+    flag: '--request-window',
+    env: 'REQUEST_WINDOW',
+    parse: integer(5, 3600),
+    fallback: 300,
+    accepts: 'seconds, 5–3600: the accepted clock difference of a request',
+  },
+  decisionTtlSeconds: {
+    flag: '--decision-ttl',
+    env: 'DECISION_TTL',
+    parse: integer(5, 3600),
+    fallback: 300,
+    accepts: 'seconds, 5–3600: how long a decision is valid',
+  },
+  httpHost: {
+    flag: '--http-host',
+    env: 'HTTP_HOST',
+    parse: text,
+    fallback: '127.0.0.1',
+    accepts: 'the health and metrics listen address',
+  },
+  httpPort: {
+    flag: '--http-port',
+    env: 'HTTP_PORT',
+    parse: integer(0, 65_535),
+    fallback: 9464,
+    accepts: 'the health and metrics port, 0–65535 (0: any free port)',
+  },
+  decisionLog: {
+    flag: '--decision-log',
+    env: 'DECISION_LOG',
+    parse: text,
+    fallback: '-',
+    accepts: 'a file for JSON lines, one per decision; - for stdout',
+  },
+  concurrency: {
+    flag: '--concurrency',
+    env: 'CONCURRENCY',
+    parse: integer(1, 256),
+    fallback: 16,
+    accepts: 'requests decided at once per topic, 1–256',
+  },
   ...AUDIT_OPTIONS,
-] as const;
+});
+
+export type ServeOptions = typeof SERVE_OPTIONS;

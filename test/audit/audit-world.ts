@@ -3,7 +3,9 @@ import { mkdtemp } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { inject } from 'vitest';
-import { parseAuditConfig } from '../../cli/service/audit-config.ts';
+import { mustRead } from '../../cli/options/read.ts';
+import { auditConfigOf } from '../../cli/service/audit-config.ts';
+import { AUDIT_OPTIONS } from '../../cli/service/audit-options.ts';
 import { openAudit } from '../../cli/service/audit-wiring.ts';
 import type { AuditLog } from '../../src/audit/audit-log.ts';
 import { createCheckpointSigner } from '../../src/audit/checkpoint.ts';
@@ -24,21 +26,24 @@ export async function auditWorld(fx: ServiceFixture, options: { mirrorTimeoutSec
   await brokerAdmin().createNamespace(namespace);
   await brokerAdmin().setRetention(namespace, -1, -1);
   const stateDir = await mkdtemp(join(tmpdir(), 'pulsar-gate-audit-state-'));
-  const problems: string[] = [];
-  const config = parseAuditConfig(
+  const values = mustRead(
+    AUDIT_OPTIONS,
     {
-      STATE_DIR: stateDir,
-      AUDIT_TOPIC: `persistent://${namespace}/trail`,
-      AUDIT_S3_BUCKET: `audit-${id}`,
-      AUDIT_S3_ENDPOINT: s3.endpoint,
-      AUDIT_S3_FORCE_PATH_STYLE: 'true',
-      AUDIT_S3_CREATE_BUCKET: 'true',
-      AUDIT_MIRROR_TIMEOUT: String(options.mirrorTimeoutSeconds ?? 2),
+      flags: {},
+      env: {
+        AUDIT_TOPIC: `persistent://${namespace}/trail`,
+        AUDIT_S3_BUCKET: `audit-${id}`,
+        AUDIT_S3_ENDPOINT: s3.endpoint,
+        AUDIT_S3_FORCE_PATH_STYLE: 'true',
+        AUDIT_S3_CREATE_BUCKET: 'true',
+        AUDIT_MIRROR_TIMEOUT: String(options.mirrorTimeoutSeconds ?? 2),
+      },
     },
-    problems,
+    [],
+    'audit options',
   );
-  if (!config?.s3 || !config.topic || problems.length)
-    throw new Error(`bad audit config: ${problems.join('; ')}`);
+  const config = auditConfigOf(values, stateDir);
+  if (!config?.s3 || !config.topic) throw new Error('bad audit config');
   const logs: string[] = [];
   const s3Client = s3.client();
   const sources = {

@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import type { Io } from '../../cli/io.ts';
-import { buildProgram, camel, type Register, runProgram } from '../../cli/program.ts';
+import { camel } from '../../cli/options/camel.ts';
+import { buildProgram, type Register, runProgram } from '../../cli/program.ts';
 
 function io(): Io & { text: () => string } {
   const out: string[] = [];

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { parseRequestConfig } from '../../pipe/config.ts';
+import { parseRequestConfig as parseSource } from '../../pipe/config.ts';
 import { GateError } from '../../src/errors.ts';
 
 const valid = {
@@ -12,6 +12,10 @@ const step = {
   BITBUCKET_DEPLOYMENT_ENVIRONMENT: 'production',
   BITBUCKET_CLONE_DIR: '/opt/atlassian/pipelines/agent/build',
 };
+
+/** Pipe variables are environment variables: the step's environment with them in it. */
+const parseRequestConfig = (raw: Record<string, string>, env: Record<string, string>, cwd: string) =>
+  parseSource({ flags: {}, env: { ...env, ...raw } }, cwd);
 
 function problems(raw: Record<string, string>, env: Record<string, string> = step): string[] {
   try {

@@ -213,9 +213,7 @@ describe('decision keys rotate over KEYS_TOPIC', () => {
         ],
       },
     );
-    expect(run.output).toContain(
-      '✖ keys rotate failed: service-key.json is not a private JWK with "kid" and "alg"',
-    );
+    expect(run.output).toContain('✖ keys rotate: service-key.json is not a private JWK with "kid" and "alg"');
     expect(run.code).toBe(2);
   });
 });

@@ -2,19 +2,21 @@ import { promises as fs } from 'node:fs';
 import { join } from 'node:path';
 import { collectEvidence } from '../../../src/audit/evidence.ts';
 import { deploymentMarkdown, indexMarkdown } from '../../../src/audit/evidence-markdown.ts';
-import { GateError, isGateError } from '../../../src/errors.ts';
+import type { TrailVerdict } from '../../../src/audit/verify-trail.ts';
 import type { Io } from '../../io.ts';
-import type { AuditSourceOptions } from './audit-flags.ts';
+import { mustRead } from '../../options/read.ts';
+import type { OptionSource, Values } from '../../options/spec.ts';
+import { endThroughTable, outcomeOf } from '../../outcome/end.ts';
+import { EXIT } from '../../outcome/exit.ts';
+import { AUDIT_EXPORT_OPTIONS, AUDIT_SOURCE_OPTIONS, AUDIT_SOURCE_RULES } from './audit-options.ts';
 import { readVerifiedTrail } from './audit-source.ts';
 
 /**
- * `pulsar-gate audit verify`: exit 0 when the trail holds, 1 with the first broken link when
- * it does not, 2 when the options or keys are unusable.
+ * `pulsar-gate audit verify`: exit 0 when the trail holds, 1 (AUDIT_INVALID) with the first
+ * broken link when it does not, 2 when the options or keys are unusable.
  */
-export async function auditVerifyCommand(options: AuditSourceOptions, io: Io): Promise<number> {
-  return run(io, async () => {
-    const { verdict, origin } = await readVerifiedTrail(options, io.env);
-    if (!verdict.ok) return brokenLink(io, origin, verdict.broken);
+export async function auditVerifyCommand(flags: OptionSource['flags'], io: Io): Promise<number> {
+  return onIntactTrail('audit verify', AUDIT_SOURCE_OPTIONS, flags, io, async (_, verdict, origin) => {
     const entries = verdict.trails.reduce((n, t) => n + t.entries, 0);
     io.write(
       `✔ audit trail ${origin}: ${entries} entries in ${verdict.trails.length} trail(s); every link, seq and checkpoint holds\n`,
@@ -25,20 +27,14 @@ export async function auditVerifyCommand(options: AuditSourceOptions, io: Io): P
         `  trail ${t.trail}: seq 0–${t.entries - 1}, ${t.checkpoints} checkpoints, last at seq ${t.lastCheckpoint}${tail}\n`,
       );
     }
-    return 0;
+    return EXIT.allowed;
   });
 }
 
 /** `pulsar-gate audit export`: verifies, then writes one JSON + Markdown pair per deployment and an index. */
-export async function auditExportCommand(
-  options: AuditSourceOptions & { from: string; to: string; out: string },
-  io: Io,
-): Promise<number> {
-  return run(io, async () => {
-    const from = day(options.from, '--from', false);
-    const to = day(options.to, '--to', true);
-    const { verdict, origin } = await readVerifiedTrail(options, io.env);
-    if (!verdict.ok) return brokenLink(io, origin, verdict.broken);
+export async function auditExportCommand(flags: OptionSource['flags'], io: Io): Promise<number> {
+  return onIntactTrail('audit export', AUDIT_EXPORT_OPTIONS, flags, io, async (options, verdict, origin) => {
+    const { from, to } = options;
     const deployments = collectEvidence(verdict.decisions, verdict.trails, { from, to });
     await fs.mkdir(options.out, { recursive: true, mode: 0o700 });
     const files: string[] = [];
@@ -63,10 +59,29 @@ export async function auditExportCommand(
     io.write(
       `✔ ${deployments.length} deployments from a verified trail (${origin}) written to ${options.out}\n`,
     );
-    return 0;
+    return EXIT.allowed;
   });
 }
 
+/**
+ * Reads a command's options, reads and verifies the trail they name, and hands an intact
+ * trail to `then`; a broken one ends the command with its first broken link.
+ */
+async function onIntactTrail<S extends typeof AUDIT_SOURCE_OPTIONS>(
+  command: string,
+  table: S,
+  flags: OptionSource['flags'],
+  io: Io,
+  then: (options: Values<S>, verdict: Extract<TrailVerdict, { ok: true }>, origin: string) => Promise<number>,
+): Promise<number> {
+  return endThroughTable(command, 'audit', io.write, async () => {
+    const options = mustRead(table, { flags, env: io.env }, AUDIT_SOURCE_RULES, 'audit options');
+    const { verdict, origin } = await readVerifiedTrail(options);
+    return verdict.ok ? then(options, verdict, origin) : brokenLink(io, origin, verdict.broken);
+  });
+}
+
+/** A broken trail is a finding, not a failure to run: AUDIT_INVALID's exit code, from the table. */
 function brokenLink(
   io: Io,
   origin: string,
@@ -80,27 +95,5 @@ function brokenLink(
     .filter(Boolean)
     .join(', ');
   io.write(`✖ audit trail ${origin} is broken at ${where}: ${b.reason}\n`);
-  return 1;
-}
-
-/** A date (`2026-11-24`, a whole UTC day; `--to` includes it) or an RFC 3339 time. */
-function day(text: string, flag: string, end: boolean): Date {
-  const dateOnly = /^\d{4}-\d{2}-\d{2}$/.test(text);
-  const at = new Date(dateOnly ? `${text}T00:00:00Z` : text);
-  if (Number.isNaN(at.getTime()))
-    throw new GateError('CONFIG_INVALID', `${flag}: not a date or RFC 3339 time: ${text.slice(0, 40)}`);
-  return dateOnly && end ? new Date(at.getTime() + 86_400_000) : at;
-}
-
-async function run(io: Io, task: () => Promise<number>): Promise<number> {
-  try {
-    return await task();
-  } catch (error) {
-    io.write(`✖ audit: ${error instanceof Error ? error.message : String(error)}\n`);
-    return isGateError(error, 'CONFIG_INVALID') ||
-      isGateError(error, 'KEYS_INVALID') ||
-      isGateError(error, 'KEYS_UNAVAILABLE')
-      ? 2
-      : 1;
-  }
+  return outcomeOf('AUDIT_INVALID', 'audit').exit;
 }

@@ -4,39 +4,32 @@ import { topicTrailSource } from '../../../src/audit/pulsar-mirror.ts';
 import { auditS3Client } from '../../../src/audit/s3-client.ts';
 import { s3TrailSource } from '../../../src/audit/s3-source.ts';
 import { type TrailVerdict, verifyTrail } from '../../../src/audit/verify-trail.ts';
-import { GateError } from '../../../src/errors.ts';
 import { loadTrustedKeys } from '../../../src/keys/load-trusted-keys.ts';
 import { systemClock } from '../../../src/time.ts';
 import { openTransport } from '../../../src/transport/open.ts';
-import type { AuditSourceOptions } from './audit-flags.ts';
+import type { Values } from '../../options/spec.ts';
+import type { AUDIT_SOURCE_OPTIONS } from './audit-options.ts';
 
-/** Reads the chosen source and verifies it with the trusted keys. */
+/** Reads the chosen source (audit-options.ts: exactly one) and verifies it with the trusted keys. */
 export async function readVerifiedTrail(
-  options: AuditSourceOptions,
-  env: Readonly<Record<string, string | undefined>>,
+  options: Values<typeof AUDIT_SOURCE_OPTIONS>,
 ): Promise<{ verdict: TrailVerdict; origin: string }> {
-  const chosen = [options.file, options.topic, options.s3Bucket].filter(Boolean).length;
-  if (chosen !== 1) throw new GateError('CONFIG_INVALID', 'name one source: --file, --topic or --s3-bucket');
-  const keySpec = options.keys ?? env.DECISION_KEYS;
-  if (!keySpec) throw new GateError('CONFIG_INVALID', '--keys: is required (or DECISION_KEYS)');
-  const keys = await loadTrustedKeys(keySpec);
+  const keys = await loadTrustedKeys(options.keys);
   let source: TrailSource;
   let close = async (): Promise<void> => undefined;
   if (options.file) source = fileTrailSource(options.file);
   else if (options.topic) {
-    const url = options.pulsarUrl ?? env.PULSAR_URL;
-    if (!url) throw new GateError('CONFIG_INVALID', '--pulsar-url: is required with --topic (or PULSAR_URL)');
-    const transport = openTransport({ url, token: options.pulsarToken ?? env.PULSAR_TOKEN });
+    // AUDIT_SOURCE_RULES: a topic comes with a broker URL.
+    const transport = openTransport({ url: options.pulsarUrl ?? '', token: options.pulsarToken });
     source = topicTrailSource(transport, options.topic, { clock: systemClock });
     close = () => transport.close();
   } else {
-    const prefix = options.s3Prefix ?? 'pulsar-gate/audit/';
     const client = auditS3Client({
-      region: options.s3Region ?? 'us-east-1',
+      region: options.s3Region,
       endpoint: options.s3Endpoint,
-      forcePathStyle: options.s3ForcePathStyle ?? false,
+      forcePathStyle: options.s3ForcePathStyle,
     });
-    source = s3TrailSource(client, options.s3Bucket ?? '', prefix);
+    source = s3TrailSource(client, options.s3Bucket ?? '', options.s3Prefix);
     close = async () => client.destroy();
   }
   try {

@@ -4,14 +4,22 @@ import { GateError } from '../../../src/errors.ts';
 import { generateServiceKey } from '../../../src/keys/service-keys.ts';
 import { writeFilesAtomically } from '../../../src/output/safe-write.ts';
 import type { Io } from '../../io.ts';
+import { mustRead } from '../../options/read.ts';
+import type { OptionSource } from '../../options/spec.ts';
+import { endThroughTable } from '../../outcome/end.ts';
+import { EXIT } from '../../outcome/exit.ts';
+import { KEYS_GENERATE_OPTIONS } from './keys-options.ts';
 
 /** `pulsar-gate keys generate`: a private JWK for `serve`, a public JWKS for DECISION_KEYS. */
-export async function keysGenerateCommand(
-  options: { out: string; alg: 'ES256' | 'EdDSA'; add?: boolean },
-  io: Io,
-): Promise<number> {
-  try {
-    await fs.mkdir(options.out, { recursive: true, mode: 0o700 });
+export async function keysGenerateCommand(flags: OptionSource['flags'], io: Io): Promise<number> {
+  return endThroughTable('keys generate', 'keys', io.write, async () => {
+    const options = mustRead(KEYS_GENERATE_OPTIONS, { flags, env: io.env }, [], 'keys generate options');
+    await fs.mkdir(options.out, { recursive: true, mode: 0o700 }).catch((cause: unknown) => {
+      throw new GateError('OUTPUT_WRITE', `cannot create ${options.out}`, {
+        cause,
+        details: { path: '--out' },
+      });
+    });
     const { privateJwk, publicJwks } = await generateServiceKey({ alg: options.alg });
     const previous = options.add ? await readJwks(join(options.out, 'decision-keys.json')) : [];
     const jwks = { keys: [...previous, ...publicJwks.keys] };
@@ -31,17 +39,19 @@ export async function keysGenerateCommand(
     io.write(
       `  public JWKS (${jwks.keys.length} key${jwks.keys.length === 1 ? '' : 's'}, for DECISION_KEYS): ${join(options.out, 'decision-keys.json')}\n`,
     );
-    return 0;
-  } catch (error) {
-    io.write(`✖ keys generate failed: ${error instanceof Error ? error.message : String(error)}\n`);
-    return 2;
-  }
+    return EXIT.allowed;
+  });
 }
 
 async function readJwks(path: string): Promise<unknown[]> {
   const text = await fs.readFile(path, 'utf8').catch(() => undefined);
   if (text === undefined) return [];
-  const parsed: unknown = JSON.parse(text);
+  let parsed: unknown;
+  try {
+    parsed = JSON.parse(text);
+  } catch (cause) {
+    throw new GateError('KEYS_INVALID', `${path} is not JSON`, { cause });
+  }
   if (typeof parsed === 'object' && parsed !== null && 'keys' in parsed && Array.isArray(parsed.keys))
     return parsed.keys;
   throw new GateError('KEYS_INVALID', `${path} is not a JWKS`);

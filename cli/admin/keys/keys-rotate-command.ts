@@ -14,15 +14,13 @@ import {
 import { generateServiceKey } from '../../../src/keys/service-keys.ts';
 import { writeFilesAtomically } from '../../../src/output/safe-write.ts';
 import { openTransport } from '../../../src/transport/open.ts';
+import { parseTopic } from '../../../src/transport/topic.ts';
 import type { Io } from '../../io.ts';
-
-export interface RotateOptions {
-  readonly dir: string;
-  readonly keysTopic: string;
-  readonly pulsarUrl: string;
-  readonly pulsarToken: string | undefined;
-  readonly graceSeconds: number;
-}
+import { mustRead } from '../../options/read.ts';
+import type { OptionSource } from '../../options/spec.ts';
+import { endThroughTable } from '../../outcome/end.ts';
+import { EXIT } from '../../outcome/exit.ts';
+import { KEYS_ROTATE_OPTIONS } from './keys-options.ts';
 
 /**
  * `pulsar-gate keys rotate`: a new signing key, announced before it is used. The new set is
@@ -30,8 +28,18 @@ export interface RotateOptions {
  * are the files switched, so a failed publish changes nothing. A running `serve` picks the new
  * key up on SIGHUP; the old key keeps verifying for the grace period.
  */
-export async function keysRotateCommand(options: RotateOptions, io: Io): Promise<number> {
-  try {
+export async function keysRotateCommand(flags: OptionSource['flags'], io: Io): Promise<number> {
+  return endThroughTable('keys rotate', 'keys', io.write, async () => {
+    const options = mustRead(KEYS_ROTATE_OPTIONS, { flags, env: io.env }, [], 'keys rotate options');
+    // A missing directory is the commonest mistake: say so, rather than what reading it threw.
+    await fs.access(options.dir).catch((cause: unknown) => {
+      const why = cause instanceof Error && 'code' in cause ? String(cause.code) : 'unreadable';
+      throw new GateError('KEYS_UNAVAILABLE', `cannot read the keys directory ${options.dir} (${why})`, {
+        cause,
+      });
+    });
+    // Pipes compare full names: announce on the full name whatever form was given.
+    const keysTopic = parseTopic(options.keysTopic).full;
     const current = await currentKeySet(options.dir);
     const signing = signingKeyOf(await readJson(join(options.dir, SIGNING_KEY)));
     const active = current.keys.find((key) => key.kid === signing.kid && key.notAfter === undefined);
@@ -46,7 +54,7 @@ export async function keysRotateCommand(options: RotateOptions, io: Io): Promise
     const jws = await signKeySet(document, signing);
     const transport = openTransport({ url: options.pulsarUrl, token: options.pulsarToken });
     try {
-      const publisher = await transport.publisher(options.keysTopic);
+      const publisher = await transport.publisher(keysTopic);
       // One message key per version: topic compaction keeps every set of the chain.
       await publisher.publish({ payload: jws, key: `v${document.version}` });
     } finally {
@@ -62,18 +70,12 @@ export async function keysRotateCommand(options: RotateOptions, io: Io): Promise
       { name: keySetFile(document.version), content: `${jws}\n` },
       { name: SIGNING_KEY, content: `${JSON.stringify(privateJwk, null, 2)}\n` },
     ]);
-    io.write(
-      `✔ Key set v${document.version} announced on ${options.keysTopic}: signing key ${privateJwk.kid}\n`,
-    );
+    io.write(`✔ Key set v${document.version} announced on ${keysTopic}: signing key ${privateJwk.kid}\n`);
     for (const key of document.keys.slice(1))
       io.write(`  ${key.kid} keeps verifying until ${String(key.notAfter)}\n`);
     io.write('  send SIGHUP to pulsar-gate serve to sign with the new key\n');
-    return 0;
-  } catch (error) {
-    io.write(`✖ keys rotate failed: ${error instanceof Error ? error.message : String(error)}\n`);
-    await fs.access(options.dir).catch(() => io.write(`  (${options.dir} does not exist)\n`));
-    return error instanceof GateError && error.code.startsWith('PULSAR') ? 5 : 2;
-  }
+    return EXIT.allowed;
+  });
 }
 
 /** The stored private key, checked for what signing a key set needs (never echoed: it is secret). */

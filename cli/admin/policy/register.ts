@@ -1,19 +1,16 @@
+import { addCommand } from '../../options/commander.ts';
 import type { Register } from '../../program.ts';
+import { POLICY_TEST_OPTIONS } from './policy-options.ts';
 
 /** `policy test`: evaluate one request file against a policy directory. */
 export const registerPolicy: Register = (program, io, exit) => {
-  program
-    .command('policy')
-    .description('work with a Cedar policy directory')
-    .command('test')
-    .description(
-      'evaluate a request file against a policy directory and print the decision and the determining policies',
-    )
-    .requiredOption('--policy-dir <dir>', 'policies, schema.cedarschema and groups.json')
-    .requiredOption('--request <file>', 'JSON: { claims, request, now? } (see examples/policies/requests/)')
-    .action(async (options: { policyDir: string; request: string }) => {
-      // Loaded on use: Cedar's wasm is needed by no other command.
-      const { policyTestCommand } = await import('./policy-test-command.ts');
-      exit(await policyTestCommand(options, io));
-    });
+  const policy = program.command('policy').description('work with a Cedar policy directory');
+  addCommand(
+    policy,
+    'test',
+    'evaluate a request file against a policy directory and print the decision and the determining policies',
+    POLICY_TEST_OPTIONS,
+    // Loaded on use: Cedar's wasm is needed by no other command.
+    { io, exit, load: async () => (await import('./policy-test-command.ts')).policyTestCommand },
+  );
 };

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { parseServeConfig } from '../../../cli/service/serve-config.ts';
+import { parseServeConfig as parseSource } from '../../../cli/service/serve-config.ts';
 import { isGateError } from '../../../src/errors.ts';
 
 const BASE = {
@@ -10,6 +10,8 @@ const BASE = {
   OIDC_ISSUERS: 'https://issuer.example',
   OIDC_AUDIENCES: 'aud',
 };
+
+const parseServeConfig = (env: Record<string, string>) => parseSource({ flags: {}, env });
 
 const problems = (raw: Record<string, string>): string => {
   try {
@@ -24,9 +26,10 @@ const problems = (raw: Record<string, string>): string => {
 describe('serve: audit options', () => {
   it('without STATE_DIR there is no trail, and a mirror is refused rather than silently dropped', () => {
     expect(parseServeConfig(BASE).audit).toBeUndefined();
-    expect(problems({ AUDIT_S3_BUCKET: 'b', AUDIT_TOPIC: 'audit' })).toBe(
-      'AUDIT_TOPIC: needs STATE_DIR (the audit trail and its outbox live there)\nAUDIT_S3_BUCKET: needs STATE_DIR (the audit trail and its outbox live there)',
-    );
+    expect(problems({ AUDIT_S3_BUCKET: 'b', AUDIT_TOPIC: 'audit' }).split('\n')).toEqual([
+      'AUDIT_TOPIC: needs STATE_DIR (the audit trail and its outbox live there); accepts the Pulsar topic mirroring the audit trail (namespace retention: infinite; needs STATE_DIR)',
+      'AUDIT_S3_BUCKET: needs STATE_DIR (the audit trail and its outbox live there); accepts an S3 bucket with Object Lock mirroring the audit trail (needs STATE_DIR)',
+    ]);
   });
 
   it('defaults: production audited, 5 s mirror timeout, 60 s checkpoints, 400-day retention', () => {
@@ -62,9 +65,9 @@ describe('serve: audit options', () => {
         AUDIT_TRAIL_ID: 'a/b',
       }).split('\n'),
     ).toEqual([
-      'AUDIT_TRAIL_ID: letters, digits, ".", "_" and "-" only, at most 64',
-      'AUDIT_S3_RETENTION_DAYS: must be a whole number from 1 to 36500 (got "0")',
-      'AUDIT_MIRROR_TIMEOUT: must be a whole number from 1 to 120 (got "soon")',
+      'AUDIT_S3_RETENTION_DAYS: must be a whole number from 1 to 36500 (got "0"); accepts days, 1–36500: COMPLIANCE-mode retention of each record object',
+      'AUDIT_MIRROR_TIMEOUT: must be a whole number from 1 to 120 (got "soon"); accepts seconds, 1–120: how long an audited allow waits for the mirrors before it is denied',
+      'AUDIT_TRAIL_ID: has characters it may not use (got "a/b"); accepts letters, digits, ".", "_" and "-", at most 64: this instance\'s trail name',
     ]);
   });
 });

@@ -1,167 +1,196 @@
-import type { ErrorCode } from '../src/errors.ts';
-
-export const EXIT = Object.freeze({ allowed: 0, denied: 1, config: 2, identity: 3, timeout: 4, pulsar: 5 });
-
-interface Outcome {
-  readonly exit: number;
-  /** The identity path that failed (P6). */
-  readonly path: string;
-  /** What a person needs to do about it. */
-  readonly hint: string;
-}
+import type { ErrorCode } from '../../src/errors.ts';
+import { EXIT, type Outcome } from './exit.ts';
 
 const PULSAR_HINT =
   "check PULSAR_URL, that the broker runs the WebSocket service, and the role's permissions";
 
-/** The one table from error codes to exit codes and hints (DESIGN.md §5, P6). */
+/**
+ * The one table from error codes to exit codes and hints, for every command (DESIGN.md §5,
+ * P6): the pipe's `request`, `serve`, `keys`, `audit` and `policy test` all end through it.
+ */
 export const OUTCOMES: Readonly<Record<ErrorCode, Outcome>> = Object.freeze({
   CONFIG_INVALID: {
-    exit: 2,
+    exit: EXIT.config,
     path: 'pipe variables',
     hint: 'fix the variables named above in bitbucket-pipelines.yml',
+    hints: {
+      serve: 'fix the options named above; `pulsar-gate-service serve --help` lists them',
+      keys: 'fix the options named above; `keys --help` lists them',
+      audit: 'fix the options named above; `audit verify --help` lists them',
+      policy: 'fix the policy directory or request file named above',
+    },
   },
   KEYS_UNAVAILABLE: {
-    exit: 2,
+    exit: EXIT.config,
     path: 'DECISION_KEYS',
     hint: "DECISION_KEYS must point at the decision service's public JWKS (inline JSON, a file or an https URL)",
+    hints: {
+      serve: 'SIGNING_KEY_FILE must be readable: the private JWK `keys generate` wrote',
+      keys: 'the keys directory must hold what `keys generate` wrote',
+      audit: "--keys must name the decision service's public JWKS (decision-keys.json or audit-keys.json)",
+    },
   },
   KEYS_INVALID: {
-    exit: 2,
+    exit: EXIT.config,
     path: 'DECISION_KEYS',
     hint: 'publish the output of `pulsar-gate keys generate` (the public JWKS) as DECISION_KEYS',
+    hints: {
+      serve: 'SIGNING_KEY_FILE must be a private JWK written by `keys generate`',
+      keys: 'the keys directory must hold the files `keys generate` wrote, unedited',
+      audit: "--keys must be the decision service's public JWKS, not a private key",
+    },
   },
   TOKEN_MISSING: {
-    exit: 3,
+    exit: EXIT.identity,
     path: 'step OIDC token',
     hint: 'add `oidc: true` to the step in bitbucket-pipelines.yml',
   },
   TOKEN_MALFORMED: {
-    exit: 3,
+    exit: EXIT.identity,
     path: 'step OIDC token',
     hint: 'do not set BITBUCKET_STEP_OIDC_TOKEN yourself; let `oidc: true` provide it',
   },
   TOKEN_EXPIRED: {
-    exit: 3,
+    exit: EXIT.identity,
     path: 'step OIDC token',
     hint: 're-run the step; the token Bitbucket issued has expired',
   },
   STS_AUDIENCE_MISMATCH: {
-    exit: 3,
+    exit: EXIT.identity,
     path: 'AWS IAM OIDC provider (audience)',
     hint: "add the token's audience as a client ID of the IAM OIDC provider for the Bitbucket issuer",
   },
   STS_TRUST_POLICY: {
-    exit: 3,
+    exit: EXIT.identity,
     path: 'AWS role trust policy (sub)',
     hint: 'check ROLE exists and its trust policy allows this repository: a StringLike condition on <issuer>:sub such as "{repositoryUuid}:*" (or "{repositoryUuid}:{environmentUuid}:*")',
   },
   STS_TOKEN_EXPIRED: {
-    exit: 3,
+    exit: EXIT.identity,
     path: 'AWS STS (token expiry)',
     hint: 're-run the step; the token expired before AWS saw it',
   },
   STS_INVALID_TOKEN: {
-    exit: 3,
+    exit: EXIT.identity,
     path: 'AWS IAM OIDC provider',
     hint: "create an IAM OIDC identity provider for the workspace's Bitbucket issuer URL and audience",
   },
   STS_POLICY_MALFORMED: {
-    exit: 3,
+    exit: EXIT.identity,
     path: 'SESSION_POLICY',
     hint: 'SESSION_POLICY must be a valid IAM policy document',
   },
   STS_POLICY_TOO_LARGE: {
-    exit: 3,
+    exit: EXIT.identity,
     path: 'SESSION_POLICY',
     hint: 'shorten SESSION_POLICY or use fewer SESSION_POLICY_ARNS',
   },
-  STS_ROLE_UNKNOWN: { exit: 3, path: 'ROLE', hint: 'ROLE must be the ARN of an existing IAM role' },
+  STS_ROLE_UNKNOWN: {
+    exit: EXIT.identity,
+    path: 'ROLE',
+    hint: 'ROLE must be the ARN of an existing IAM role',
+  },
   STS_REGION_DISABLED: {
-    exit: 3,
+    exit: EXIT.identity,
     path: 'AWS_REGION',
     hint: 'activate STS in that region or choose another AWS_REGION',
   },
   STS_VALIDATION: {
-    exit: 3,
+    exit: EXIT.identity,
     path: 'AWS STS request',
     hint: "check SESSION_DURATION against the role's maximum session duration",
   },
   STS_UNAVAILABLE: {
-    exit: 3,
+    exit: EXIT.identity,
     path: 'AWS STS',
     hint: 'AWS STS did not answer in time; re-run the step, or check AWS_ENDPOINT_URL_STS',
   },
-  PULSAR_UNREACHABLE: { exit: 5, path: 'Pulsar connection', hint: PULSAR_HINT },
+  PULSAR_UNREACHABLE: { exit: EXIT.pulsar, path: 'Pulsar connection', hint: PULSAR_HINT },
   PULSAR_AUTH: {
-    exit: 5,
+    exit: EXIT.pulsar,
     path: 'Pulsar authentication',
     hint: 'the broker refused the token: configure its OpenID Connect provider for the Bitbucket issuer, or set PULSAR_TOKEN',
+    hints: {
+      serve: 'the broker refused the credential: check PULSAR_TOKEN_FILE or the OAUTH_ options',
+      keys: 'the broker refused the credential: check PULSAR_TOKEN_FILE',
+      audit: 'the broker refused the credential: check PULSAR_TOKEN_FILE',
+    },
   },
   PULSAR_NOT_PERMITTED: {
-    exit: 5,
+    exit: EXIT.pulsar,
     path: 'Pulsar authorization',
     hint: 'grant this role produce on TOPIC and consume on REPLY_TOPIC',
+    hints: {
+      serve: "grant the service's role consume on TOPICS and produce on their reply topics",
+      keys: 'grant this role produce on KEYS_TOPIC',
+      audit: 'grant this role consume on the audit topic',
+    },
   },
   PULSAR_TOPIC_NOT_FOUND: {
-    exit: 5,
+    exit: EXIT.pulsar,
     path: 'Pulsar topic',
     hint: 'create the topic or enable auto-creation in its namespace',
   },
   PULSAR_PAYLOAD_TOO_LARGE: {
-    exit: 5,
+    exit: EXIT.pulsar,
     path: 'Pulsar message size',
     hint: 'raise webSocketMaxTextFrameSize on the broker, or shorten SESSION_POLICY',
   },
-  PULSAR_TIMEOUT: { exit: 5, path: 'Pulsar', hint: PULSAR_HINT },
-  PULSAR_CLOSED: { exit: 5, path: 'Pulsar connection', hint: PULSAR_HINT },
-  PULSAR_PROTOCOL: { exit: 5, path: 'Pulsar', hint: PULSAR_HINT },
+  PULSAR_TIMEOUT: { exit: EXIT.pulsar, path: 'Pulsar', hint: PULSAR_HINT },
+  PULSAR_CLOSED: { exit: EXIT.pulsar, path: 'Pulsar connection', hint: PULSAR_HINT },
+  PULSAR_PROTOCOL: { exit: EXIT.pulsar, path: 'Pulsar', hint: PULSAR_HINT },
   PULSAR_NATIVE_UNAVAILABLE: {
-    exit: 5,
+    exit: EXIT.pulsar,
     path: 'Pulsar native client',
     hint: 'use a ws:// or wss:// PULSAR_URL, or install pulsar-client',
   },
   DENIED: {
-    exit: 1,
+    exit: EXIT.denied,
     path: 'policy',
     hint: "see the reasons above; the decision service's policy decides who may do what",
   },
   DECISION_TIMEOUT: {
-    exit: 4,
+    exit: EXIT.timeout,
     path: 'decision service',
     hint: 'check that `pulsar-gate serve` consumes TOPIC and answers on REPLY_TOPIC, or raise TIMEOUT',
   },
-  // The audit codes belong to the service and `audit verify`; the pipe never sees them.
+  // Bitbucket's REST API: the service's look-ups of verified facts (the pipe sees a signed deny).
   BITBUCKET_UNAVAILABLE: {
-    exit: 1,
+    exit: EXIT.denied,
     path: "Bitbucket's REST API",
-    hint: "the decision service could not look the step up at Bitbucket: check BITBUCKET_API_URL and Bitbucket's status",
+    hint: "the decision service could not look the step up at Bitbucket: check its Bitbucket API settings and Bitbucket's status",
   },
   BITBUCKET_AUTH: {
-    exit: 1,
+    exit: EXIT.denied,
     path: "Bitbucket's REST API (the service's credential)",
     hint: "the decision service's Bitbucket access token is refused: renew it (it needs pipeline and repository read)",
   },
   BITBUCKET_NOT_FOUND: {
-    exit: 1,
+    exit: EXIT.denied,
     path: "Bitbucket's REST API",
     hint: 'Bitbucket does not know the environment or pipeline the step token names',
   },
   BITBUCKET_INVALID: {
-    exit: 1,
+    exit: EXIT.denied,
     path: "Bitbucket's REST API",
     hint: "Bitbucket's answer was not what its API documents; nothing was decided on it",
   },
+  // The audit codes belong to `serve` and `audit verify`/`export`; the pipe never sees them.
   AUDIT_UNAVAILABLE: {
-    exit: 1,
+    exit: EXIT.denied,
     path: 'audit mirror',
     hint: 'check the audit mirrors (AUDIT_TOPIC, AUDIT_S3_BUCKET)',
   },
-  AUDIT_WRITE: { exit: 1, path: 'audit trail', hint: 'STATE_DIR must be writable' },
+  AUDIT_WRITE: { exit: EXIT.denied, path: 'audit trail', hint: 'STATE_DIR must be writable' },
   AUDIT_INVALID: {
-    exit: 1,
+    exit: EXIT.denied,
     path: 'audit trail',
     hint: 'the trail is unreadable or broken: see the first broken link',
   },
-  OUTPUT_UNSAFE: { exit: 2, path: 'OUTPUT_DIR', hint: 'point OUTPUT_DIR at a real directory, not a link' },
-  OUTPUT_WRITE: { exit: 2, path: 'OUTPUT_DIR', hint: 'OUTPUT_DIR must be writable' },
+  OUTPUT_UNSAFE: {
+    exit: EXIT.config,
+    path: 'OUTPUT_DIR',
+    hint: 'point OUTPUT_DIR at a real directory, not a link',
+  },
+  OUTPUT_WRITE: { exit: EXIT.config, path: 'OUTPUT_DIR', hint: 'OUTPUT_DIR must be writable' },
 });

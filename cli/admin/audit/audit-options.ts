@@ -1,0 +1,75 @@
+import { boolean, text, topic, url } from '../../options/parsers.ts';
+import { PULSAR_URL_OPTION, pulsarTokenOption } from '../../options/shared-options.ts';
+import { fail, ok, options, type Parse, type Rule } from '../../options/spec.ts';
+
+/** Where `audit verify` / `audit export` read a trail from: exactly one of file, topic, bucket. */
+export const AUDIT_SOURCE_OPTIONS = options({
+  keys: {
+    flag: '--keys',
+    env: 'DECISION_KEYS',
+    required: true,
+    parse: text,
+    accepts: "the decision service's public JWKS, as DECISION_KEYS: JSON, a file or an https URL",
+  },
+  file: { flag: '--file', parse: text, accepts: 'a trail file (STATE_DIR/audit/trail.jsonl or a copy)' },
+  topic: { flag: '--topic', parse: topic, accepts: 'the Pulsar audit topic (with --pulsar-url)' },
+  pulsarUrl: PULSAR_URL_OPTION,
+  pulsarToken: pulsarTokenOption('a token whose role may consume the audit topic'),
+  s3Bucket: { flag: '--s3-bucket', parse: text, accepts: 'the S3 audit bucket' },
+  s3Prefix: { flag: '--s3-prefix', parse: text, fallback: 'pulsar-gate/audit/', accepts: 'a key prefix' },
+  s3Region: { flag: '--s3-region', parse: text, fallback: 'us-east-1', accepts: "the bucket's region" },
+  s3Endpoint: {
+    flag: '--s3-endpoint',
+    parse: url(['http', 'https'], 'is not an http(s) URL'),
+    accepts: 'an S3-compatible endpoint URL',
+  },
+  s3ForcePathStyle: {
+    flag: '--s3-force-path-style',
+    parse: boolean,
+    fallback: false,
+    accepts: 'true or false: path-style bucket URLs',
+  },
+});
+
+type Source = typeof AUDIT_SOURCE_OPTIONS;
+
+/** Exactly one source; a topic needs a broker. */
+export const AUDIT_SOURCE_RULES: readonly Rule<Source>[] = [
+  (v) => {
+    const chosen = (['file', 'topic', 's3Bucket'] as const).filter((key) => v[key] !== undefined);
+    if (chosen.length === 1) return [];
+    return [{ key: chosen[1] ?? 'file', issue: 'name one source: --file, --topic or --s3-bucket' }];
+  },
+  (v) =>
+    v.topic !== undefined && v.pulsarUrl === undefined
+      ? [{ key: 'pulsarUrl', issue: 'is required with --topic' }]
+      : [],
+];
+
+/** A date (`2026-11-24`, a whole UTC day; as an end it includes that day) or an RFC 3339 time. */
+const day =
+  (end: boolean): Parse<Date> =>
+  (value) => {
+    const dateOnly = /^\d{4}-\d{2}-\d{2}$/.test(value);
+    const at = new Date(dateOnly ? `${value}T00:00:00Z` : value);
+    if (Number.isNaN(at.getTime())) return fail('is not a date or RFC 3339 time');
+    return ok(dateOnly && end ? new Date(at.getTime() + 86_400_000) : at);
+  };
+
+/** `audit export`: the source, the range of decisions and where the bundle goes. */
+export const AUDIT_EXPORT_OPTIONS = options({
+  ...AUDIT_SOURCE_OPTIONS,
+  from: {
+    flag: '--from',
+    required: true,
+    parse: day(false),
+    accepts: 'a first day (YYYY-MM-DD, UTC) or RFC 3339 time',
+  },
+  to: {
+    flag: '--to',
+    required: true,
+    parse: day(true),
+    accepts: 'a last day, included (YYYY-MM-DD, UTC), or an RFC 3339 time, excluded',
+  },
+  out: { flag: '--out', required: true, parse: text, accepts: 'a directory for the bundle' },
+});

@@ -1,0 +1,57 @@
+import { type Command, Option } from 'commander';
+import type { Io } from '../io.ts';
+import type { Exit } from '../program.ts';
+import { boolean } from './parsers.ts';
+import type { OptionSource, OptionSpec, OptionTable } from './spec.ts';
+
+/**
+ * Adds a table's options to a command. Commander only maps names here: every option takes
+ * raw text (a boolean may stand alone, meaning true), nothing is required or checked by
+ * commander, and the help text comes from the same table the reader uses.
+ */
+export function addOptions(command: Command, table: OptionTable): Command {
+  for (const spec of Object.values(table)) {
+    const value = spec.parse === boolean ? '[bool]' : '<value>';
+    command.addOption(new Option(`${spec.flag} ${value}`, helpOf(spec)));
+    if (spec.secret) {
+      const env = spec.env === undefined ? '' : ` [env: ${spec.env}_FILE]`;
+      command.addOption(new Option(`${spec.flag}-file <path>`, `a file holding ${spec.flag}'s value${env}`));
+    }
+  }
+  return command;
+}
+
+/** `what it accepts (required) (default: …) [env: NAME]`. */
+export function helpOf(spec: OptionSpec): string {
+  const required =
+    spec.required === undefined
+      ? ''
+      : spec.required === true
+        ? ' (required)'
+        : ` (required ${spec.required})`;
+  const fallback = spec.defaultText ?? (spec.fallback === undefined ? undefined : String(spec.fallback));
+  const shown = fallback === undefined ? '' : ` (default: ${fallback})`;
+  const env = spec.env === undefined ? '' : ` [env: ${spec.env}]`;
+  return `${spec.accepts}${required}${shown}${env}`;
+}
+
+/** What a command runs: its raw flags and the process's Io in, the exit code out. */
+export type CommandBody = (flags: OptionSource['flags'], io: Io) => Promise<number>;
+
+/**
+ * A subcommand whose options are `table` and whose body is loaded on use (so that loading
+ * the program does not load every command's dependencies, Cedar's wasm among them).
+ */
+export function addCommand(
+  parent: Command,
+  name: string,
+  description: string,
+  table: OptionTable,
+  run: { readonly io: Io; readonly exit: Exit; readonly load: () => Promise<CommandBody> },
+): Command {
+  const command = parent.command(name).description(description);
+  return addOptions(command, table).action(async (flags: OptionSource['flags']) => {
+    const body = await run.load();
+    run.exit(await body(flags, run.io));
+  });
+}
