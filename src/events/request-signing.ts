@@ -1,7 +1,7 @@
 import { generateKeyPair } from 'node:crypto';
 import { promisify } from 'node:util';
 import type { JWK } from 'jose';
-import { publicMembersOf } from '../keys/jwk-members.ts';
+import { publicMembersOf } from '../jose/jwk-members.ts';
 import { jwkThumbprint } from '../keys/jwk-thumbprint.ts';
 import { sha256Base64url } from './compact-jws.ts';
 import { signCompact } from './jws.ts';

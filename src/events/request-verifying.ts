@@ -1,5 +1,5 @@
 import { calculateJwkThumbprint, compactVerify, EmbeddedJWK, errors, type JWK } from 'jose';
-import { hasPrivateMember } from '../keys/jwk-members.ts';
+import { hasPrivateMember } from '../jose/jwk-members.ts';
 import { isRecord } from '../lib/is-record.ts';
 import { parseJsonBytes, readCompact, sha256Base64url, typMatches } from './compact-jws.ts';
 import { deepFreeze } from './deep-freeze.ts';

@@ -2,7 +2,7 @@ import { CompactSign, importJWK, type JWK } from 'jose';
 import { GateError } from '../errors.ts';
 import { parseJson, sha256Base64url } from '../events/compact-jws.ts';
 import { isRecord } from '../lib/is-record.ts';
-import { publicMembersOf } from './jwk-members.ts';
+import { publicMembersOf } from '../jose/jwk-members.ts';
 import { KEY_SET_TYP } from './key-chain.ts';
 
 /** A public key of a set; `notAfter` (ISO 8601) marks a rotated-out key in its grace period. */

@@ -1,6 +1,6 @@
 import { calculateJwkThumbprint, exportJWK, generateKeyPair, type JWK } from 'jose';
 import { GateError } from '../errors.ts';
-import { publicMembersOf } from './jwk-members.ts';
+import { publicMembersOf } from '../jose/jwk-members.ts';
 
 export type ServiceKeyAlgorithm = 'ES256' | 'EdDSA';
 

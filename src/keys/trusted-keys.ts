@@ -1,7 +1,7 @@
 import { createPublicKey, type JsonWebKey, type KeyObject } from 'node:crypto';
 import { GateError } from '../errors.ts';
 import { printable } from '../lib/printable.ts';
-import { hasPrivateMember } from './jwk-members.ts';
+import { hasPrivateMember } from '../jose/jwk-members.ts';
 
 /** Algorithms a decision may be signed with (RFC 7518 §3.1, RFC 8037 §3.1). No HMAC, no `none`. */
 export type DecisionAlgorithm = 'ES256' | 'ES384' | 'EdDSA' | 'RS256' | 'PS256';

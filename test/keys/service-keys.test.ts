@@ -1,7 +1,7 @@
 import { calculateJwkThumbprint, exportJWK, generateKeyPair } from 'jose';
 import { describe, expect, it } from 'vitest';
 import { GateError } from '../../src/errors.ts';
-import { PRIVATE_JWK_MEMBERS } from '../../src/keys/jwk-members.ts';
+import { PRIVATE_JWK_MEMBERS } from '../../src/jose/jwk-members.ts';
 import { generateServiceKey, publicJwksOf } from '../../src/keys/service-keys.ts';
 import { parseTrustedKeys } from '../../src/keys/trusted-keys.ts';
 
