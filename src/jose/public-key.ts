@@ -6,6 +6,8 @@ import { loadJose } from './load.ts';
 
 /** RFC 7518 §3.3, §3.5: "A key of size 2048 bits or larger MUST be used with these algorithms." */
 export const MIN_RSA_BITS = 2048;
+/** What a refused private key is told, without any member value: a leak must not be echoed. */
+export const PRIVATE_KEY_REFUSAL = 'holds private key material: publish only public keys';
 /** F4 (65537), the only RSA public exponent we accept; see `rsaProblem`. */
 const F4 = 65_537n;
 
@@ -25,7 +27,7 @@ export async function importPublicKey(
     new GateError('KEYS_INVALID', `${name} ${what}`, cause === undefined ? {} : { cause });
   // First, and worded without any member value: a leaked private key must not be echoed too.
   // RFC 7517 §9.2 / RFC 7518 §6.2.2, §6.3.2: a verifier has no use for private members.
-  if (hasPrivateMember(jwk)) throw refuse('holds private key material: publish only public keys');
+  if (hasPrivateMember(jwk)) throw refuse(PRIVATE_KEY_REFUSAL);
   const shape = KEY_SHAPES[alg];
   if (jwk.kty !== shape.kty || (shape.crv !== undefined && jwk.crv !== shape.crv))
     throw refuse(`has alg ${alg} but is not an ${shapeName(alg)} key`);
