@@ -6,27 +6,10 @@ import { typMatches } from '../jose/media-type.ts';
 import { verifyCompact } from '../jose/verify.ts';
 import type { TrustedKeys } from '../keys/trusted-keys.ts';
 import { printable } from '../lib/printable.ts';
-import { decisionProblem } from './decision-schema.ts';
+import { type Decision, decisionProblem } from './decision-schema.ts';
 import { deepFreeze } from './deep-freeze.ts';
 
-export type Verdict = 'allow' | 'deny' | 'pending';
-
-/** What the decision service signs (DESIGN §4), bound to one request by id, digest, nonce and key. */
-export interface Decision {
-  requestId: string;
-  requestDigest: string;
-  requestKeyThumbprint: string;
-  nonce: string;
-  verdict: Verdict;
-  reasons: string[];
-  policy: { ids: string[]; digest: string };
-  issuedAt: string;
-  expiresAt: string;
-  /** Who must approve, for `pending`. */
-  approvers?: string[];
-  /** For `deny`: the identity or policy path that failed (P6). */
-  failedPath?: string;
-}
+export type { Decision, Verdict } from './decision-schema.ts';
 
 /** Explicit typing (RFC 8725 §3.11): a request JWS or an OIDC token is never read as a decision. */
 export const DECISION_TYP = 'application/pulsar-gate.decision+jws';

@@ -9,7 +9,7 @@ import {
   SHA256_B64URL,
   text,
 } from './fields.ts';
-import type { Action, PipelineContext, RequestEvent } from './request.ts';
+import type { Action, PipelineContext, RequestEvent } from './request-event.ts';
 
 export const REQUEST_TYPE = 'dev.pulsar-gate.request.v1';
 export const ACTIONS: readonly Action[] = Object.freeze([
