@@ -1,5 +1,6 @@
 import type { GateError } from '../src/errors.ts';
-import { decodePayload, type StepToken } from '../src/identity/step-token.ts';
+import type { StepToken } from '../src/identity/step-token.ts';
+import { unverifiedClaims } from '../src/jose/unverified-claims.ts';
 
 /** Who the pipe is to Pulsar, as far as the pipe can tell (for messages, never for decisions). */
 export interface PulsarIdentity {
@@ -14,11 +15,14 @@ export interface PulsarIdentity {
  * token's is its `repositoryUuid`, the `openIDRoleClaim` README "Configure your Pulsar
  * cluster" sets, because `sub` changes with every step.
  */
-export function pulsarIdentity(pulsarToken: string | undefined, stepToken: StepToken): PulsarIdentity {
+export async function pulsarIdentity(
+  pulsarToken: string | undefined,
+  stepToken: StepToken,
+): Promise<PulsarIdentity> {
   if (pulsarToken !== undefined) {
     let sub: unknown;
     try {
-      sub = decodePayload(pulsarToken).sub;
+      sub = (await unverifiedClaims(pulsarToken)).sub;
     } catch {
       sub = undefined; // an opaque token: the broker's mapping is unknown here
     }

@@ -6,6 +6,7 @@ import { EXIT } from '../cli/outcome/exit.ts';
 import { GateError } from '../src/errors.ts';
 import { runGate } from '../src/gate/run-gate.ts';
 import { readStepToken } from '../src/identity/step-token.ts';
+import { preloadJose } from '../src/jose/load.ts';
 import { parseRequestConfig } from './config.ts';
 import { explainRefusal, type PulsarIdentity, pulsarIdentity } from './pulsar-refusal.ts';
 import { createStepLog } from './step-log.ts';
@@ -16,6 +17,9 @@ import { gateRequest, wirePorts } from './wire.ts';
  * failure ends in one ✖ line naming what failed, where, and what to do.
  */
 export async function requestCommand(flags: OptionSource['flags'], io: Io): Promise<number> {
+  // jose reads the step token below and later signs and verifies: start loading it now, while
+  // the configuration is parsed, rather than when the token is read.
+  preloadJose();
   const early = createStepLog(io.write, false);
   const token = io.env.BITBUCKET_STEP_OIDC_TOKEN;
   if (token) early.secret(token);
@@ -31,8 +35,8 @@ export async function requestCommand(flags: OptionSource['flags'], io: Io): Prom
     log = createStepLog(io.write, config.debug);
     if (token) log.secret(token);
     if (config.pulsarToken) log.secret(config.pulsarToken);
-    const stepToken = readStepToken(config.oidcToken);
-    who = pulsarIdentity(config.pulsarToken, stepToken);
+    const stepToken = await readStepToken(config.oidcToken);
+    who = await pulsarIdentity(config.pulsarToken, stepToken);
     log.info(`pulsar-gate: ${config.action} to ${config.environment} as ${stepToken.claims.sub}`);
     log.debug(
       `token issuer ${stepToken.claims.iss}, audience ${String(stepToken.claims.aud)}, expires ${new Date(stepToken.claims.exp * 1000).toISOString()}`,

@@ -32,8 +32,7 @@ export function wirePorts(config: RequestConfig, log: StepLog, clock: Clock = sy
       // Keep reconnecting for as long as the pipe would wait for a decision.
       reconnectWindowMs: Math.max(config.timeoutMs, 15_000),
     }),
-    // Loaded on first use, after the Pulsar connects have left, so the first network call does
-    // not wait for it (start-up is measured by bench/).
+    // The signer's module loads when prepare asks for it, after the Pulsar connects have left.
     newSigner: async () => (await import('../src/events/request-signing.ts')).createRequestSigner(),
     trustedKeys: () => loadTrustedKeys(config.decisionKeys, {}),
     writeOutputs: (credentials, decision) =>

@@ -1,7 +1,12 @@
-import { CompactSign, type JWK } from 'jose';
-import { importSigningKey } from '../events/decision-signing.ts';
-import { verifyCompact } from '../events/jws.ts';
+import type { JWK } from 'jose';
+import { isCompactProblem, readCompact } from '../jose/compact.ts';
+import { MAX_COMPACT_BYTES } from '../jose/limits.ts';
+import { typMatches } from '../jose/media-type.ts';
+import { signCompact } from '../jose/sign.ts';
+import { importSigningKey } from '../jose/signing-key.ts';
+import { verifyCompact } from '../jose/verify.ts';
 import type { TrustedKeys } from '../keys/trusted-keys.ts';
+import { printable } from '../lib/printable.ts';
 import { canonicalJson } from './canonical-json.ts';
 import type { CheckpointEntry } from './entry.ts';
 
@@ -21,39 +26,30 @@ export interface CheckpointSigner {
  * the seq and — through `prev` — every entry before it.
  */
 export async function createCheckpointSigner(privateJwk: JWK): Promise<CheckpointSigner> {
-  const { kid, alg, key } = await importSigningKey(privateJwk, 'audit checkpoint');
+  const signing = await importSigningKey(privateJwk, 'audit checkpoint');
+  const { kid } = signing;
   return Object.freeze({
     kid,
     async sign(entry: Unsigned): Promise<CheckpointEntry> {
       const payload = new TextEncoder().encode(canonicalJson(entry));
-      const signature = await new CompactSign(payload)
-        .setProtectedHeader({ alg, kid, typ: CHECKPOINT_TYP })
-        .sign(key);
+      const signature = await signCompact({ kid, typ: CHECKPOINT_TYP }, payload, signing);
       return { ...entry, signature };
     },
   });
 }
 
-/** Why a checkpoint does not hold, or undefined when it does. */
+/** Why a checkpoint does not hold, or undefined when it does. Pure: crypto only, no I/O. */
 export async function checkpointProblem(
   entry: CheckpointEntry,
   keys: TrustedKeys,
 ): Promise<string | undefined> {
-  const [header] = entry.signature.split('.');
-  let kid: unknown;
-  let typ: unknown;
-  try {
-    ({ kid, typ } = JSON.parse(Buffer.from(header ?? '', 'base64url').toString('utf8')) as Record<
-      string,
-      unknown
-    >);
-  } catch {
-    return 'checkpoint signature is not a JWS';
-  }
-  if (typ !== CHECKPOINT_TYP) return 'checkpoint signature has the wrong type';
+  const parts = await readCompact(entry.signature, MAX_COMPACT_BYTES.checkpoint, 'checkpoint signature');
+  if (isCompactProblem(parts)) return parts.message;
+  const { kid, typ } = parts.header;
+  if (!typMatches(typ, CHECKPOINT_TYP)) return 'checkpoint signature has the wrong type';
   const key = typeof kid === 'string' ? keys.keys.get(kid) : undefined;
-  if (!key) return `checkpoint signed by an unknown key (kid ${String(kid).slice(0, 64)})`;
-  const verified = verifyCompact(entry.signature, key.key, key.alg);
+  if (key === undefined) return `checkpoint signed by an unknown key (kid ${printable(kid)})`;
+  const verified = await verifyCompact(entry.signature, key);
   if (!verified.ok) return 'checkpoint signature does not verify';
   const { signature: _signature, ...unsigned } = entry;
   if (new TextDecoder().decode(verified.payload) !== canonicalJson(unsigned))

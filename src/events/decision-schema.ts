@@ -1,5 +1,4 @@
 import { isRecord } from '../lib/is-record.ts';
-import type { Decision, Verdict } from './decision.ts';
 import {
   type FieldSpec,
   fieldsProblem,
@@ -10,6 +9,25 @@ import {
   text,
 } from './fields.ts';
 import { EVENT_ID, NONCE } from './request-schema.ts';
+
+export type Verdict = 'allow' | 'deny' | 'pending';
+
+/** What the decision service signs (docs/formats.md, "Decision"), bound to one request by id, digest, nonce and key. */
+export interface Decision {
+  requestId: string;
+  requestDigest: string;
+  requestKeyThumbprint: string;
+  nonce: string;
+  verdict: Verdict;
+  reasons: string[];
+  policy: { ids: string[]; digest: string };
+  issuedAt: string;
+  expiresAt: string;
+  /** Who must approve, for `pending`. */
+  approvers?: string[];
+  /** For `deny`: the identity or policy path that failed (P6). */
+  failedPath?: string;
+}
 
 export const VERDICTS: readonly Verdict[] = Object.freeze(['allow', 'deny', 'pending']);
 

@@ -1,34 +1,18 @@
+import { isSignatureAlgorithm, SIGNATURE_ALGORITHMS } from '../jose/algorithms.ts';
+import { isCompactProblem, readCompact } from '../jose/compact.ts';
+import { payloadJson } from '../jose/json-payload.ts';
+import { MAX_COMPACT_BYTES } from '../jose/limits.ts';
+import { typMatches } from '../jose/media-type.ts';
+import { verifyCompact } from '../jose/verify.ts';
 import type { TrustedKeys } from '../keys/trusted-keys.ts';
-import { DECISION_ALGORITHMS } from '../keys/trusted-keys.ts';
 import { printable } from '../lib/printable.ts';
-import { parseJsonBytes, readCompact, typMatches } from './compact-jws.ts';
-import { decisionProblem } from './decision-schema.ts';
+import { type Decision, decisionProblem } from './decision-schema.ts';
 import { deepFreeze } from './deep-freeze.ts';
-import { verifyCompact } from './jws.ts';
 
-export type Verdict = 'allow' | 'deny' | 'pending';
-
-/** What the decision service signs (docs/formats.md, "Decision"), bound to one request by id, digest, nonce and key. */
-export interface Decision {
-  requestId: string;
-  requestDigest: string;
-  requestKeyThumbprint: string;
-  nonce: string;
-  verdict: Verdict;
-  reasons: string[];
-  policy: { ids: string[]; digest: string };
-  issuedAt: string;
-  expiresAt: string;
-  /** Who must approve, for `pending`. */
-  approvers?: string[];
-  /** For `deny`: the identity or policy path that failed (P6). */
-  failedPath?: string;
-}
+export type { Decision, Verdict } from './decision-schema.ts';
 
 /** Explicit typing (RFC 8725 §3.11): a request JWS or an OIDC token is never read as a decision. */
 export const DECISION_TYP = 'application/pulsar-gate.decision+jws';
-/** A decision is well under 4 KiB; anything this big is not one. */
-export const DEFAULT_DECISION_MAX_BYTES = 32 * 1024;
 
 export interface DecisionExpectation {
   requestId: string;
@@ -38,7 +22,7 @@ export interface DecisionExpectation {
   now: Date;
   /** Default 30. */
   clockToleranceSeconds?: number;
-  /** Default DEFAULT_DECISION_MAX_BYTES. */
+  /** Default MAX_COMPACT_BYTES.decision (src/jose/limits.ts). */
   maxBytes?: number;
 }
 
@@ -80,15 +64,15 @@ export async function verifyDecision(
   trusted: TrustedKeys,
   expect: DecisionExpectation,
 ): Promise<DecisionResult> {
-  const parts = readCompact(jws, expect.maxBytes ?? DEFAULT_DECISION_MAX_BYTES, 'decision');
-  if ('problem' in parts) return reject(parts.problem, parts.message);
+  const parts = await readCompact(jws, expect.maxBytes ?? MAX_COMPACT_BYTES.decision, 'decision');
+  if (isCompactProblem(parts)) return reject(parts.problem, parts.message);
   const { alg, kid, typ, crit } = parts.header;
   if (!typMatches(typ, DECISION_TYP)) return reject('wrong-type', `decision typ is not ${DECISION_TYP}`);
   // An allow-list, not the key's say-so: `none` and HMAC (keyed with a public key) never get here.
-  if (!DECISION_ALGORITHMS.some((allowed) => allowed === alg)) {
+  if (!isSignatureAlgorithm(alg)) {
     return reject(
       'unsupported-algorithm',
-      `decision alg ${printable(alg, 16)} is not one of ${DECISION_ALGORITHMS.join(', ')}`,
+      `decision alg ${printable(alg, 16)} is not one of ${SIGNATURE_ALGORITHMS.join(', ')}`,
     );
   }
   if (typeof kid !== 'string' || kid === '') return reject('malformed', 'decision header has no kid');
@@ -106,10 +90,10 @@ export async function verifyDecision(
   // The key fixes the algorithm (RFC 7517 §4.4): RS256 and PS256 never stand in for each other.
   if (key.alg !== alg)
     return reject('signature', `decision alg ${alg} does not match key ${printable(kid)} (${key.alg})`);
-  const verified = verifyCompact(jws, key.key, key.alg);
+  const verified = await verifyCompact(jws, key);
   if (!verified.ok)
     return reject('signature', `decision signature does not verify with key ${printable(kid)}`);
-  const decision = parseJsonBytes(verified.payload);
+  const decision = payloadJson(verified.payload);
   const problem = decisionProblem(decision);
   if (problem !== undefined) return reject('malformed', `decision refused: ${problem}`);
   const d = decision as Decision;

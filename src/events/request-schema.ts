@@ -10,7 +10,7 @@ import {
   SHA256_B64URL,
   text,
 } from './fields.ts';
-import type { PipelineContext, RequestEvent } from './request.ts';
+import type { PipelineContext, RequestEvent } from './request-event.ts';
 
 export const REQUEST_TYPE = 'dev.pulsar-gate.request.v1';
 

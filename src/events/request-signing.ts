@@ -1,10 +1,8 @@
-import { generateKeyPair } from 'node:crypto';
-import { promisify } from 'node:util';
 import type { JWK } from 'jose';
-import { publicMembersOf } from '../keys/jwk-members.ts';
-import { jwkThumbprint } from '../keys/jwk-thumbprint.ts';
-import { sha256Base64url } from './compact-jws.ts';
-import { signCompact } from './jws.ts';
+import { signCompact } from '../jose/sign.ts';
+import { generateSigningKey } from '../jose/signing-key.ts';
+import { jwkThumbprint } from '../jose/thumbprint.ts';
+import { sha256Base64url } from '../lib/sha256.ts';
 import type { RequestEvent } from './request.ts';
 
 /**
@@ -14,8 +12,6 @@ import type { RequestEvent } from './request.ts';
 export const REQUEST_TYP = 'application/pulsar-gate.request+jws';
 /** Algorithms a request key may use: asymmetric only, so the embedded key can only verify. */
 export const REQUEST_ALGORITHMS = ['ES256', 'ES384', 'EdDSA'] as const;
-/** An OIDC token and a JWK make a request a few KiB; this leaves room without inviting abuse. */
-export const DEFAULT_REQUEST_MAX_BYTES = 64 * 1024;
 
 export interface SignedRequest {
   /** JWS Compact Serialization (RFC 7515 §7.1). */
@@ -33,27 +29,22 @@ export interface RequestSigner {
   sign(event: RequestEvent): Promise<SignedRequest>;
 }
 
-const newKeyPair = promisify(generateKeyPair);
-
 /**
- * A per-run ephemeral ES256 key. The private half lives only in this process's memory, in a
- * closure nothing else can reach: nothing to store, nothing to leak. The public half rides in
- * the JWS header (RFC 7515 §4.1.3 `jwk`) and its thumbprint is what the decision is bound to.
- * node:crypto, not jose, for the pipe's start-up time (see jws.ts); the service verifies it
- * with jose (request-verifying.ts).
+ * A per-run ephemeral ES256 key (jose on WebCrypto, not extractable). The private half lives
+ * only in this process's memory, in a closure nothing else can reach: nothing to store,
+ * nothing to leak. The public half rides in the JWS header (RFC 7515 §4.1.3 `jwk`) and its
+ * RFC 7638 thumbprint is what the decision is bound to.
  */
 export async function createRequestSigner(): Promise<RequestSigner> {
-  // Generated on libuv's thread pool, while the pipe's main thread goes on loading.
-  const { privateKey, publicKey } = await newKeyPair('ec', { namedCurve: 'P-256' });
-  const publicJwk: JWK = Object.freeze(publicMembersOf(publicKey.export({ format: 'jwk' }) as JWK));
-  const keyThumbprint = jwkThumbprint(publicJwk);
+  const { signing, publicJwk: generated } = await generateSigningKey('ES256');
+  const publicJwk: JWK = Object.freeze(generated);
+  const keyThumbprint = await jwkThumbprint(publicJwk);
   return Object.freeze({
     publicJwk,
     keyThumbprint,
     async sign(event: RequestEvent): Promise<SignedRequest> {
       const payload = new TextEncoder().encode(JSON.stringify(event));
-      const header = { alg: 'ES256', typ: REQUEST_TYP, jwk: { ...publicJwk } } as const;
-      const jws = signCompact(header, payload, privateKey);
+      const jws = await signCompact({ typ: REQUEST_TYP, jwk: { ...publicJwk } }, payload, signing);
       return { jws, requestId: event.id, requestDigest: sha256Base64url(payload), keyThumbprint };
     },
   });

@@ -1,8 +1,8 @@
-import { createHash } from 'node:crypto';
 import { GateError } from '../errors.ts';
 import type { Decision } from '../events/decision.ts';
 import { buildRequestEvent } from '../events/request.ts';
 import { secondsLeft } from '../identity/step-token.ts';
+import { sha256Base64url } from '../lib/sha256.ts';
 import type { GatePorts, GateRequest, GateResult } from './ports.ts';
 import { prepare } from './prepare.ts';
 
@@ -41,7 +41,7 @@ export async function runGate(ports: GatePorts, request: GateRequest): Promise<G
           durationSeconds: request.durationSeconds,
           ...(request.sessionPolicy === undefined
             ? {}
-            : { sessionPolicyDigest: digest(request.sessionPolicy) }),
+            : { sessionPolicyDigest: sha256Base64url(request.sessionPolicy) }),
           ...(request.sessionPolicyArns.length ? { policyArns: [...request.sessionPolicyArns] } : {}),
         },
         replyTopic: request.replyTopic,
@@ -114,8 +114,4 @@ function denied(decision: Decision): GateError {
   return new GateError('DENIED', reasons, {
     details: { path: decision.failedPath ?? `policy ${policies}`, policies, requestId: decision.requestId },
   });
-}
-
-function digest(text: string): string {
-  return createHash('sha256').update(text).digest('base64url');
 }

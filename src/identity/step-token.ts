@@ -1,4 +1,5 @@
 import { GateError } from '../errors.ts';
+import { unverifiedClaims } from '../jose/unverified-claims.ts';
 
 /** The claims of a Bitbucket step token as read — not as trusted (P3, docs/security.md). */
 export interface StepTokenClaims {
@@ -29,7 +30,7 @@ export interface StepToken {
  * verify it — AWS STS and the decision service do, against the issuer's keys — so nothing
  * here is a security decision; it only turns a missing or unusable token into a clear error.
  */
-export function readStepToken(value: string | undefined): StepToken {
+export async function readStepToken(value: string | undefined): Promise<StepToken> {
   if (value === undefined || value.trim() === '') {
     throw new GateError('TOKEN_MISSING', 'BITBUCKET_STEP_OIDC_TOKEN is not set', {
       details: { path: 'step OIDC token' },
@@ -37,7 +38,7 @@ export function readStepToken(value: string | undefined): StepToken {
   }
   let payload: Record<string, unknown>;
   try {
-    payload = decodePayload(value.trim());
+    payload = await unverifiedClaims(value.trim());
   } catch (cause) {
     throw new GateError('TOKEN_MALFORMED', 'BITBUCKET_STEP_OIDC_TOKEN is not a JWT', { cause });
   }
@@ -81,19 +82,4 @@ function optionalStrings(payload: Record<string, unknown>, keys: readonly string
     if (typeof value === 'string') out[key] = value;
   }
   return out;
-}
-
-/**
- * The claims set of a compact JWT, decoded and NOT verified (RFC 7519 §7.2 steps 1–2 and
- * the payload's JSON). Kept here rather than taken from jose so the pipe's first network
- * call does not wait for jose to load; nothing decided here relies on these claims.
- */
-export function decodePayload(token: string): Record<string, unknown> {
-  const parts = token.split('.');
-  if (parts.length !== 3 || !parts[1] || !/^[A-Za-z0-9_-]+$/.test(parts[1]))
-    throw new TypeError('not a compact JWS');
-  const payload: unknown = JSON.parse(Buffer.from(parts[1], 'base64url').toString('utf8'));
-  if (typeof payload !== 'object' || payload === null || Array.isArray(payload))
-    throw new TypeError('claims are not an object');
-  return payload as Record<string, unknown>;
 }

@@ -1,18 +1,13 @@
-import {
-  parseJson,
-  parseJsonBytes,
-  readCompact,
-  sha256Base64url,
-  typMatches,
-} from '../events/compact-jws.ts';
-import { verifyCompact } from '../events/jws.ts';
+import { isSignatureAlgorithm } from '../jose/algorithms.ts';
+import { isCompactProblem, readCompact } from '../jose/compact.ts';
+import { payloadJson } from '../jose/json-payload.ts';
+import { MAX_COMPACT_BYTES } from '../jose/limits.ts';
+import { typMatches } from '../jose/media-type.ts';
+import { verifyCompact } from '../jose/verify.ts';
 import { isRecord } from '../lib/is-record.ts';
 import { printable } from '../lib/printable.ts';
-import { DECISION_ALGORITHMS, parseTrustedKeys, type TrustedKeys } from './trusted-keys.ts';
-
-/** `typ` of a key-set announcement (RFC 7515 §4.1.9). */
-export const KEY_SET_TYP = 'application/pulsar-gate.keyset+jws';
-const MAX_KEY_SET_BYTES = 64 * 1024;
+import { KEY_SET_TYP, keySetDigest } from './key-set.ts';
+import { parseTrustedKeys, type TrustedKeys } from './trusted-keys.ts';
 
 /**
  * What the pipe trusts after following the key-set chain from its pinned root (DECISION_KEYS,
@@ -20,7 +15,7 @@ const MAX_KEY_SET_BYTES = 64 * 1024;
  */
 export interface KeyChain {
   readonly version: number;
-  /** base64url SHA-256 of the accepted set's JWS; null for the pinned root. */
+  /** keySetDigest of the accepted set's payload (key-set.ts); null for the pinned root. */
   readonly digest: string | null;
   readonly trusted: TrustedKeys;
   /** Keys that may sign the next set: active ones, never a key in its grace period. */
@@ -42,23 +37,25 @@ export function rootChain(trusted: TrustedKeys): KeyChain {
 
 /**
  * Follows one announced key set (docs/formats.md "Key sets"). Accepted only as the next
- * version, naming the current set's digest as `previous`, and signed by a current signer —
- * so a stolen retired key, a forged set or a fork off an older set never extends the chain.
+ * version, naming the current set's payload digest as `previous`, and signed by a current
+ * signer — so a stolen retired key, a forged set, a fork off an older set or a re-signed copy
+ * of a set (another signature over the same payload) never extends or forks the chain.
  * Pure: crypto only, no I/O.
  */
 export async function followKeySet(chain: KeyChain, jws: string, origin: string): Promise<ChainStep> {
-  const parts = readCompact(jws, MAX_KEY_SET_BYTES, 'key set');
-  if ('problem' in parts) return refuse('malformed', parts.message);
+  const parts = await readCompact(jws, MAX_COMPACT_BYTES.keySet, 'key set');
+  if (isCompactProblem(parts)) return refuse('malformed', parts.message);
   const { alg, kid, typ, crit } = parts.header;
   if (!typMatches(typ, KEY_SET_TYP) || crit !== undefined)
     return refuse('malformed', `key set header is not a plain ${KEY_SET_TYP}`);
-  if (!DECISION_ALGORITHMS.some((allowed) => allowed === alg) || typeof kid !== 'string')
+  if (!isSignatureAlgorithm(alg) || typeof kid !== 'string')
     return refuse('malformed', 'key set header needs an allowed alg and a kid');
-  const digest = sha256Base64url(new TextEncoder().encode(jws));
-  if (digest === chain.digest) return refuse('duplicate', `key set v${chain.version} seen again`);
-  // The version is read before the signature only to drop what is not news (re-announced
-  // history); nothing is accepted until the signature and the link below hold.
-  const claimed = parseJson(jws.split('.')[1] ?? '');
+  // The payload is read before the signature only to drop what is not news: the set we follow
+  // again (under any signature: the digest is of the payload), or re-announced history.
+  // Nothing is accepted until the signature and the link below hold.
+  if (keySetDigest(parts.payload) === chain.digest)
+    return refuse('duplicate', `key set v${chain.version} seen again`);
+  const claimed = payloadJson(parts.payload);
   const claimedVersion = isRecord(claimed) ? claimed.version : undefined;
   if (typeof claimedVersion === 'number' && claimedVersion <= chain.version)
     return refuse('stale', `key set v${claimedVersion} is not newer than v${chain.version}`);
@@ -68,10 +65,10 @@ export async function followKeySet(chain: KeyChain, jws: string, origin: string)
       'signer',
       `key set signed by kid ${printable(kid)}, not an active key of v${chain.version}`,
     );
-  const verified = verifyCompact(jws, signer.key, signer.alg);
+  const verified = await verifyCompact(jws, signer);
   if (!verified.ok)
     return refuse('signature', `key set signature does not verify with kid ${printable(kid)}`);
-  const set = parseJsonBytes(verified.payload);
+  const set = payloadJson(verified.payload);
   if (!isRecord(set) || !Number.isSafeInteger(set.version) || !Array.isArray(set.keys))
     return refuse('malformed', 'key set payload needs version and keys');
   const version = set.version as number;
@@ -83,12 +80,12 @@ export async function followKeySet(chain: KeyChain, jws: string, origin: string)
     );
   let trusted: TrustedKeys;
   try {
-    trusted = parseTrustedKeys({ keys: set.keys }, `${origin} v${version}`);
+    trusted = await parseTrustedKeys({ keys: set.keys }, `${origin} v${version}`);
   } catch (error) {
     return refuse('malformed', error instanceof Error ? error.message : 'key set keys are invalid');
   }
   const next = rootChain(trusted);
-  return { ok: true, chain: Object.freeze({ ...next, version, digest }) };
+  return { ok: true, chain: Object.freeze({ ...next, version, digest: keySetDigest(verified.payload) }) };
 }
 
 function refuse(reason: Exclude<ChainStep, { ok: true }>['reason'], message: string): ChainStep {

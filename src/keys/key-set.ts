@@ -1,9 +1,13 @@
-import { CompactSign, importJWK, type JWK } from 'jose';
+import type { JWK } from 'jose';
 import { GateError } from '../errors.ts';
-import { parseJson, sha256Base64url } from '../events/compact-jws.ts';
+import { isCompactProblem, readCompact } from '../jose/compact.ts';
+import { payloadJson } from '../jose/json-payload.ts';
+import { publicMembersOf } from '../jose/jwk-members.ts';
+import { MAX_COMPACT_BYTES } from '../jose/limits.ts';
+import { signCompact } from '../jose/sign.ts';
+import { importSigningKey } from '../jose/signing-key.ts';
 import { isRecord } from '../lib/is-record.ts';
-import { publicMembersOf } from './jwk-members.ts';
-import { KEY_SET_TYP } from './key-chain.ts';
+import { sha256Base64url } from '../lib/sha256.ts';
 
 /** A public key of a set; `notAfter` (ISO 8601) marks a rotated-out key in its grace period. */
 export type SetKey = JWK & { readonly notAfter?: string };
@@ -15,7 +19,7 @@ export type SetKey = JWK & { readonly notAfter?: string };
  */
 export interface KeySetDocument {
   readonly version: number;
-  /** base64url SHA-256 of the previous set's JWS; null after the pinned root. */
+  /** The previous set's `keySetDigest` (of its payload, not its JWS); null after the pinned root. */
   readonly previous: string | null;
   readonly issuedAt: string;
   /** Public JWKs; a key with `notAfter` is rotated out and verifies decisions until then. */
@@ -49,24 +53,34 @@ export function nextKeySet(current: CurrentKeySet, added: JWK, now: number, grac
   };
 }
 
+/** `typ` of a key-set announcement (RFC 7515 §4.1.9, RFC 8725 §3.11). */
+export const KEY_SET_TYP = 'application/pulsar-gate.keyset+jws';
+
+/**
+ * What the next set names as `previous`: base64url SHA-256 of a set's JWS Payload octets
+ * (RFC 7515 §2), never of the JWS string. The signature is not part of what is chained: an
+ * ECDSA signature (r, s) verifies as (r, n − s) too, and a signer can sign the same payload
+ * again, so whoever may produce on KEYS_TOPIC could re-publish an equivalent set under the same
+ * version with other signature bytes; chained by the JWS, that copy would fork the chain.
+ */
+export function keySetDigest(payload: Uint8Array): string {
+  return sha256Base64url(payload);
+}
+
 export async function signKeySet(document: KeySetDocument, signingKey: JWK): Promise<string> {
-  const { kid, alg } = signingKey;
-  if (typeof kid !== 'string' || typeof alg !== 'string')
-    throw new GateError('KEYS_INVALID', 'the signing key needs "kid" and "alg"');
-  const key = await importJWK(signingKey, alg);
-  return new CompactSign(new TextEncoder().encode(JSON.stringify(document)))
-    .setProtectedHeader({ alg, kid, typ: KEY_SET_TYP })
-    .sign(key);
+  const signing = await importSigningKey(signingKey, 'key set');
+  const payload = new TextEncoder().encode(JSON.stringify(document));
+  return signCompact({ kid: signing.kid, typ: KEY_SET_TYP }, payload, signing);
 }
 
 /** The service's own stored set (trusted: it wrote it), with the digest the next set links to. */
-export function readOwnKeySet(jws: string, origin: string): CurrentKeySet {
-  const document = parseJson(jws.split('.')[1] ?? '');
-  if (!isRecord(document) || !Number.isSafeInteger(document.version) || !Array.isArray(document.keys))
+export async function readOwnKeySet(jws: string, origin: string): Promise<CurrentKeySet> {
+  const parts = await readCompact(jws, MAX_COMPACT_BYTES.keySet, origin);
+  const document = isCompactProblem(parts) ? undefined : payloadJson(parts.payload);
+  if (isCompactProblem(parts) || !isRecord(document) || !Array.isArray(document.keys))
     throw new GateError('KEYS_INVALID', `${origin} is not a key set`);
-  return {
-    version: document.version as number,
-    digest: sha256Base64url(new TextEncoder().encode(jws)),
-    keys: document.keys as SetKey[],
-  };
+  const { version } = document;
+  if (typeof version !== 'number' || !Number.isSafeInteger(version))
+    throw new GateError('KEYS_INVALID', `${origin} is not a key set`);
+  return { version, digest: keySetDigest(parts.payload), keys: document.keys as SetKey[] };
 }

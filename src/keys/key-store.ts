@@ -59,7 +59,10 @@ export async function auditKeys(dir: string, added: readonly SetKey[]): Promise<
   const root = await readJson(join(dir, ROOT_KEYS));
   const rootKeys =
     typeof root === 'object' && root !== null && 'keys' in root && Array.isArray(root.keys) ? root.keys : [];
-  const sets = (await storedKeySets(dir)).map((set) => readOwnKeySet(set.jws, keySetFile(set.version)).keys);
+  const stored = await storedKeySets(dir);
+  const sets = await Promise.all(
+    stored.map(async (set) => (await readOwnKeySet(set.jws, keySetFile(set.version))).keys),
+  );
   const byKid = new Map<string, SetKey>();
   for (const key of [...(rootKeys as SetKey[]), ...sets.flat(), ...added]) {
     const { notAfter: _notAfter, ...plain } = key;

@@ -1,6 +1,7 @@
-import { calculateJwkThumbprint, exportJWK, generateKeyPair, type JWK } from 'jose';
+import { exportJWK, generateKeyPair, type JWK } from 'jose';
 import { GateError } from '../errors.ts';
-import { publicMembersOf } from './jwk-members.ts';
+import { publicMembersOf } from '../jose/jwk-members.ts';
+import { jwkThumbprint } from '../jose/thumbprint.ts';
 
 export type ServiceKeyAlgorithm = 'ES256' | 'EdDSA';
 
@@ -21,7 +22,7 @@ export async function generateServiceKey(options: { alg?: ServiceKeyAlgorithm } 
   const { privateKey } = await generateKeyPair(alg, { extractable: true });
   const { ext: _ext, key_ops: _keyOps, ...exported } = await exportJWK(privateKey);
   // The thumbprint covers only the required public members (RFC 7638 §3.2), so `d` never enters it.
-  const kid = await calculateJwkThumbprint(publicMembersOf(exported));
+  const kid = await jwkThumbprint(publicMembersOf(exported));
   const privateJwk: JWK = { ...exported, kid, alg, use: 'sig' };
   return { privateJwk, publicJwks: publicJwksOf([privateJwk]) };
 }

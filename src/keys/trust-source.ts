@@ -7,7 +7,7 @@ export interface TrustSource {
   close(): Promise<void>;
 }
 
-/** DECISION_KEYS alone. Kept apart from the key-set follower, which loads jose. */
+/** DECISION_KEYS alone. Kept apart from the key-set follower, which the pipe loads only for KEYS_TOPIC. */
 export function pinnedTrust(trusted: TrustedKeys): TrustSource {
   return { current: async () => trusted, close: async () => {} };
 }

@@ -53,7 +53,7 @@ export async function writeTrail(n: number, every = 3) {
   }
   await trail.close();
   const lines = (await readFile(trail.path, 'utf8')).split('\n').filter(Boolean);
-  return { dir, path: trail.path, lines, keys: parseTrustedKeys(publicJwks, 'test'), privateJwk };
+  return { dir, path: trail.path, lines, keys: await parseTrustedKeys(publicJwks, 'test'), privateJwk };
 }
 
 /** Captures what a command writes. */

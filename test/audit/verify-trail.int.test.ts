@@ -72,7 +72,7 @@ describe('audit verify finds the first broken link', () => {
 
   it('a checkpoint signed by a key that is not trusted fails', async () => {
     const { lines } = await writeTrail(3);
-    const other = parseTrustedKeys((await generateServiceKey()).publicJwks, 'other');
+    const other = await parseTrustedKeys((await generateServiceKey()).publicJwks, 'other');
     const result = await verifyTrail(lines, other, { ordered: true });
     expect(result.ok).toBe(false);
     if (!result.ok) expect(result.broken.reason).toMatch(/unknown key/);

@@ -75,7 +75,7 @@ describe('verifyDecision refuses forgeries (P1)', () => {
   it('RS256 presented for a key pinned to PS256', async () => {
     const { privateKey, publicKey } = await generateKeyPair('PS256', { extractable: true });
     const jwk = { ...(await exportJWK(privateKey)), kid: 'rsa-1' };
-    const pss = parseTrustedKeys(
+    const pss = await parseTrustedKeys(
       { keys: [{ ...(await exportJWK(publicKey)), kid: 'rsa-1', alg: 'PS256' }] },
       'test',
     );

@@ -36,7 +36,7 @@ describe('verifyDecision accepts', () => {
   it('a decision from either key while keys rotate', async () => {
     const old = await generateServiceKey({ alg: 'EdDSA' });
     const next = await generateServiceKey({ alg: 'ES256' });
-    const both = parseTrustedKeys(publicJwksOf([old.privateJwk, next.privateJwk]), 'rotation');
+    const both = await parseTrustedKeys(publicJwksOf([old.privateJwk, next.privateJwk]), 'rotation');
     for (const key of [old.privateJwk, next.privateJwk]) {
       const jws = await (await createDecisionSigner(key)).sign(decisionFor(run));
       expect(await verifyDecision(jws, both, expectationFor(run))).toMatchObject({ ok: true, kid: key.kid });

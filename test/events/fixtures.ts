@@ -127,7 +127,7 @@ export async function decisionWorld(): Promise<DecisionWorld> {
   return {
     privateJwk,
     signer: await createDecisionSigner(privateJwk),
-    trusted: parseTrustedKeys(publicJwks, 'test'),
+    trusted: await parseTrustedKeys(publicJwks, 'test'),
   };
 }
 

@@ -24,7 +24,7 @@ describe('waitForDecision', () => {
     const { publicJwks } = await generateServiceKey();
     const error = await waitForDecision({
       attachment: silentAttachment(clock),
-      trust: async () => parseTrustedKeys(publicJwks, 'test'),
+      trust: () => parseTrustedKeys(publicJwks, 'test'),
       expect: { requestId: 'req-1', requestDigest: 'd', nonce: 'n', requestKeyThumbprint: 't' },
       deadline: clock.now + 60_000,
       timeoutMs: 60_000,
@@ -67,7 +67,7 @@ describe('waitForDecision', () => {
     };
     await waitForDecision({
       attachment,
-      trust: async () => parseTrustedKeys(publicJwks, 'test'),
+      trust: () => parseTrustedKeys(publicJwks, 'test'),
       expect: { requestId: 'mine', requestDigest: 'd', nonce: 'n', requestKeyThumbprint: 't' },
       deadline: 1_000,
       timeoutMs: 1_000,

@@ -1,7 +1,7 @@
 import { calculateJwkThumbprint, exportJWK, generateKeyPair } from 'jose';
 import { describe, expect, it } from 'vitest';
 import { GateError } from '../../src/errors.ts';
-import { PRIVATE_JWK_MEMBERS } from '../../src/keys/jwk-members.ts';
+import { PRIVATE_JWK_MEMBERS } from '../../src/jose/jwk-members.ts';
 import { generateServiceKey, publicJwksOf } from '../../src/keys/service-keys.ts';
 import { parseTrustedKeys } from '../../src/keys/trusted-keys.ts';
 
@@ -16,7 +16,7 @@ describe('generateServiceKey', () => {
       expect(privateJwk).not.toHaveProperty('key_ops');
       expect(publicJwks.keys).toHaveLength(1);
       expect(publicJwks.keys[0]).not.toHaveProperty('d');
-      expect(parseTrustedKeys(publicJwks, 'generated').ids).toEqual([privateJwk.kid]);
+      expect((await parseTrustedKeys(publicJwks, 'generated')).ids).toEqual([privateJwk.kid]);
     },
   );
 
@@ -33,7 +33,7 @@ describe('publicJwksOf', () => {
     const next = await generateServiceKey();
     const { keys } = publicJwksOf([old.privateJwk, next.privateJwk]);
     expect(keys.map((key) => key.kid)).toEqual([old.privateJwk.kid, next.privateJwk.kid]);
-    expect(parseTrustedKeys({ keys }, 'rotation').ids).toHaveLength(2);
+    expect((await parseTrustedKeys({ keys }, 'rotation')).ids).toHaveLength(2);
   });
 
   it('strips every RSA private member, keeping only public ones', async () => {

@@ -50,7 +50,7 @@ export async function serviceFixture(
   const broker = options.broker ?? brokerInfo();
   const issuer: Issuer = options.issuer ?? (await startIssuer());
   const { privateJwk, publicJwks } = await generateServiceKey();
-  const trusted: TrustedKeys = parseTrustedKeys(publicJwks, 'test');
+  const trusted: TrustedKeys = await parseTrustedKeys(publicJwks, 'test');
   const transport = new WebSocketTransport({
     url: broker.webSocketUrl,
     token: options.token ?? broker.adminToken,

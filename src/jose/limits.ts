@@ -1,0 +1,17 @@
+/**
+ * The largest compact serialization (RFC 7515 §7.1) we read of each kind. Checked on the
+ * string before anything is decoded, so an attacker-sized message costs a length comparison.
+ * A valid compact JWS is ASCII, so its length is its size in bytes.
+ */
+export const MAX_COMPACT_BYTES = Object.freeze({
+  /** A decision is well under 4 KiB. */
+  decision: 32 * 1024,
+  /** An OIDC token and a JWK make a request a few KiB; this leaves room without inviting abuse. */
+  request: 64 * 1024,
+  /** A handful of public JWKs. */
+  keySet: 64 * 1024,
+  /** A checkpoint entry: a trail name, a seq and two digests. */
+  checkpoint: 16 * 1024,
+  /** An OIDC token or a Pulsar token, read (not verified) by the pipe. */
+  token: 16 * 1024,
+});
