@@ -45,13 +45,15 @@ export function wirePorts(config: RequestConfig, log: StepLog, clock: Clock = sy
 export function gateRequest(config: RequestConfig, token: StepToken): GateRequest {
   return {
     token,
-    roleArn: config.roleArn,
-    sessionName:
-      config.sessionName ??
-      deriveSessionName({ buildNumber: config.pipeline.buildNumber, stepUuid: config.pipeline.stepUuid }),
-    durationSeconds: config.sessionDurationSeconds,
-    sessionPolicy: config.sessionPolicy,
-    sessionPolicyArns: config.sessionPolicyArns,
+    session: {
+      roleArn: config.roleArn,
+      sessionName:
+        config.sessionName ??
+        deriveSessionName({ buildNumber: config.pipeline.buildNumber, stepUuid: config.pipeline.stepUuid }),
+      durationSeconds: config.sessionDurationSeconds,
+      policy: config.sessionPolicy,
+      policyArns: config.sessionPolicyArns,
+    },
     region: config.region,
     action: config.action,
     environment: config.environment,

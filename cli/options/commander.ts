@@ -1,6 +1,6 @@
 import { type Command, Option } from 'commander';
 import type { Io } from '../io.ts';
-import type { Exit } from '../program.ts';
+import type { Exit, Register } from '../program.ts';
 import { boolean } from './parsers.ts';
 import type { OptionSource, OptionSpec, OptionTable } from './spec.ts';
 
@@ -54,4 +54,25 @@ export function addCommand(
     const body = await run.load();
     run.exit(await body(flags, run.io));
   });
+}
+
+/** One subcommand of a family: its words, its option table, and its body, loaded on use. */
+export interface FamilyCommand {
+  readonly name: string;
+  readonly description: string;
+  readonly options: OptionTable;
+  readonly load: () => Promise<CommandBody>;
+}
+
+/** A command family (`keys`, `audit`, `policy`) as a Register: `<family> <command> [options]`. */
+export function commandFamily(
+  name: string,
+  description: string,
+  commands: readonly FamilyCommand[],
+): Register {
+  return (program, io, exit) => {
+    const family = program.command(name).description(description);
+    for (const c of commands)
+      addCommand(family, c.name, c.description, c.options, { io, exit, load: c.load });
+  };
 }

@@ -1,6 +1,6 @@
-import { GateError } from '../errors.ts';
 import { isRecord } from '../lib/is-record.ts';
 import { printable } from '../lib/printable.ts';
+import { answerFor } from './answer-for.ts';
 import type { EnvironmentType, VerifiedEnvironment } from './facts.ts';
 
 const TYPES: readonly EnvironmentType[] = ['Test', 'Staging', 'Production'];
@@ -15,13 +15,9 @@ export function isEnvironmentType(value: unknown): value is EnvironmentType {
  * another environment can never stand in for it.
  */
 export function parseEnvironment(body: unknown, expectedUuid: string): VerifiedEnvironment {
-  const bad = (what: string): GateError =>
-    new GateError('BITBUCKET_INVALID', `Bitbucket's environment ${printable(expectedUuid)}: ${what}`);
-  if (!isRecord(body) || body.type !== 'deployment_environment') throw bad('not a deployment_environment');
-  if (typeof body.uuid !== 'string' || body.uuid.toLowerCase() !== expectedUuid.toLowerCase())
-    throw bad(`answered for ${printable(body.uuid)}`);
-  if (typeof body.name !== 'string' || body.name.length === 0 || body.name.length > 256) throw bad('no name');
-  const type = isRecord(body.environment_type) ? body.environment_type.name : undefined;
+  const { body: env, refuse: bad } = answerFor(body, 'deployment_environment', expectedUuid);
+  if (typeof env.name !== 'string' || env.name.length === 0 || env.name.length > 256) throw bad('no name');
+  const type = isRecord(env.environment_type) ? env.environment_type.name : undefined;
   if (!isEnvironmentType(type)) throw bad(`unknown environment type ${printable(type)}`);
-  return Object.freeze({ uuid: expectedUuid, name: body.name, type, source: 'bitbucket-api' });
+  return Object.freeze({ uuid: expectedUuid, name: env.name, type, source: 'bitbucket-api' });
 }

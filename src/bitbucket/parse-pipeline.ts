@@ -1,6 +1,6 @@
-import { GateError } from '../errors.ts';
 import { isRecord } from '../lib/is-record.ts';
 import { printable } from '../lib/printable.ts';
+import { answerFor } from './answer-for.ts';
 import type { VerifiedPipeline } from './facts.ts';
 
 const COMMIT = /^[0-9a-f]{40}$/;
@@ -11,12 +11,8 @@ const COMMIT = /^[0-9a-f]{40}$/;
  * full commit hash, the trigger and the creator. Anything else is refused, never guessed.
  */
 export function parsePipeline(body: unknown, expectedUuid: string): VerifiedPipeline {
-  const bad = (what: string): GateError =>
-    new GateError('BITBUCKET_INVALID', `Bitbucket's pipeline ${printable(expectedUuid)}: ${what}`);
-  if (!isRecord(body) || body.type !== 'pipeline') throw bad('not a pipeline');
-  if (typeof body.uuid !== 'string' || body.uuid.toLowerCase() !== expectedUuid.toLowerCase())
-    throw bad(`answered for ${printable(body.uuid)}`);
-  const target = body.target;
+  const { body: run, refuse: bad } = answerFor(body, 'pipeline', expectedUuid);
+  const target = run.target;
   if (!isRecord(target)) throw bad('no target');
   const commit = isRecord(target.commit) ? target.commit.hash : undefined;
   if (typeof commit !== 'string' || !COMMIT.test(commit)) throw bad('no full commit hash');
@@ -27,13 +23,13 @@ export function parsePipeline(body: unknown, expectedUuid: string): VerifiedPipe
     ref = Object.freeze({ type: target.ref_type, name: target.ref_name });
   } else if (target.type === 'pipeline_commit_target') ref = Object.freeze({ type: 'commit' });
   else throw bad(`unsupported target ${printable(target.type)}`);
-  const trigger = isRecord(body.trigger) && typeof body.trigger.type === 'string' ? body.trigger.type : '';
+  const trigger = isRecord(run.trigger) && typeof run.trigger.type === 'string' ? run.trigger.type : '';
   if (!trigger.startsWith('pipeline_trigger_')) throw bad('no trigger');
-  const creator = body.creator;
+  const creator = run.creator;
   if (!isRecord(creator) || typeof creator.uuid !== 'string') throw bad('no creator');
   return Object.freeze({
     uuid: expectedUuid,
-    buildNumber: typeof body.build_number === 'number' ? body.build_number : 0,
+    buildNumber: typeof run.build_number === 'number' ? run.build_number : 0,
     ref,
     commit,
     trigger: trigger.slice('pipeline_trigger_'.length),

@@ -8,13 +8,17 @@ export interface AwsCredentials {
   readonly region: string;
 }
 
-export interface AssumeRoleRequest {
+/** The session a step asks STS for: the role, the session's name and lifetime, what scopes it down. */
+export interface SessionAsk {
   readonly roleArn: string;
   readonly sessionName: string;
   readonly durationSeconds: number;
   /** Inline session policy (JSON text). */
   readonly policy?: string | undefined;
   readonly policyArns: readonly string[];
+}
+
+export interface AssumeRoleRequest extends SessionAsk {
   /** The step's OIDC token. */
   readonly webIdentityToken: string;
   /** The token's `sub`, shown when the role's trust policy refuses it. */

@@ -1,4 +1,4 @@
-import type { AwsCredentials, CredentialBroker } from '../credentials/credentials.ts';
+import type { AwsCredentials, CredentialBroker, SessionAsk } from '../credentials/credentials.ts';
 import type { Decision } from '../events/decision.ts';
 import type { Action, PipelineContext } from '../events/request.ts';
 import type { RequestSigner } from '../events/request-signing.ts';
@@ -31,11 +31,8 @@ export interface GatePorts {
 /** What one gate run asks for, from the validated configuration. */
 export interface GateRequest {
   readonly token: StepToken;
-  readonly roleArn: string;
-  readonly sessionName: string;
-  readonly durationSeconds: number;
-  readonly sessionPolicy?: string | undefined;
-  readonly sessionPolicyArns: readonly string[];
+  /** What the step asks STS for (and the request event reports as metadata). */
+  readonly session: SessionAsk;
   readonly region: string;
   readonly action: Action;
   readonly environment: string;

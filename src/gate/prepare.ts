@@ -48,11 +48,7 @@ export async function prepare(ports: GatePorts, request: GateRequest): Promise<P
     throw error;
   }
   const exchanging = ports.credentials.assume({
-    roleArn: request.roleArn,
-    sessionName: request.sessionName,
-    durationSeconds: request.durationSeconds,
-    policy: request.sessionPolicy,
-    policyArns: request.sessionPolicyArns,
+    ...request.session,
     webIdentityToken: request.token.value,
     subject: request.token.claims.sub,
     audience: request.token.claims.aud,

@@ -13,6 +13,7 @@ import { prepare } from './prepare.ts';
  */
 export async function runGate(ports: GatePorts, request: GateRequest): Promise<GateResult> {
   const { clock, log } = ports;
+  const { session } = request;
   const started = clock.now();
   log.secret(request.token.value);
   checkTokenLifetime(request, started, log);
@@ -33,16 +34,14 @@ export async function runGate(ports: GatePorts, request: GateRequest): Promise<G
         environment: request.environment,
         pipeline: request.pipeline,
         credentials: {
-          roleArn: request.roleArn,
+          roleArn: session.roleArn,
           assumedRoleArn: credentials.assumedRoleArn,
-          sessionName: request.sessionName,
+          sessionName: session.sessionName,
           expiration: credentials.expiration.toISOString(),
           region: credentials.region,
-          durationSeconds: request.durationSeconds,
-          ...(request.sessionPolicy === undefined
-            ? {}
-            : { sessionPolicyDigest: sha256Base64url(request.sessionPolicy) }),
-          ...(request.sessionPolicyArns.length ? { policyArns: [...request.sessionPolicyArns] } : {}),
+          durationSeconds: session.durationSeconds,
+          ...(session.policy === undefined ? {} : { sessionPolicyDigest: sha256Base64url(session.policy) }),
+          ...(session.policyArns.length ? { policyArns: [...session.policyArns] } : {}),
         },
         replyTopic: request.replyTopic,
         expiresAt: new Date(deadline).toISOString(),
