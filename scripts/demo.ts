@@ -1,6 +1,6 @@
 // `npm run demo`: the whole flow on this machine. A real Pulsar broker (reused when
 // `npm run pulsar` runs, else started), local stand-ins for Bitbucket's OIDC issuer and AWS
-// STS, the real decision service (`pulsar-gate serve`, sample Cedar policies in
+// STS, the real decision service (`pulsar-gate-service serve`, sample Cedar policies in
 // examples/policies), and the pipe run twice as Bitbucket would run it: a deploy to
 // staging that is allowed and a deploy to production from a feature branch that is denied.
 import { spawn } from 'node:child_process';

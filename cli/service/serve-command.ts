@@ -18,7 +18,7 @@ import { parseServeConfig } from './serve-config.ts';
 import { pulsarCredential } from './serve-credential.ts';
 
 /**
- * `pulsar-gate serve`: the decision service. Runs until SIGTERM/SIGINT (graceful: finish
+ * `pulsar-gate-service serve`: the decision service. Runs until SIGTERM/SIGINT (graceful: finish
  * in-flight decisions, stop consuming, close); SIGHUP reloads the policy directory, and a
  * reload that fails keeps the policies in force.
  */

@@ -5,7 +5,7 @@ import { type OAuthClientConfig, oauthClientOf } from './serve-oauth-config.ts';
 import { SERVE_OPTIONS } from './serve-options.ts';
 import { SERVE_RULES } from './serve-rules.ts';
 
-/** `pulsar-gate serve` options, flags over environment variables, validated once. */
+/** `pulsar-gate-service serve` options, flags over environment variables, validated once. */
 export interface ServeConfig {
   readonly pulsarUrl: string;
   readonly pulsarToken: string | undefined;

@@ -3,7 +3,7 @@ import { POLICY_DIR_OPTION, PULSAR_URL_OPTION, pulsarTokenOption } from '../opti
 import { options } from '../options/spec.ts';
 import { AUDIT_OPTIONS } from './audit-options.ts';
 
-/** `pulsar-gate serve` options: flags, the environment variables behind them, parsers, help. */
+/** `pulsar-gate-service serve` options: flags, the environment variables behind them, parsers, help. */
 export const SERVE_OPTIONS = options({
   pulsarUrl: { ...PULSAR_URL_OPTION, required: true },
   pulsarToken: pulsarTokenOption("the service's Pulsar token (or the OAuth options below)"),

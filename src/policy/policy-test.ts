@@ -6,7 +6,7 @@ import { loadPolicySet } from './load-policy-set.ts';
 import type { PolicyDecision, PolicyInput } from './types.ts';
 
 /**
- * `pulsar-gate policy test <dir> <request.json>`: what would the service decide? The request
+ * `pulsar-gate-service policy test --policy-dir <dir> --request <request.json>`: what would the service decide? The request
  * file is JSON, only the facts a policy sees (the rest of a real request is filled in):
  *
  *   {
@@ -92,7 +92,7 @@ async function readTestRequest(file: string, clock: Clock): Promise<PolicyInput>
       workspaceUuid: text(claims, 'claims', 'workspaceUuid'),
       repositoryUuid,
       sub: text(claims, 'claims', 'sub', repositoryUuid),
-      iss: text(claims, 'claims', 'iss', 'pulsar-gate policy test'),
+      iss: text(claims, 'claims', 'iss', 'pulsar-gate-service policy test'),
       ...maybe(claims, 'claims', 'branchName'),
       ...maybe(claims, 'claims', 'deploymentEnvironmentUuid'),
     },

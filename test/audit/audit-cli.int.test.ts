@@ -28,7 +28,7 @@ async function cli(
   );
 }
 
-describe('pulsar-gate audit verify', () => {
+describe('pulsar-gate-service audit verify', () => {
   it('a trail file: exit 0 when intact; exit 1 naming the first broken link when a record was edited', async () => {
     const trail = await writeTrail(6);
     const keys = await keysFile(trail);
@@ -53,7 +53,7 @@ describe('pulsar-gate audit verify', () => {
   });
 });
 
-describe('pulsar-gate audit verify from the topic and the bucket (the CLI as a process)', () => {
+describe('pulsar-gate-service audit verify from the topic and the bucket (the CLI as a process)', () => {
   let s3: S3Peer;
   let trail: Awaited<ReturnType<typeof writeTrail>>;
   let keys: string;

@@ -4,7 +4,7 @@ import { describe, expect, it } from 'vitest';
 import { auditExportCommand } from '../../cli/admin/audit/audit-command.ts';
 import { io, keysFile, sampleRecord, writeTrail } from './trail-fixture.ts';
 
-describe('pulsar-gate audit export', () => {
+describe('pulsar-gate-service audit export', () => {
   it('writes JSON and Markdown per deployment in the range, and an index', async () => {
     const trail = await writeTrail(4);
     const keys = await keysFile(trail);

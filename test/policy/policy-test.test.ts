@@ -16,7 +16,7 @@ const claims = { workspaceUuid: WORKSPACE, repositoryUuid: PAYMENTS_REPO };
 /** Any time but the wall clock's: a request file without `now` must be judged at this one. */
 const CLOCK = { now: () => Date.parse('2031-01-02T03:04:05Z') };
 
-describe('testPolicyRequest (pulsar-gate policy test)', () => {
+describe('testPolicyRequest (pulsar-gate-service policy test)', () => {
   it('prints a denied request with the rule, the failing attribute and where it failed', async () => {
     const file = await requestFile({
       claims: { ...claims, branchName: 'feature/x' },

@@ -19,7 +19,7 @@ afterAll(async () => {
   await fx?.close();
 });
 
-describe('pulsar-gate serve decides with the Cedar policies (real broker, issuer, signer)', () => {
+describe('pulsar-gate-service serve decides with the Cedar policies (real broker, issuer, signer)', () => {
   it('main may deploy to production', async () => {
     const { decision } = await fx.ask({ mint: { branchName: 'main' } });
     expect(decision?.verdict).toBe('allow');

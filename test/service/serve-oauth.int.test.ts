@@ -1,4 +1,4 @@
-// Issue 5 §3 through the real entrypoint: `pulsar-gate serve` with OAUTH_* options gets its
+// Issue 5 §3 through the real entrypoint: `pulsar-gate-service serve` with OAUTH_* options gets its
 // Pulsar access token from the tests' OAuth 2.0 provider, and bad OAuth input fails the start
 // with one line per problem, never printing the client secret.
 import { mkdtemp, writeFile } from 'node:fs/promises';
@@ -16,7 +16,7 @@ import { topicName } from '../transport/contract.ts';
 const identity = brokerInfo().identity;
 if (identity === undefined) console.warn('skipping: the broker does not trust the tests’ OAuth provider');
 
-describe.skipIf(identity === undefined)('pulsar-gate serve with OAuth 2.0 client credentials', () => {
+describe.skipIf(identity === undefined)('pulsar-gate-service serve with OAuth 2.0 client credentials', () => {
   let fixture: PipeFixture;
   let dir: string;
   const topic = topicName('served-oauth');

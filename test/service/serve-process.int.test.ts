@@ -85,7 +85,7 @@ describe('pulsar-gate keys generate --add (rotation)', () => {
   });
 });
 
-describe('pulsar-gate serve, as a process, answering the pipe as a process', () => {
+describe('pulsar-gate-service serve, as a process, answering the pipe as a process', () => {
   it('refuses to start on a policy that does not validate, naming file and line', async () => {
     const dir = await mkdtemp(join(tmpdir(), 'bad-policies-'));
     await cp(POLICY_DIR, dir, { recursive: true });

@@ -1,4 +1,4 @@
-// `pulsar-gate serve` as a real child process, the way an operator runs it.
+// `pulsar-gate-service serve` as a real child process, the way an operator runs it.
 import { type ChildProcess, spawn } from 'node:child_process';
 import { join } from 'node:path';
 import { runPipe } from './run-pipe.ts';
@@ -65,7 +65,7 @@ export function localServeEnv(options: {
   };
 }
 
-/** `pulsar-gate audit verify` on the trail a `serve` with this STATE_DIR kept. */
+/** `pulsar-gate-service audit verify` on the trail a `serve` with this STATE_DIR kept. */
 export function auditVerify(stateDir: string, keysFile: string, entry: 'source' | 'bundle' = 'source') {
   const trail = join(stateDir, 'audit', 'trail.jsonl');
   return runPipe(

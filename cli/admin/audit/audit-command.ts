@@ -12,7 +12,7 @@ import { AUDIT_EXPORT_OPTIONS, AUDIT_SOURCE_OPTIONS, AUDIT_SOURCE_RULES } from '
 import { readVerifiedTrail } from './audit-source.ts';
 
 /**
- * `pulsar-gate audit verify`: exit 0 when the trail holds, 1 (AUDIT_INVALID) with the first
+ * `pulsar-gate-service audit verify`: exit 0 when the trail holds, 1 (AUDIT_INVALID) with the first
  * broken link when it does not, 2 when the options or keys are unusable.
  */
 export async function auditVerifyCommand(flags: OptionSource['flags'], io: Io): Promise<number> {
@@ -31,7 +31,7 @@ export async function auditVerifyCommand(flags: OptionSource['flags'], io: Io): 
   });
 }
 
-/** `pulsar-gate audit export`: verifies, then writes one JSON + Markdown pair per deployment and an index. */
+/** `pulsar-gate-service audit export`: verifies, then writes one JSON + Markdown pair per deployment and an index. */
 export async function auditExportCommand(flags: OptionSource['flags'], io: Io): Promise<number> {
   return onIntactTrail('audit export', AUDIT_EXPORT_OPTIONS, flags, io, async (options, verdict, origin) => {
     const { from, to } = options;

@@ -35,7 +35,9 @@ export async function keysGenerateCommand(flags: OptionSource['flags'], io: Io):
       constants.S_IRUSR | constants.S_IWUSR | constants.S_IRGRP | constants.S_IROTH,
     );
     io.write(`✔ New ${options.alg} key ${privateJwk.kid}\n`);
-    io.write(`  private key (keep secret, for pulsar-gate serve): ${join(options.out, privateName)}\n`);
+    io.write(
+      `  private key (keep secret, for pulsar-gate-service serve): ${join(options.out, privateName)}\n`,
+    );
     io.write(
       `  public JWKS (${jwks.keys.length} key${jwks.keys.length === 1 ? '' : 's'}, for DECISION_KEYS): ${join(options.out, 'decision-keys.json')}\n`,
     );

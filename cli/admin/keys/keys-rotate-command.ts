@@ -73,7 +73,7 @@ export async function keysRotateCommand(flags: OptionSource['flags'], io: Io): P
     io.write(`✔ Key set v${document.version} announced on ${keysTopic}: signing key ${privateJwk.kid}\n`);
     for (const key of document.keys.slice(1))
       io.write(`  ${key.kid} keeps verifying until ${String(key.notAfter)}\n`);
-    io.write('  send SIGHUP to pulsar-gate serve to sign with the new key\n');
+    io.write('  send SIGHUP to pulsar-gate-service serve to sign with the new key\n');
     return EXIT.allowed;
   });
 }

@@ -8,7 +8,7 @@ import { EXIT } from '../../outcome/exit.ts';
 import { POLICY_TEST_OPTIONS } from './policy-options.ts';
 
 /**
- * `pulsar-gate policy test`: lets people test policy changes in their own CI. The pipe's
+ * `pulsar-gate-service policy test`: lets people test policy changes in their own CI. The pipe's
  * codes: exit 0 on allow, 1 on deny (DENIED), 4 on pending (what the pipe would do: wait
  * until its timeout), 2 when the options or files are not usable.
  */
