@@ -95,7 +95,7 @@ export const OUTCOMES: Readonly<Record<ErrorCode, Outcome>> = Object.freeze({
   PULSAR_AUTH: {
     exit: 5,
     path: 'Pulsar authentication',
-    hint: 'the broker refused the token: configure its OpenID Connect provider for the Bitbucket issuer, or set PULSAR_TOKEN',
+    hint: 'the broker refused the token: configure its OpenID Connect provider for the Bitbucket issuer (Pulsar 3.0.16, 4.0.9, 4.1.3 or later: older ones refuse tokens without nbf), or set PULSAR_TOKEN',
   },
   PULSAR_NOT_PERMITTED: {
     exit: 5,
