@@ -52,10 +52,11 @@ export function explainRefusal(
       hint: `pulsar-admin topics grant-permission --role '${who.role ?? '<role>'}' --actions ${action} ${topic} (README: Configure your Pulsar cluster)`,
     };
   }
+  // Bitbucket never sets nbf; Pulsar's OpenID provider required it until apache/pulsar#25197.
   if (error.code === 'PULSAR_AUTH' && who.stepTokenLacksNbf) {
     return {
-      message: `${error.message}; the step OIDC token has no nbf claim, which Pulsar's OpenID Connect provider requires`,
-      hint: "Pulsar's AuthenticationProviderOpenID refuses tokens without nbf: until the issuer adds it, set PULSAR_TOKEN as a secured variable",
+      message: `${error.message}; the step OIDC token has no nbf claim, and Pulsar's OpenID Connect provider refuses such tokens before 3.0.16, 4.0.9 and 4.1.3`,
+      hint: "run Pulsar 3.0.16, 4.0.9, 4.1.3 or later with its OpenID Connect provider trusting this workspace's issuer and audience (README: Configure your Pulsar cluster), or set PULSAR_TOKEN as a secured variable",
     };
   }
   return undefined;

@@ -109,7 +109,7 @@ export const OUTCOMES: Readonly<Record<ErrorCode, Outcome>> = Object.freeze({
   PULSAR_AUTH: {
     exit: EXIT.pulsar,
     path: 'Pulsar authentication',
-    hint: 'the broker refused the token: configure its OpenID Connect provider for the Bitbucket issuer, or set PULSAR_TOKEN',
+    hint: 'the broker refused the token: configure its OpenID Connect provider for the Bitbucket issuer (Pulsar 3.0.16, 4.0.9, 4.1.3 or later: older ones refuse tokens without nbf), or set PULSAR_TOKEN',
     hints: {
       serve: 'the broker refused the credential: check PULSAR_TOKEN_FILE or the OAUTH_ options',
       keys: 'the broker refused the credential: check PULSAR_TOKEN_FILE',

@@ -9,7 +9,10 @@ export interface StepTokenClaims {
   /** Seconds since the epoch. The lifetime is undocumented: always read it. */
   readonly exp: number;
   readonly iat?: number;
-  /** Pulsar's OpenID provider refuses tokens without it (docs/notes/pulsar-oidc-auth.md §3). */
+  /**
+   * Bitbucket never sets it; Pulsar's OpenID provider before 3.0.16, 4.0.9 and 4.1.3 refuses
+   * tokens without it (docs/notes/pulsar-oidc-auth.md §3).
+   */
   readonly nbf?: number;
   readonly workspaceUuid?: string;
   readonly repositoryUuid?: string;

@@ -1,10 +1,15 @@
 // Issue 5 §1–2: the broker runs Pulsar's OpenID Connect provider and authorization; the pipe
 // presents the step's own OIDC token (no PULSAR_TOKEN, no secret at all), and the broker's
-// topic grants are what let a repository in — or keep it, and forged decisions, out.
+// topic grants are what let a repository in — or keep it, and forged decisions, out. The tokens
+// are shaped as Bitbucket issues them, without nbf: the broker (Pulsar 3.0.16) accepts that.
+import { decodeJwt } from 'jose';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { GateError } from '../../src/errors.ts';
 import { WebSocketTransport } from '../../src/transport/websocket/transport.ts';
+import type { MintOptions } from '../peers/oidc/claims.ts';
 import type { Issuer } from '../peers/oidc/issuer.ts';
 import { issuerForRepository } from '../peers/oidc/shared-issuer.ts';
+import { OPENID_LEEWAY_SECONDS } from '../peers/pulsar/standalone-config.ts';
 import { brokerInfo } from '../support/broker.ts';
 import { type GateWorld, startGateWorld } from '../support/gate-world.ts';
 import { grantRepository, grantService, roleToken, SERVICE_ROLE } from '../support/grants.ts';
@@ -38,15 +43,18 @@ describe.skipIf(identity === undefined)(
       await world?.close();
     });
 
-    async function step(branch = 'main') {
+    async function step(mint: MintOptions = {}) {
       const cloneDir = await world.cloneDir();
+      const token = await issuer.mint(mint);
+      const claims = decodeJwt(token);
+      expect(claims).not.toHaveProperty('nbf');
       const env = await world.stepEnv({
-        token: await issuer.mint({ branchName: branch }),
+        token,
         cloneDir,
         variables: { ...world.stepVariables(brokerInfo(), topic), ENVIRONMENT: 'staging', TIMEOUT: '20' },
       });
       expect(env.PULSAR_TOKEN).toBeUndefined();
-      return runPipe(env, { cwd: cloneDir });
+      return { ...(await runPipe(env, { cwd: cloneDir })), claims };
     }
 
     it('a repository without grants is refused by the broker: exit 5, naming role, topic and grant', async () => {
@@ -105,16 +113,34 @@ describe.skipIf(identity === undefined)(
       }
     });
 
-    it('a step token without nbf: exit 5, and the hint says Pulsar requires nbf', async () => {
-      const cloneDir = await world.cloneDir();
-      const env = await world.stepEnv({
-        token: await issuer.mint({ omit: ['nbf'] }),
-        cloneDir,
-        variables: { ...world.stepVariables(brokerInfo(), topic), TIMEOUT: '20' },
-      });
-      const run = await runPipe(env, { cwd: cloneDir });
-      expect(run.code).toBe(5);
-      expect(run.output).toContain("no nbf claim, which Pulsar's OpenID Connect provider requires");
+    it('a step that lists oidc audiences (aud an array) passes as well', async () => {
+      // Granted above. Bitbucket puts the workspace's default audience first, then the step's.
+      const run = await step({ audiences: ['https://pulsar.example.com'] });
+      expect(run.claims.aud).toEqual([issuer.audience, 'https://pulsar.example.com']);
+      expect(run.output).toMatch(/✔ Allowed by policy/);
+      expect(run.code).toBe(0);
+      expect(service.decisions.at(-1)?.verified?.sub).toBe(run.claims.sub);
+    });
+
+    it('the broker forgives clock skew up to openIDAcceptedTimeLeewaySeconds, and no more', async () => {
+      // Authenticated but not granted produce on the reply topic: 403, not 401.
+      const attempt = async (skewSeconds: number) => {
+        const issuedAt = Math.floor(Date.now() / 1000) + skewSeconds;
+        const ahead = new WebSocketTransport({
+          url: brokerInfo().webSocketUrl,
+          token: await issuer.mint({ issuedAt }),
+        });
+        try {
+          return await ahead.publisher(topics.replyTopic).then(
+            () => 'opened',
+            (error: unknown) => (error instanceof GateError ? error.code : String(error)),
+          );
+        } finally {
+          await ahead.close();
+        }
+      };
+      expect(await attempt(OPENID_LEEWAY_SECONDS - 20)).toBe('PULSAR_NOT_PERMITTED');
+      expect(await attempt(OPENID_LEEWAY_SECONDS + 60)).toBe('PULSAR_AUTH');
     });
   },
 );

@@ -92,6 +92,30 @@ export function transportContract(name: string, peer: () => ContractPeer): void 
       }
     });
 
+    it('a new subscription at Earliest gets what was published before it existed', async () => {
+      // The decision service's first start and `audit verify` rely on it (Pulsar 3.0.x's
+      // WebSocket consumer ignores subscriptionInitialPosition).
+      const transport = await peer().open();
+      try {
+        const topic = topicName('earliest');
+        const publisher = await transport.publisher(topic);
+        for (const payload of ['before-1', 'before-2']) await publisher.publish({ payload });
+        const late = await transport.subscribe(topic, 'late', {
+          type: 'Exclusive',
+          initialPosition: 'Earliest',
+        });
+        const first = await late.receive(soon(10_000));
+        expect(first.payload.toString()).toBe('before-1');
+        await late.ack(first);
+        const latest = await transport.subscribe(topic, 'latest', { type: 'Exclusive' });
+        await publisher.publish({ payload: 'after' });
+        expect((await latest.receive(soon(10_000))).payload.toString()).toBe('after');
+        expect((await late.receive(soon(10_000))).payload.toString()).toBe('before-2');
+      } finally {
+        await transport.close();
+      }
+    });
+
     it('a Shared subscription spreads messages over two consumers and redelivers a nacked one', async () => {
       const transport = await peer().open();
       try {

@@ -2,6 +2,7 @@ import { GateError } from '../../errors.ts';
 import { redactedUrl } from '../../lib/redacted-url.ts';
 import { type Position, type TopicEnd, topicEnd } from '../topic-end.ts';
 import type { TokenSource } from '../transport.ts';
+import { adminRest } from './admin-rest.ts';
 
 /**
  * `GET /admin/v2/{domain}/{tenant}/{ns}/{topic}/lastMessageId` on the broker's web service,
@@ -13,15 +14,10 @@ export async function fetchTopicEnd(
   token: TokenSource | undefined,
   timeoutMs: number,
 ): Promise<TopicEnd> {
-  const url = new URL(`${base.pathname.replace(/\/$/, '')}/admin/v2/${topicPath}/lastMessageId`, base);
-  url.protocol = url.protocol === 'wss:' ? 'https:' : 'http:';
-  const bearer = typeof token === 'function' ? await token() : token;
+  let url: URL;
   let response: Response;
   try {
-    response = await fetch(url, {
-      headers: bearer ? { authorization: `Bearer ${bearer}` } : {},
-      signal: AbortSignal.timeout(timeoutMs),
-    });
+    ({ url, response } = await adminRest(base, `${topicPath}/lastMessageId`, token, { timeoutMs }));
   } catch (cause) {
     throw new GateError('PULSAR_UNREACHABLE', `cannot ask Pulsar where ${topicPath} ends`, { cause });
   }

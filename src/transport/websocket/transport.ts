@@ -16,6 +16,7 @@ import type {
 import { webSocketBase } from './base-url.ts';
 import { WebSocketAttachment, WebSocketSubscription } from './consumer.ts';
 import { WebSocketPublisher } from './producer.ts';
+import { startSubscriptionAtEarliest } from './subscription-start.ts';
 import { fetchTopicEnd } from './topic-end-request.ts';
 
 export interface WebSocketTransportOptions {
@@ -101,7 +102,11 @@ export class WebSocketTransport implements Transport {
     await Promise.allSettled(open.map((item) => item.close()));
   }
 
-  #consumer(topic: string, subscription: string, options: SubscribeOptions): Promise<WebSocketSubscription> {
+  async #consumer(
+    topic: string,
+    subscription: string,
+    options: SubscribeOptions,
+  ): Promise<WebSocketSubscription> {
     if (!/^[A-Za-z0-9_.:=-]{1,200}$/.test(subscription)) {
       throw new GateError('CONFIG_INVALID', `invalid subscription name "${subscription}"`);
     }
@@ -114,6 +119,16 @@ export class WebSocketTransport implements Transport {
       query.negativeAckRedeliveryDelay = String(options.nackRedeliveryDelayMs);
     if (options.consumerName !== undefined) query.consumerName = options.consumerName;
     const name = parseTopic(topic);
+    if (options.initialPosition === 'Earliest') {
+      const o = this.#options;
+      await startSubscriptionAtEarliest(
+        this.#base,
+        name.path,
+        subscription,
+        o.token,
+        o.connectTimeoutMs ?? 10_000,
+      );
+    }
     const path = `consumer/${name.path}/${subscription}`;
     return WebSocketSubscription.open({
       topic: name.full,

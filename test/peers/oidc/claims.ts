@@ -1,7 +1,9 @@
 /**
  * Bitbucket Pipelines OIDC claim shapes, as a real step's token has them (P3, docs/security.md):
  * brace-wrapped UUIDs, `sub` = `{repositoryUuid}[:{deploymentEnvironmentUuid}]:{stepUuid}`,
- * integer `iat`/`exp`, and the claims in the same order Bitbucket emits them.
+ * integer `iat`/`exp`, and the claims in the same order Bitbucket emits them. Like Bitbucket's
+ * tokens they carry no `nbf` and no `jti` (neither is in its discovery document's
+ * claims_supported), so every verifier in the tests meets the tokens real steps present.
  */
 import { randomUUID } from 'node:crypto';
 
@@ -16,8 +18,6 @@ export type BitbucketClaims = {
   deploymentEnvironmentUuid?: string;
   branchName: string;
   iat: number;
-  /** Pulsar's OpenID provider requires it (docs/notes/pulsar-oidc-auth.md §3); omit to test that. */
-  nbf: number;
   exp: number;
 };
 
@@ -31,6 +31,12 @@ export type MintOptions = {
   deploymentEnvironmentUuid?: string | null;
   branchName?: string;
   workspaceUuid?: string;
+  /**
+   * The step's `oidc: audiences:` list: `aud` becomes an array of the workspace's default
+   * audience followed by these. Without it `aud` is the default audience, a string.
+   */
+  audiences?: readonly string[];
+  /** Replaces `aud` outright (a token meant for someone else). */
   aud?: string | string[];
   iss?: string;
   sub?: string;
@@ -69,6 +75,10 @@ export type IssuerIdentity = {
   deploymentEnvironmentUuid: string;
 };
 
+function audience(workspaceDefault: string, custom: readonly string[] | undefined): string | string[] {
+  return custom === undefined ? workspaceDefault : [workspaceDefault, ...custom];
+}
+
 export function buildClaims(
   identity: IssuerIdentity,
   options: MintOptions,
@@ -87,7 +97,7 @@ export function buildClaims(
   const exp = lifetime < 0 && issuedAt === undefined ? nowSeconds + lifetime : iat + lifetime;
   const claims: Partial<BitbucketClaims> = {
     iss: options.iss ?? identity.url,
-    aud: options.aud ?? identity.audience,
+    aud: options.aud ?? audience(identity.audience, options.audiences),
     sub: options.sub ?? [repositoryUuid, env, stepUuid].filter((part) => part !== undefined).join(':'),
     workspaceUuid: options.workspaceUuid ?? identity.workspaceUuid,
     repositoryUuid,
@@ -96,7 +106,6 @@ export function buildClaims(
     ...(env === undefined ? {} : { deploymentEnvironmentUuid: env }),
     branchName: options.branchName ?? 'main',
     iat,
-    nbf: iat,
     exp: Math.floor(exp),
   };
   for (const name of options.omit ?? []) delete claims[name];

@@ -5,8 +5,12 @@ import { type Issuer, startIssuer } from './issuer.ts';
 
 // Key order and variables as in the shared fixture bitbucket-step.json (oidcToken, pipeEnvironment).
 const HEADER = ['alg', 'typ', 'kid'];
+// No nbf and no jti: Bitbucket's tokens carry neither (the fixture's oidcToken.notes).
 const CLAIMS =
-  'iss aud sub workspaceUuid repositoryUuid pipelineUuid stepUuid deploymentEnvironmentUuid branchName iat nbf exp';
+  'iss aud sub workspaceUuid repositoryUuid pipelineUuid stepUuid deploymentEnvironmentUuid branchName iat exp';
+// The discovery document's list, in Bitbucket's order (the fixture's oidcToken.notes).
+const CLAIMS_SUPPORTED = `sub iss aud exp iat branchName compliant deploymentEnvironmentUuid pipelineUuid
+  repositoryUuid stepUuid workspaceUuid`;
 const STEP_VARIABLES = `CI DEBUG BITBUCKET_CLONE_DIR BITBUCKET_PIPE_STORAGE_DIR BITBUCKET_PIPE_SHARED_STORAGE_DIR
   BITBUCKET_BUILD_NUMBER BITBUCKET_COMMIT BITBUCKET_BRANCH BITBUCKET_REPO_SLUG BITBUCKET_REPO_FULL_NAME
   BITBUCKET_REPO_OWNER BITBUCKET_REPO_UUID BITBUCKET_WORKSPACE BITBUCKET_PROJECT_KEY BITBUCKET_PIPELINE_UUID
@@ -39,6 +43,7 @@ describe('Bitbucket-shaped OIDC issuer', () => {
     expect(metadata.jwks_uri).toBe(`${issuer.url}/keys.json`);
     expect(new URL(issuer.url).pathname).toBe('/2.0/workspaces/acme/pipelines-config/identity/oidc');
     expect(metadata.id_token_signing_alg_values_supported).toEqual(['RS256']);
+    expect(metadata.claims_supported).toEqual(words(CLAIMS_SUPPORTED));
     expect(issuer.audience).toBe(`ari:cloud:bitbucket::workspace/${issuer.workspaceUuid.slice(1, -1)}`);
   });
 
@@ -47,6 +52,9 @@ describe('Bitbucket-shaped OIDC issuer', () => {
     const { payload, protectedHeader } = await verify(token);
     expect(Object.keys(protectedHeader)).toEqual(HEADER);
     expect(Object.keys(payload)).toEqual(words(CLAIMS));
+    expect(protectedHeader.alg).toBe('RS256');
+    expect(payload.iss).toBe(issuer.url);
+    expect(payload.aud).toBe(issuer.audience);
     for (const name of [
       'workspaceUuid',
       'repositoryUuid',
@@ -67,12 +75,34 @@ describe('Bitbucket-shaped OIDC issuer', () => {
 
   it('mints a fresh step per token and a {repo}:{step} sub for non-deployment steps', async () => {
     const a = decodeJwt(await issuer.mint());
-    const b = decodeJwt(await issuer.mint({ deploymentEnvironmentUuid: null, aud: ['x', 'y'] }));
+    const b = decodeJwt(await issuer.mint({ deploymentEnvironmentUuid: null }));
     expect(a.stepUuid).not.toBe(b.stepUuid);
     expect(a.repositoryUuid).toBe(b.repositoryUuid);
     expect(b).not.toHaveProperty('deploymentEnvironmentUuid');
     expect(b.sub).toBe(`${b.repositoryUuid}:${b.stepUuid}`);
-    expect(b.aud).toEqual(['x', 'y']);
+  });
+
+  it('mints aud as a string by default and as an array for a step listing audiences', async () => {
+    expect(decodeJwt(await issuer.mint()).aud).toBe(issuer.audience);
+    const custom = ['https://pulsar.example.com', 'urn:pulsar:cluster'];
+    const token = await issuer.mint({ audiences: custom });
+    expect(decodeJwt(token).aud).toEqual([issuer.audience, ...custom]);
+    // A verifier that allows any one of the values accepts it, as for the string form.
+    await expect(verify(token)).resolves.toBeDefined();
+    const forCustom = jwtVerify(token, createRemoteJWKSet(new URL(issuer.jwksUri)), {
+      issuer: issuer.url,
+      audience: 'urn:pulsar:cluster',
+    });
+    await expect(forCustom).resolves.toBeDefined();
+    expect(decodeJwt(await issuer.mint({ aud: 'someone-else' })).aud).toBe('someone-else');
+  });
+
+  it('never mints nbf or jti, whatever the options', async () => {
+    for (const options of [{}, { audiences: ['x'] }, { expiresInSeconds: -60 }, { issuedAt: new Date() }]) {
+      const claims = decodeJwt(await issuer.mint(options));
+      expect(claims).not.toHaveProperty('nbf');
+      expect(claims).not.toHaveProperty('jti');
+    }
   });
 
   it('mints expired, forged and unsecured tokens that verification rejects', async () => {

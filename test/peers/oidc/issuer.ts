@@ -49,6 +49,22 @@ export type Issuer = {
   close(): Promise<void>;
 };
 
+/** claims_supported of Bitbucket's discovery document (shared/fixtures/bitbucket-step.json). */
+export const BITBUCKET_CLAIMS_SUPPORTED: readonly string[] = [
+  'sub',
+  'iss',
+  'aud',
+  'exp',
+  'iat',
+  'branchName',
+  'compliant',
+  'deploymentEnvironmentUuid',
+  'pipelineUuid',
+  'repositoryUuid',
+  'stepUuid',
+  'workspaceUuid',
+];
+
 function sendJson(res: ServerResponse, status: number, body: unknown): void {
   const text = JSON.stringify(body);
   res.writeHead(status, { 'content-type': 'application/json', 'content-length': Buffer.byteLength(text) });
@@ -95,20 +111,8 @@ export async function startIssuer(options: IssuerOptions = {}): Promise<Issuer> 
     response_types_supported: ['id_token'],
     subject_types_supported: ['public'],
     id_token_signing_alg_values_supported: [algorithm],
-    claims_supported: [
-      'iss',
-      'aud',
-      'sub',
-      'iat',
-      'nbf',
-      'exp',
-      'workspaceUuid',
-      'repositoryUuid',
-      'pipelineUuid',
-      'stepUuid',
-      'deploymentEnvironmentUuid',
-      'branchName',
-    ],
+    // Bitbucket's own list, in its order: no nbf, no jti.
+    claims_supported: BITBUCKET_CLAIMS_SUPPORTED,
   });
 
   return {

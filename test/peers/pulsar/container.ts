@@ -5,10 +5,16 @@ import { existsSync } from 'node:fs';
 import { request } from 'node:http';
 import { homedir } from 'node:os';
 import { join } from 'node:path';
+import { DEFAULT_PULSAR_VERSION } from './distribution.ts';
 import { mintToken, newTokenSecret } from './tokens.ts';
 import type { BrokerHandle } from './types.ts';
 
-export const DEFAULT_PULSAR_IMAGE = 'apachepulsar/pulsar:4.0.8';
+/** The image of a Pulsar release: the same version as the distribution route runs. */
+export function pulsarImage(version: string = DEFAULT_PULSAR_VERSION): string {
+  return `apachepulsar/pulsar:${version}`;
+}
+
+export const DEFAULT_PULSAR_IMAGE = pulsarImage();
 
 interface Endpoint {
   socketPath?: string;
@@ -81,7 +87,7 @@ export function qualifiedImage(image: string): string {
 
 /**
  * True when the engine already holds the image (`GET /images/{name}/json`). Never pulls:
- * `docker pull apachepulsar/pulsar:4.0.8` once, where a registry is reachable, to use this route.
+ * `docker pull apachepulsar/pulsar:<DEFAULT_PULSAR_VERSION>` once, where a registry is reachable, to use this route.
  */
 export async function pulsarImageAvailable(image = DEFAULT_PULSAR_IMAGE): Promise<boolean> {
   if (process.env.DOCKER_TLS_VERIFY === '1') {

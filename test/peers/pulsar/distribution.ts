@@ -9,8 +9,15 @@ import { promisify } from 'node:util';
 
 const run = promisify(execFile);
 
-/** Newest 4.0.x (LTS) that Maven Central serves; launchers may override it with PULSAR_VERSION. */
-export const DEFAULT_PULSAR_VERSION = '4.0.8';
+/**
+ * The test broker. Bitbucket's step tokens have no `nbf`, which Pulsar's OpenID Connect
+ * provider required until apache/pulsar#25197 (released in 3.0.16, 4.0.9 and 4.1.3); 3.0.16
+ * is the one fixed release Maven Central serves. Launchers may override it with PULSAR_VERSION.
+ */
+export const DEFAULT_PULSAR_VERSION = '3.0.16';
+
+/** The newest 4.0.x Maven Central serves: still refuses tokens without `nbf` (one test shows it). */
+export const PULSAR_VERSION_REQUIRING_NBF = '4.0.8';
 
 /** Cache root shared with scripts/node.sh: `$PULSAR_GATE_CACHE` or `~/.cache/pulsar-gate`. */
 export function cacheRoot(): string {

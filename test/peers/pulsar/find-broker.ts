@@ -2,7 +2,7 @@
 // container when an engine and the image are there, else the Maven Central distribution.
 import {
   containerEngineAnswers,
-  DEFAULT_PULSAR_IMAGE,
+  pulsarImage,
   pulsarImageAvailable,
   startPulsarContainer,
 } from './container.ts';
@@ -23,7 +23,7 @@ export interface ExternalBroker {
 
 export interface FindBrokerOptions {
   external?: ExternalBroker;
-  /** Distribution version (default 4.0.8); the image tag follows it. */
+  /** Distribution version (default DEFAULT_PULSAR_VERSION, 3.0.16); the image tag follows it. */
   version?: string;
   /** Set false to skip the container route even when an engine answers. */
   container?: boolean;
@@ -86,8 +86,7 @@ export async function findBroker(options: FindBrokerOptions = {}): Promise<Broke
   } else if (!(await containerEngineAnswers())) {
     why += '; no container engine answered';
   } else {
-    const image =
-      version === DEFAULT_PULSAR_VERSION ? DEFAULT_PULSAR_IMAGE : `apachepulsar/pulsar:${version}`;
+    const image = pulsarImage(version);
     if (await pulsarImageAvailable(image)) {
       say(`container ${image} (${why}; a container engine answered)`);
       return startPulsarContainer(image);

@@ -31,13 +31,20 @@ export interface OpenIdTrust {
 const TOKEN_PROVIDER = 'org.apache.pulsar.broker.authentication.AuthenticationProviderToken';
 const OPENID_PROVIDER = 'org.apache.pulsar.broker.authentication.oidc.AuthenticationProviderOpenID';
 
-/** docs/notes/pulsar-oidc-auth.md §1–2: the keys verified against Pulsar 4.0.8. */
+/**
+ * Clock skew the OpenID provider forgives on exp and iat (and nbf, which Bitbucket never
+ * sets): the decision service's default tolerance, and README "Configure your Pulsar cluster".
+ */
+export const OPENID_LEEWAY_SECONDS = 30;
+
+/** docs/notes/pulsar-oidc-auth.md §1–2: the keys verified against Pulsar 4.0.8 and 3.0.16. */
 function openIdOverrides(trust: OpenIdTrust): Record<string, string> {
   return {
     authenticationProviders: `${TOKEN_PROVIDER},${OPENID_PROVIDER}`,
     openIDAllowedTokenIssuers: trust.issuers.join(','),
     openIDAllowedAudiences: trust.audiences.join(','),
     openIDRoleClaim: trust.roleClaim,
+    openIDAcceptedTimeLeewaySeconds: String(OPENID_LEEWAY_SECONDS),
     // Test issuers serve plain http on loopback; production issuers must use https.
     openIDRequireIssuersUseHttps: String(!trust.issuers.every((i) => i.startsWith('http://127.0.0.1:'))),
     // A rotated issuer key is fetched at once instead of being refused for up to 300 s.

@@ -15,18 +15,23 @@ export interface StandaloneOptions {
   /** How long to wait for the admin API, per start (default 180 s). */
   readyTimeoutMs?: number;
   openId?: OpenIdTrust | undefined;
+  /** Maximum heap in MiB (default 512); the initial heap and direct memory are half of it. */
+  heapMb?: number;
 }
 
 // Sized for a 2-core box: a 512 MiB heap sees only young GCs under test load. G1 with few
 // threads replaces the shipped ZGC with 32 threads and AlwaysPreTouch (slow start, big RSS).
 // C1-only JIT (TieredStopAtLevel=1) starts ~18% faster; a test broker never needs C2's peak.
-const JVM_ENV = {
-  PULSAR_MEM: '-Xms256m -Xmx512m -XX:MaxDirectMemorySize=256m',
-  PULSAR_GC: '-XX:+UseG1GC -XX:ParallelGCThreads=2 -XX:ConcGCThreads=1 -XX:+PerfDisableSharedMem',
-  // Setting this replaces conf/pulsar_env.sh's defaults, so they are repeated here.
-  PULSAR_EXTRA_OPTS:
-    '-Dpulsar.allocator.exit_on_oom=true -Dio.netty.recycler.maxCapacityPerThread=4096 -XX:TieredStopAtLevel=1',
-};
+function jvmEnv(heapMb: number): Record<string, string> {
+  const half = Math.floor(heapMb / 2);
+  return {
+    PULSAR_MEM: `-Xms${half}m -Xmx${heapMb}m -XX:MaxDirectMemorySize=${half}m`,
+    PULSAR_GC: '-XX:+UseG1GC -XX:ParallelGCThreads=2 -XX:ConcGCThreads=1 -XX:+PerfDisableSharedMem',
+    // Setting this replaces conf/pulsar_env.sh's defaults, so they are repeated here.
+    PULSAR_EXTRA_OPTS:
+      '-Dpulsar.allocator.exit_on_oom=true -Dio.netty.recycler.maxCapacityPerThread=4096 -XX:TieredStopAtLevel=1',
+  };
+}
 
 const sleep = (ms: number): Promise<void> => new Promise((resolve) => setTimeout(resolve, ms));
 
@@ -86,7 +91,7 @@ export async function startStandalone(options: StandaloneOptions = {}): Promise<
   ];
   const env: NodeJS.ProcessEnv = {
     ...process.env,
-    ...JVM_ENV,
+    ...jvmEnv(options.heapMb ?? 512),
     PULSAR_STANDALONE_CONF: confFile,
     PULSAR_LOG_DIR: join(runDir, 'logs'),
   };
