@@ -5,7 +5,7 @@ import { ACTIONS } from '../src/events/actions.ts';
 import { policyArns, sessionName, sessionPolicy } from './variable-parsers.ts';
 
 /**
- * The pipe variables (DESIGN.md §5), each with its CLI flag, parser and what it accepts. The
+ * The pipe variables (docs/design.md §5), each with its CLI flag, parser and what it accepts. The
  * table drives parsing (cli/options/read.ts), `--help` and the README's variables table
  * (test/pipe/variables-readme.test.ts holds them together), so they cannot drift apart.
  */

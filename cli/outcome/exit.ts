@@ -1,5 +1,5 @@
 /**
- * The exit codes of every command (DESIGN.md §5). A command that ends without a GateError
+ * The exit codes of every command (docs/design.md §5). A command that ends without a GateError
  * uses these by name: `allowed` for success, `denied` for a deny or a broken audit trail,
  * `timeout` for a decision that did not come (or, in `policy test`, is still pending).
  */

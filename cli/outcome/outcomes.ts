@@ -5,7 +5,7 @@ const PULSAR_HINT =
   "check PULSAR_URL, that the broker runs the WebSocket service, and the role's permissions";
 
 /**
- * The one table from error codes to exit codes and hints, for every command (DESIGN.md §5,
+ * The one table from error codes to exit codes and hints, for every command (docs/design.md §5,
  * P6): the pipe's `request`, `serve`, `keys`, `audit` and `policy test` all end through it.
  */
 export const OUTCOMES: Readonly<Record<ErrorCode, Outcome>> = Object.freeze({

@@ -49,7 +49,7 @@ export type Issuer = {
   close(): Promise<void>;
 };
 
-/** claims_supported of Bitbucket's discovery document (shared/fixtures/bitbucket-step.json). */
+/** claims_supported of Bitbucket's discovery document (as Atlassian documents it; see the claims in test/peers/oidc/claims.ts). */
 export const BITBUCKET_CLAIMS_SUPPORTED: readonly string[] = [
   'sub',
   'iss',
