@@ -21,6 +21,7 @@ import { systemClock } from '../src/time.ts';
 import { WebSocketTransport } from '../src/transport/websocket/transport.ts';
 import { startIssuer } from '../test/peers/oidc/issuer.ts';
 import { reuseOrStartBroker } from '../test/peers/pulsar/reuse.ts';
+import { siteFacts } from '../test/support/bitbucket.ts';
 import { signedRequest } from '../test/support/requester.ts';
 import { drive } from './service-drive.ts';
 import { median, percentile } from './stats.ts';
@@ -96,6 +97,8 @@ const startDecisionService = async (topic: string, withAudit: boolean) =>
       clock: systemClock,
       decisionTtlMs: 300_000,
       ...(withAudit ? { audit } : {}),
+      // The test world's Bitbucket over HTTP, cached as serve caches it.
+      facts: { facts: await siteFacts(), openEnvironments: [] },
     },
     metrics: new Metrics(),
     concurrency: CONCURRENCY,

@@ -14,6 +14,7 @@ import type { OptionSource } from '../options/spec.ts';
 import { endThroughTable } from '../outcome/end.ts';
 import { EXIT } from '../outcome/exit.ts';
 import { openAudit } from './audit-wiring.ts';
+import { bitbucketFacts } from './bitbucket-wiring.ts';
 import { parseServeConfig } from './serve-config.ts';
 import { pulsarCredential } from './serve-credential.ts';
 
@@ -46,6 +47,7 @@ export async function serveCommand(
       audiences: config.audiences,
       allowInsecureIssuer: config.allowInsecureIssuer,
     });
+    const facts = await bitbucketFacts(config.bitbucket);
     const token = await pulsarCredential(config, log);
     const transport = openTransport({ url: config.pulsarUrl, token: token.source });
     const audit =
@@ -70,6 +72,7 @@ export async function serveCommand(
         clock: systemClock,
         decisionTtlMs: config.decisionTtlSeconds * 1000,
         ...(audit ? { audit } : {}),
+        facts: { facts, openEnvironments: config.openEnvironments },
       },
       metrics,
       concurrency: config.concurrency,

@@ -30,6 +30,18 @@ export interface ServeConfig {
   readonly concurrency: number;
   /** Undefined without STATE_DIR: the trail and its outbox live there. */
   readonly audit: AuditConfig | undefined;
+  /** Where environments and pipelines are looked up (exactly one source). */
+  readonly bitbucket:
+    | {
+        readonly kind: 'api';
+        readonly url: string;
+        readonly token: string;
+        readonly cacheSeconds: number;
+        readonly timeoutSeconds: number;
+      }
+    | { readonly kind: 'map'; readonly file: string };
+  /** Environments a step without a deployment environment may ask for. */
+  readonly openEnvironments: readonly string[];
 }
 
 /** Reads every `serve` option once; all problems together as one CONFIG_INVALID. */
@@ -56,5 +68,17 @@ export function parseServeConfig(source: OptionSource): ServeConfig {
     decisionLog: v.decisionLog,
     concurrency: v.concurrency,
     audit: auditConfigOf(v, v.stateDir),
+    bitbucket:
+      v.environmentMap !== undefined
+        ? { kind: 'map' as const, file: v.environmentMap }
+        : {
+            kind: 'api' as const,
+            url: v.bitbucketApiUrl,
+            // oneFactSource: without a map, the token is there.
+            token: v.bitbucketToken ?? '',
+            cacheSeconds: v.bitbucketCacheSeconds,
+            timeoutSeconds: v.bitbucketTimeoutSeconds,
+          },
+    openEnvironments: v.openEnvironments,
   });
 }

@@ -1,4 +1,5 @@
 import type { Problem, Rule } from '../options/spec.ts';
+import { oneFactSource } from './bitbucket-options.ts';
 import type { ServeOptions } from './serve-options.ts';
 
 const OAUTH = ['oauthIssuer', 'oauthClientId', 'oauthClientSecret'] as const;
@@ -37,4 +38,9 @@ const mirrorsNeedStateDir: Rule<ServeOptions> = (v) =>
         .filter((key) => v[key] !== undefined)
         .map((key) => ({ key, issue: 'needs STATE_DIR (the audit trail and its outbox live there)' }));
 
-export const SERVE_RULES: readonly Rule<ServeOptions>[] = [oauthComplete, secureIssuers, mirrorsNeedStateDir];
+export const SERVE_RULES: readonly Rule<ServeOptions>[] = [
+  oauthComplete,
+  secureIssuers,
+  mirrorsNeedStateDir,
+  oneFactSource,
+];

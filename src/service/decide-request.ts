@@ -1,3 +1,4 @@
+import { type DeclaredStep, resolveStepFacts } from '../bitbucket/step-facts.ts';
 import { buildDecisionFacts } from '../decision/build-decision-facts.ts';
 import type { VerifiedStep } from '../decision/decision-facts.ts';
 import type { RequestEvent } from '../events/request.ts';
@@ -11,7 +12,8 @@ export const MAX_REQUEST_BYTES = 64 * 1024;
 
 /**
  * Decides one request message: verify the request's signature, the step token (P3), the
- * request against its token, replay rules (P2), then the policy; sign the decision and
+ * request against its token, replay rules (P2), the facts established at Bitbucket (the
+ * environment the token proves, the pipeline run it names), then the policy; sign the decision and
  * record it before it is published. A request whose signature verifies but fails a later
  * check gets a signed deny bound to it, so the pipe stops waiting; an unverifiable one is
  * poison (its reply topic cannot be trusted).
@@ -79,9 +81,30 @@ export async function decideRequest(payload: Buffer, ports: DeciderPorts): Promi
       remember: false,
     });
   }
+  const established = await resolveStepFacts(claims, declaredStep(event), ports.facts);
+  if (!established.ok) {
+    return deny(to, {
+      reasons: [established.reason],
+      failedPath: established.failedPath,
+      claims,
+      verificationFailure: established.check,
+    });
+  }
+  const { facts } = established;
   const { identityToken: _token, ...request } = event.data;
-  const result: PolicyDecision = policy.decide({ claims, request, now: new Date(now) });
-  return finish(to, result, claims);
+  const result: PolicyDecision = policy.decide({ claims, facts, request, now: new Date(now) });
+  return finish(to, result, { claims, facts });
+}
+
+/** What the request declares about its step: checked against Bitbucket, never believed. */
+function declaredStep(event: RequestEvent): DeclaredStep {
+  const { environment, pipeline } = event.data;
+  return {
+    environment,
+    ...(pipeline.branch === undefined ? {} : { branch: pipeline.branch }),
+    ...(pipeline.tag === undefined ? {} : { tag: pipeline.tag }),
+    ...(pipeline.commit === undefined ? {} : { commit: pipeline.commit }),
+  };
 }
 
 /** The request must describe the same pipeline as its verified token. */

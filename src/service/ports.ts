@@ -1,4 +1,5 @@
 import type { AuditRecord } from '../audit/entry.ts';
+import type { BitbucketFacts } from '../bitbucket/facts.ts';
 import type { VerifiedStep } from '../decision/decision-facts.ts';
 import type { Decision } from '../events/decision.ts';
 import type { PolicyEngine } from '../policy/types.ts';
@@ -43,4 +44,9 @@ export interface DeciderPorts {
   readonly decisionTtlMs: number;
   /** The audit trail; absent, decisions leave only the decision log (tests, no STATE_DIR). */
   readonly audit?: AuditPort;
+  /**
+   * Where the environment and the pipeline a token names are looked up (Bitbucket's API or
+   * the operator's environment map), and which environments steps without one may ask for.
+   */
+  readonly facts: { readonly facts: BitbucketFacts; readonly openEnvironments: readonly string[] };
 }

@@ -46,7 +46,14 @@ async function waitFor(check: () => boolean, ms = 15_000): Promise<void> {
 function serveEnv(policyDir = POLICY_DIR): Record<string, string> {
   const { webSocketUrl: pulsarUrl, adminToken } = fixture.broker;
   return {
-    ...localServeEnv({ pulsarUrl, topic, keysDir, policyDir, issuer: fixture.world.issuer }),
+    ...localServeEnv({
+      pulsarUrl,
+      topic,
+      keysDir,
+      policyDir,
+      issuer: fixture.world.issuer,
+      bitbucket: fixture.world.bitbucket,
+    }),
     PULSAR_TOKEN: adminToken ?? '',
   };
 }

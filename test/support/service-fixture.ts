@@ -25,6 +25,7 @@ import { WebSocketTransport } from '../../src/transport/websocket/transport.ts';
 import { type Issuer, startIssuer } from '../peers/oidc/issuer.ts';
 import type { BrokerInfo } from '../peers/pulsar/types.ts';
 import { topicName } from '../transport/contract.ts';
+import { siteFacts } from './bitbucket.ts';
 import { brokerInfo } from './broker.ts';
 import { type RequestOptions, signedRequest } from './requester.ts';
 
@@ -45,6 +46,8 @@ export async function serviceFixture(
     topic?: string;
     /** A broker of the test's own (default: the run's). */
     broker?: BrokerInfo;
+    /** Environments a step without a deployment environment may ask for (default: none). */
+    openEnvironments?: readonly string[];
   } = {},
 ) {
   const broker = options.broker ?? brokerInfo();
@@ -68,6 +71,7 @@ export async function serviceFixture(
   const clock = options.now ? { now: () => (options.now as Date).getTime() } : systemClock;
   const stateDir = options.stateDir ?? (await mkdtemp(join(tmpdir(), 'pulsar-gate-state-')));
   const metrics = new Metrics();
+  const facts = { facts: await siteFacts(), openEnvironments: options.openEnvironments ?? [] };
   const verifier = createStepTokenVerifier({
     issuers: [issuer.url],
     audiences: [issuer.audience],
@@ -93,6 +97,7 @@ export async function serviceFixture(
         clock,
         decisionTtlMs: 300_000,
         ...(own.audit ? { audit: own.audit } : {}),
+        facts,
       },
       metrics: own.metrics ?? metrics,
       concurrency: 16,

@@ -9,6 +9,7 @@ const BASE = {
   POLICY_DIR: 'policies',
   OIDC_ISSUERS: 'https://issuer.example',
   OIDC_AUDIENCES: 'aud',
+  BITBUCKET_TOKEN: 'bb-token',
 };
 
 const parseServeConfig = (env: Record<string, string>) => parseSource({ flags: {}, env });
