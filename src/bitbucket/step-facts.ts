@@ -23,7 +23,14 @@ export interface DeclaredStep {
 
 export type StepFactsResult =
   | { readonly ok: true; readonly facts: StepFacts }
-  | { readonly ok: false; readonly reason: string; readonly failedPath: string; readonly check: string };
+  | {
+      readonly ok: false;
+      readonly reason: string;
+      readonly failedPath: string;
+      readonly check: string;
+      /** What was established before the check failed, for the decision log and the audit. */
+      readonly known?: StepFacts;
+    };
 
 /**
  * Establishes the facts a policy may gate on (docs/design.md §3, P3): the environment the token
@@ -50,6 +57,7 @@ export async function resolveStepFacts(
     if (!names(environment, asked))
       return {
         ok: false,
+        known: { environment },
         reason: `the step token proves deployment environment "${environment.name}" (${environment.type}), but the request asks for "${printable(asked)}"`,
         failedPath: 'deployment environment (step token vs request)',
         check: 'environment-mismatch',
@@ -84,10 +92,13 @@ export async function resolveStepFacts(
   try {
     pipeline = await source.facts.pipeline(repository, token.pipelineUuid);
   } catch (error) {
-    return lookupFailed(`the pipeline ${printable(token.pipelineUuid)} the step token names`, error);
+    return {
+      ...lookupFailed(`the pipeline ${printable(token.pipelineUuid)} the step token names`, error),
+      known: { environment },
+    };
   }
   const problem = pipelineProblem(pipeline, token, declared);
-  if (problem) return { ok: false, ...problem, check: 'pipeline-mismatch' };
+  if (problem) return { ok: false, ...problem, check: 'pipeline-mismatch', known: { environment, pipeline } };
   return { ok: true, facts: Object.freeze({ environment, pipeline }) };
 }
 
@@ -97,7 +108,7 @@ function names(environment: VerifiedEnvironment, asked: string): boolean {
   return a === environment.slug.toLowerCase() || a === environment.name.toLowerCase();
 }
 
-function lookupFailed(what: string, error: unknown): StepFactsResult {
+function lookupFailed(what: string, error: unknown): Extract<StepFactsResult, { ok: false }> {
   const code = isGateError(error) ? error.code : 'BITBUCKET_UNAVAILABLE';
   const message = error instanceof Error ? error.message : 'failed';
   return {

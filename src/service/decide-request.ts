@@ -87,6 +87,7 @@ export async function decideRequest(payload: Buffer, ports: DeciderPorts): Promi
       reasons: [established.reason],
       failedPath: established.failedPath,
       claims,
+      ...(established.known ? { facts: established.known } : {}),
       verificationFailure: established.check,
     });
   }

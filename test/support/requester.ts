@@ -15,6 +15,8 @@ export interface RequestOptions {
   readonly id?: string;
   /** Build the pipeline block from this token's claims instead (a request that lies about itself). */
   readonly pipelineFrom?: string;
+  /** What the request declares about its run instead of what Bitbucket ran (a request that lies). */
+  readonly declare?: { readonly branch?: string; readonly tag?: string; readonly commit?: string };
 }
 
 /** A signed request as the pipe builds it, for driving the service without the pipe process. */
@@ -55,6 +57,7 @@ export async function signedRequest(
         ...(options.tag ? { tag: options.tag } : {}),
         buildNumber: '1742',
         commit: run?.commit ?? '9fceb02d0ae598e95dc970b74767f19372d61af8',
+        ...options.declare,
       },
       credentials: {
         roleArn: 'arn:aws:iam::123456789012:role/deploy-production',

@@ -2,6 +2,7 @@ import { mkdtemp } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { JWK } from 'jose';
+import type { BitbucketFacts } from '../../src/bitbucket/facts.ts';
 import { type Decision, verifyDecision } from '../../src/events/decision.ts';
 import { createDecisionSigner } from '../../src/events/decision-signing.ts';
 import { createStepTokenVerifier } from '../../src/identity/verify-step-token.ts';
@@ -48,6 +49,8 @@ export async function serviceFixture(
     broker?: BrokerInfo;
     /** Environments a step without a deployment environment may ask for (default: none). */
     openEnvironments?: readonly string[];
+    /** Where environments and pipelines are looked up (default: this process's Bitbucket). */
+    facts?: BitbucketFacts;
   } = {},
 ) {
   const broker = options.broker ?? brokerInfo();
@@ -71,7 +74,10 @@ export async function serviceFixture(
   const clock = options.now ? { now: () => (options.now as Date).getTime() } : systemClock;
   const stateDir = options.stateDir ?? (await mkdtemp(join(tmpdir(), 'pulsar-gate-state-')));
   const metrics = new Metrics();
-  const facts = { facts: await siteFacts(), openEnvironments: options.openEnvironments ?? [] };
+  const facts = {
+    facts: options.facts ?? (await siteFacts()),
+    openEnvironments: options.openEnvironments ?? [],
+  };
   const verifier = createStepTokenVerifier({
     issuers: [issuer.url],
     audiences: [issuer.audience],
