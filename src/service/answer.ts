@@ -91,7 +91,6 @@ export async function finish(
   }
   return {
     kind: 'decided',
-    replyTopic: event.data.replyTopic,
     requestId: event.id,
     jws,
     facts,
