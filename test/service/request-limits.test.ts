@@ -6,7 +6,12 @@ import { TokenBuckets } from '../../src/service/token-buckets.ts';
 /** A clock the test moves by hand. */
 const manualClock = (start = Date.parse('2026-11-24T12:00:00Z')) => {
   let now = start;
-  return { now: () => now, advance: (ms: number) => void (now += ms) };
+  return {
+    now: () => now,
+    advance: (ms: number) => {
+      now += ms;
+    },
+  };
 };
 
 const REPO = '{6f1a2b3c-4d5e-4f60-8a7b-9c0d1e2f3a4b}';
