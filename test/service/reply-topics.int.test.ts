@@ -7,7 +7,8 @@ import type { Attachment, IncomingMessage } from '../../src/transport/transport.
 import { brokerAdmin } from '../support/broker.ts';
 import { roleToken } from '../support/grants.ts';
 import { signedRequest } from '../support/requester.ts';
-import { type ServiceFixture, serviceFixture, WEEKDAY } from '../support/service-fixture.ts';
+import { localServeEnv, spawnServe } from '../support/serve-process.ts';
+import { POLICY_DIR, type ServiceFixture, serviceFixture, WEEKDAY } from '../support/service-fixture.ts';
 import { DECISION_TYPE, jwsType, scanNamespace } from './topic-scan.ts';
 
 // Issue 13: the service publishes only where it decides. One namespace of its own, kept
@@ -138,7 +139,30 @@ describe('one step cannot flood the service', () => {
 });
 
 describe('the reply topic is settled before anything is decided (issue 13 §3)', () => {
-  it('a template mapping a request topic onto KEYS_TOPIC does not start', async () => {
+  it('serve, as a process: a template mapping a request topic onto KEYS_TOPIC exits 2 with one line naming both', async () => {
+    const serve = spawnServe({
+      ...localServeEnv({
+        pulsarUrl: 'ws://127.0.0.1:9',
+        topic: `${fx.topic},${at('staging')}`,
+        keysDir: '/nonexistent',
+        policyDir: POLICY_DIR,
+        issuer: fx.issuer,
+      }),
+      KEYS_TOPIC: `${at('staging')}-keys`,
+      REPLY_TOPIC_TEMPLATE: '{topic}-keys',
+    });
+    expect(await serve.exited).toBe(2);
+    const lines = serve
+      .output()
+      .split('\n')
+      .filter((line) => line.includes('REPLY_TOPIC_TEMPLATE'));
+    expect(lines).toHaveLength(1);
+    expect(lines[0]).toContain(
+      `REPLY_TOPIC_TEMPLATE: maps ${at('staging')} onto KEYS_TOPIC ${at('staging')}-keys (got "{topic}-keys")`,
+    );
+  });
+
+  it('in process: startService refuses the same template', async () => {
     await expect(
       fx.start(undefined, {
         replyTemplate: { text: '{topic}-keys' },
