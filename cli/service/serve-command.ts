@@ -5,6 +5,8 @@ import type { PolicyEngine } from '../../src/policy/types.ts';
 import { startHttp } from '../../src/service/http.ts';
 import { Metrics } from '../../src/service/metrics.ts';
 import { ReplayGuard } from '../../src/service/replay-guard.ts';
+import { serviceReservedTopics } from '../../src/service/reply-routes.ts';
+import { InMemoryRequestLimiter } from '../../src/service/request-limits.ts';
 import { startService } from '../../src/service/serve.ts';
 import { announceKeySets, loadSigners, swappableSigner } from '../../src/service/signing-keys.ts';
 import { systemClock } from '../../src/time.ts';
@@ -64,11 +66,14 @@ export async function serveCommand(
       topics: config.topics,
       subscription: config.subscription,
       deadLetterTopic: (topic) => `${topic}${config.deadLetterSuffix}`,
+      replyTemplate: config.replyTemplate,
+      reservedTopics: serviceReservedTopics(config.keysTopic, config.audit?.topic),
       ports: {
         verifier,
         policy: () => policy,
         signer: signer.port,
         guard,
+        limits: new InMemoryRequestLimiter(config.limits, systemClock),
         clock: systemClock,
         decisionTtlMs: config.decisionTtlSeconds * 1000,
         ...(audit ? { audit } : {}),

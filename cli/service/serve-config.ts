@@ -1,3 +1,5 @@
+import type { ReplyTemplate } from '../../src/service/reply-template.ts';
+import type { RequestLimits } from '../../src/service/request-limits.ts';
 import { mustRead } from '../options/read.ts';
 import type { OptionSource } from '../options/spec.ts';
 import { type AuditConfig, auditConfigOf } from './audit-config.ts';
@@ -16,6 +18,10 @@ export interface ServeConfig {
   readonly keysTopic: string | undefined;
   readonly subscription: string;
   readonly deadLetterSuffix: string;
+  /** Where each request topic's decisions go (issue 13 §2). */
+  readonly replyTemplate: ReplyTemplate;
+  /** Per step and per repository, per replica (issue 13 §4). */
+  readonly limits: RequestLimits;
   readonly signingKeyFile: string;
   readonly policyDir: string;
   readonly issuers: readonly string[];
@@ -55,6 +61,8 @@ export function parseServeConfig(source: OptionSource): ServeConfig {
     keysTopic: v.keysTopic,
     subscription: v.subscription,
     deadLetterSuffix: v.deadLetterSuffix,
+    replyTemplate: v.replyTopicTemplate,
+    limits: { perStep: v.maxRequestsPerStep, perRepositoryPerMinute: v.rateLimitPerRepository },
     signingKeyFile: v.signingKeyFile,
     policyDir: v.policyDir,
     issuers: v.issuers,

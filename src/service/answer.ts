@@ -108,7 +108,6 @@ export async function finish(
   }
   return {
     kind: 'decided',
-    replyTopic: event.data.replyTopic,
     requestId: event.id,
     jws,
     facts,

@@ -5,6 +5,7 @@ import type { Decision } from '../events/decision.ts';
 import type { PolicyEngine } from '../policy/types.ts';
 import type { Clock } from '../time.ts';
 import type { ReplayGuard } from './replay-guard.ts';
+import type { RequestLimiter } from './request-limits.ts';
 
 /** The step-token verifier as the service needs it (src/identity/verify-step-token.ts). */
 export interface TokenVerifierPort {
@@ -39,6 +40,8 @@ export interface DeciderPorts {
   readonly policy: () => PolicyEngine;
   readonly signer: DecisionSignerPort;
   readonly guard: ReplayGuard;
+  /** Per-step and per-repository limits, asked before anything is decided (issue 13 §4). */
+  readonly limits: RequestLimiter;
   readonly clock: Clock;
   /** How long a decision stays valid, in ms. */
   readonly decisionTtlMs: number;

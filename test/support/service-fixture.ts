@@ -14,6 +14,9 @@ import type { DecisionLogEntry } from '../../src/service/decision-log.ts';
 import { Metrics } from '../../src/service/metrics.ts';
 import type { AuditPort } from '../../src/service/ports.ts';
 import { ReplayGuard } from '../../src/service/replay-guard.ts';
+import type { ReservedTopic } from '../../src/service/reply-routes.ts';
+import { DEFAULT_REPLY_TEMPLATE, type ReplyTemplate } from '../../src/service/reply-template.ts';
+import { InMemoryRequestLimiter, type RequestLimiter } from '../../src/service/request-limits.ts';
 import { type RunningService, startService } from '../../src/service/serve.ts';
 import { systemClock } from '../../src/time.ts';
 import type {
@@ -87,7 +90,14 @@ export async function serviceFixture(
 
   async function start(
     signingKey: JWK = privateJwk,
-    own: { metrics?: Metrics; audit?: AuditPort } = {},
+    own: {
+      metrics?: Metrics;
+      audit?: AuditPort;
+      // Issue 13: where the service answers and how much (default: TOPIC-replies, no limit in reach).
+      limits?: RequestLimiter;
+      replyTemplate?: ReplyTemplate;
+      reservedTopics?: readonly ReservedTopic[];
+    } = {},
   ): Promise<RunningService> {
     const guard = await ReplayGuard.open(stateDir, 300_000, clock.now());
     return startService({
@@ -95,11 +105,15 @@ export async function serviceFixture(
       topics: [topic],
       subscription: 'service',
       deadLetterTopic: (t) => `${t}-dlq`,
+      replyTemplate: own.replyTemplate ?? DEFAULT_REPLY_TEMPLATE,
+      reservedTopics: own.reservedTopics ?? [],
       ports: {
         verifier,
         policy: () => policy,
         signer: await createDecisionSigner(signingKey),
         guard,
+        limits:
+          own.limits ?? new InMemoryRequestLimiter({ perStep: 1000, perRepositoryPerMinute: 100_000 }, clock),
         clock,
         decisionTtlMs: 300_000,
         ...(own.audit ? { audit: own.audit } : {}),
@@ -138,7 +152,8 @@ export async function serviceFixture(
     publishRaw: (payload: string | Uint8Array) => publisher.publish({ payload }),
     /** Signs and publishes a request, waits for its verified decision (or undefined at the deadline). */
     async ask(
-      request: Omit<RequestOptions, 'replyTopic'> = {},
+      /** `replyTopic`: what the request names (default: where the service answers, listened on). */
+      request: Omit<RequestOptions, 'replyTopic'> & { readonly replyTopic?: string } = {},
       waitMs = 15_000,
     ): Promise<{ decision: Decision | undefined; requestId: string; jws: string | undefined }> {
       const attachment = await client.attach(replyTopic);
@@ -146,7 +161,7 @@ export async function serviceFixture(
         const { event, signed } = await signedRequest(issuer, {
           time: clock === systemClock ? new Date() : new Date(clock.now()),
           ...request,
-          replyTopic,
+          replyTopic: request.replyTopic ?? replyTopic,
         });
         await publisher.publish({ payload: signed.jws, properties: { correlationId: event.id } });
         const deadline = Date.now() + waitMs;
