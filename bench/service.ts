@@ -16,11 +16,14 @@ import { generateServiceKey } from '../src/keys/service-keys.ts';
 import { loadPolicySet } from '../src/policy/load-policy-set.ts';
 import { Metrics } from '../src/service/metrics.ts';
 import { ReplayGuard } from '../src/service/replay-guard.ts';
+import { DEFAULT_REPLY_TEMPLATE } from '../src/service/reply-template.ts';
+import { InMemoryRequestLimiter } from '../src/service/request-limits.ts';
 import { startService } from '../src/service/serve.ts';
 import { systemClock } from '../src/time.ts';
 import { WebSocketTransport } from '../src/transport/websocket/transport.ts';
 import { startIssuer } from '../test/peers/oidc/issuer.ts';
 import { reuseOrStartBroker } from '../test/peers/pulsar/reuse.ts';
+import { siteFacts } from '../test/support/bitbucket.ts';
 import { signedRequest } from '../test/support/requester.ts';
 import { drive } from './service-drive.ts';
 import { median, percentile } from './stats.ts';
@@ -84,6 +87,8 @@ const startDecisionService = async (topic: string, withAudit: boolean) =>
     topics: [topic],
     subscription: 'service',
     deadLetterTopic: (t) => `${t}-dlq`,
+    replyTemplate: DEFAULT_REPLY_TEMPLATE,
+    reservedTopics: [],
     ports: {
       verifier: createStepTokenVerifier({
         issuers: [issuer.url],
@@ -94,8 +99,15 @@ const startDecisionService = async (topic: string, withAudit: boolean) =>
       signer: await createDecisionSigner(key),
       guard: await ReplayGuard.open(undefined, 300_000, Date.now()),
       clock: systemClock,
+      // The bench sends many requests from one step: limits out of reach, measured elsewhere.
+      limits: new InMemoryRequestLimiter(
+        { perStep: 1_000_000, perRepositoryPerMinute: 100_000 },
+        systemClock,
+      ),
       decisionTtlMs: 300_000,
       ...(withAudit ? { audit } : {}),
+      // The test world's Bitbucket over HTTP, cached as serve caches it.
+      facts: { facts: await siteFacts(), openEnvironments: [] },
     },
     metrics: new Metrics(),
     concurrency: CONCURRENCY,

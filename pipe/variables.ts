@@ -44,8 +44,11 @@ export const VARIABLES = options({
     env: 'REPLY_TOPIC',
     flag: '--reply-topic',
     parse: topic,
-    accepts: 'a topic name like TOPIC',
-    defaultText: 'TOPIC + "-replies"',
+    // The service answers only on the topic its REPLY_TOPIC_TEMPLATE derives from TOPIC
+    // (issue 13): listening anywhere else waits out TIMEOUT.
+    accepts:
+      'a topic name like TOPIC: where the decision service answers (its REPLY_TOPIC_TEMPLATE applied to TOPIC)',
+    defaultText: 'TOPIC + "-replies" (the service\'s default template)',
   },
   keysTopic: {
     env: 'KEYS_TOPIC',

@@ -1,8 +1,10 @@
 // `npm run demo`: the whole flow on this machine. A real Pulsar broker (reused when
 // `npm run pulsar` runs, else started), local stand-ins for Bitbucket's OIDC issuer and AWS
 // STS, the real decision service (`pulsar-gate-service serve`, sample Cedar policies in
-// examples/policies), and the pipe run twice as Bitbucket would run it: a deploy to
-// staging that is allowed and a deploy to production from a feature branch that is denied.
+// examples/policies) reading a local stand-in for Bitbucket's REST API, and the pipe run as
+// Bitbucket would run it: a deploy to staging that is allowed, a deploy to production from a
+// feature branch that is denied, and a staging step that asks for production, denied because
+// its token proves staging (the service asks Bitbucket, not the request).
 import { spawn } from 'node:child_process';
 import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
@@ -62,6 +64,8 @@ const serve = spawn(process.execPath, [join(root, 'cli/service/main.ts'), 'serve
     OIDC_AUDIENCES: world.issuer.audience,
     ALLOW_INSECURE_ISSUER: 'true',
     HTTP_PORT: '0',
+    // Where the service names environments and pipelines: Bitbucket's API (a local stand-in).
+    ...world.bitbucket,
   },
   stdio: ['ignore', 'pipe', 'pipe'],
 });
@@ -78,14 +82,34 @@ while (!serveLog.includes('/healthz')) {
   await new Promise((resolve) => setTimeout(resolve, 50));
 }
 
+/** `proves`: the deployment environment of the step (its token); `environment`: what it asks for. */
 const steps = [
-  { name: 'Deploy to staging', environment: 'staging', branch: 'feature/login', expected: 0 },
-  { name: 'Deploy to production', environment: 'production', branch: 'feature/login', expected: 1 },
+  {
+    name: 'Deploy to staging',
+    proves: 'staging',
+    environment: 'staging',
+    branch: 'feature/login',
+    expected: 0,
+  },
+  {
+    name: 'Deploy to production',
+    proves: 'production',
+    environment: 'production',
+    branch: 'feature/login',
+    expected: 1,
+  },
+  {
+    name: 'Staging step asks for production',
+    proves: 'staging',
+    environment: 'production',
+    branch: 'main',
+    expected: 1,
+  },
 ];
 let failures = 0;
 try {
   for (const step of steps) {
-    const token = await world.issuer.mint({ branchName: step.branch });
+    const token = await world.issuer.mint({ environment: step.proves, branchName: step.branch });
     const cloneDir = await world.cloneDir();
     const env = await world.stepEnv({
       token,
@@ -98,8 +122,9 @@ try {
         TIMEOUT: '60',
       },
     });
-    env.BITBUCKET_DEPLOYMENT_ENVIRONMENT = step.environment;
-    say(`\n── step "${step.name}" on branch ${step.branch} ─────────────────────────`);
+    say(
+      `\n── step "${step.name}" (deployment: ${step.proves}) on branch ${step.branch} ─────────────────────────`,
+    );
     say('+ pipe: example/pulsar-gate:0.1.0');
     if (!('PULSAR_TOKEN' in env)) say('  (no PULSAR_TOKEN: the step presents its own OIDC token to Pulsar)');
     const run = await runPipe(env, { cwd: cloneDir });
@@ -119,5 +144,5 @@ try {
   await broker.stop();
   await rm(keys, { recursive: true, force: true });
 }
-say(failures === 0 ? '\ndemo: both outcomes shown as expected' : `\ndemo: ${failures} unexpected outcome(s)`);
+say(failures === 0 ? '\ndemo: every outcome shown as expected' : `\ndemo: ${failures} unexpected outcome(s)`);
 process.exitCode = failures === 0 ? 0 : 1;

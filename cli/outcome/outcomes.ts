@@ -152,7 +152,7 @@ export const OUTCOMES: Readonly<Record<ErrorCode, Outcome>> = Object.freeze({
   DECISION_TIMEOUT: {
     exit: EXIT.timeout,
     path: 'decision service',
-    hint: 'check that `pulsar-gate-service serve` consumes TOPIC and answers on REPLY_TOPIC, or raise TIMEOUT',
+    hint: 'check that `pulsar-gate-service serve` consumes TOPIC and that REPLY_TOPIC is where it answers (its REPLY_TOPIC_TEMPLATE applied to TOPIC, default TOPIC-replies), or raise TIMEOUT',
   },
   // Bitbucket's REST API: the service's look-ups of verified facts (the pipe sees a signed deny).
   BITBUCKET_UNAVAILABLE: {

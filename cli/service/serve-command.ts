@@ -5,6 +5,8 @@ import type { PolicyEngine } from '../../src/policy/types.ts';
 import { startHttp } from '../../src/service/http.ts';
 import { Metrics } from '../../src/service/metrics.ts';
 import { ReplayGuard } from '../../src/service/replay-guard.ts';
+import { serviceReservedTopics } from '../../src/service/reply-routes.ts';
+import { InMemoryRequestLimiter } from '../../src/service/request-limits.ts';
 import { startService } from '../../src/service/serve.ts';
 import { announceKeySets, loadSigners, swappableSigner } from '../../src/service/signing-keys.ts';
 import { systemClock } from '../../src/time.ts';
@@ -14,6 +16,7 @@ import type { OptionSource } from '../options/spec.ts';
 import { endThroughTable } from '../outcome/end.ts';
 import { EXIT } from '../outcome/exit.ts';
 import { openAudit } from './audit-wiring.ts';
+import { bitbucketFacts } from './bitbucket-wiring.ts';
 import { parseServeConfig } from './serve-config.ts';
 import { pulsarCredential } from './serve-credential.ts';
 
@@ -46,6 +49,7 @@ export async function serveCommand(
       audiences: config.audiences,
       allowInsecureIssuer: config.allowInsecureIssuer,
     });
+    const facts = await bitbucketFacts(config.bitbucket);
     const token = await pulsarCredential(config, log);
     const transport = openTransport({ url: config.pulsarUrl, token: token.source });
     const audit =
@@ -62,14 +66,18 @@ export async function serveCommand(
       topics: config.topics,
       subscription: config.subscription,
       deadLetterTopic: (topic) => `${topic}${config.deadLetterSuffix}`,
+      replyTemplate: config.replyTemplate,
+      reservedTopics: serviceReservedTopics(config.keysTopic, config.audit?.topic),
       ports: {
         verifier,
         policy: () => policy,
         signer: signer.port,
         guard,
+        limits: new InMemoryRequestLimiter(config.limits, systemClock),
         clock: systemClock,
         decisionTtlMs: config.decisionTtlSeconds * 1000,
         ...(audit ? { audit } : {}),
+        facts: { facts, openEnvironments: config.openEnvironments },
       },
       metrics,
       concurrency: config.concurrency,

@@ -1,3 +1,5 @@
+import type { ReplyTemplate } from '../../src/service/reply-template.ts';
+import type { RequestLimits } from '../../src/service/request-limits.ts';
 import { mustRead } from '../options/read.ts';
 import type { OptionSource } from '../options/spec.ts';
 import { type AuditConfig, auditConfigOf } from './audit-config.ts';
@@ -16,6 +18,10 @@ export interface ServeConfig {
   readonly keysTopic: string | undefined;
   readonly subscription: string;
   readonly deadLetterSuffix: string;
+  /** Where each request topic's decisions go (issue 13 §2). */
+  readonly replyTemplate: ReplyTemplate;
+  /** Per step and per repository, per replica (issue 13 §4). */
+  readonly limits: RequestLimits;
   readonly signingKeyFile: string;
   readonly policyDir: string;
   readonly issuers: readonly string[];
@@ -30,6 +36,18 @@ export interface ServeConfig {
   readonly concurrency: number;
   /** Undefined without STATE_DIR: the trail and its outbox live there. */
   readonly audit: AuditConfig | undefined;
+  /** Where environments and pipelines are looked up (exactly one source). */
+  readonly bitbucket:
+    | {
+        readonly kind: 'api';
+        readonly url: string;
+        readonly token: string;
+        readonly cacheSeconds: number;
+        readonly timeoutSeconds: number;
+      }
+    | { readonly kind: 'map'; readonly file: string };
+  /** Environments a step without a deployment environment may ask for. */
+  readonly openEnvironments: readonly string[];
 }
 
 /** Reads every `serve` option once; all problems together as one CONFIG_INVALID. */
@@ -43,6 +61,8 @@ export function parseServeConfig(source: OptionSource): ServeConfig {
     keysTopic: v.keysTopic,
     subscription: v.subscription,
     deadLetterSuffix: v.deadLetterSuffix,
+    replyTemplate: v.replyTopicTemplate,
+    limits: { perStep: v.maxRequestsPerStep, perRepositoryPerMinute: v.rateLimitPerRepository },
     signingKeyFile: v.signingKeyFile,
     policyDir: v.policyDir,
     issuers: v.issuers,
@@ -56,5 +76,17 @@ export function parseServeConfig(source: OptionSource): ServeConfig {
     decisionLog: v.decisionLog,
     concurrency: v.concurrency,
     audit: auditConfigOf(v, v.stateDir),
+    bitbucket:
+      v.environmentMap !== undefined
+        ? { kind: 'map' as const, file: v.environmentMap }
+        : {
+            kind: 'api' as const,
+            url: v.bitbucketApiUrl,
+            // oneFactSource: without a map, the token is there.
+            token: v.bitbucketToken ?? '',
+            cacheSeconds: v.bitbucketCacheSeconds,
+            timeoutSeconds: v.bitbucketTimeoutSeconds,
+          },
+    openEnvironments: v.openEnvironments,
   });
 }

@@ -2,6 +2,8 @@ import { boolean, integer, list, text, topic, url } from '../options/parsers.ts'
 import { POLICY_DIR_OPTION, PULSAR_URL_OPTION, pulsarTokenOption } from '../options/shared-options.ts';
 import { options } from '../options/spec.ts';
 import { AUDIT_OPTIONS } from './audit-options.ts';
+import { BITBUCKET_OPTIONS } from './bitbucket-options.ts';
+import { REPLY_OPTIONS } from './reply-options.ts';
 
 /** `pulsar-gate-service serve` options: flags, the environment variables behind them, parsers, help. */
 export const SERVE_OPTIONS = options({
@@ -137,6 +139,8 @@ export const SERVE_OPTIONS = options({
     fallback: 16,
     accepts: 'requests decided at once per topic, 1–256',
   },
+  ...BITBUCKET_OPTIONS,
+  ...REPLY_OPTIONS,
   ...AUDIT_OPTIONS,
 });
 

@@ -1,4 +1,11 @@
+import {
+  type ReservedTopic,
+  replyTopicConflicts,
+  serviceReservedTopics,
+  serviceTopics,
+} from '../../src/service/reply-routes.ts';
 import type { Problem, Rule } from '../options/spec.ts';
+import { oneFactSource } from './bitbucket-options.ts';
 import type { ServeOptions } from './serve-options.ts';
 
 const OAUTH = ['oauthIssuer', 'oauthClientId', 'oauthClientSecret'] as const;
@@ -37,4 +44,29 @@ const mirrorsNeedStateDir: Rule<ServeOptions> = (v) =>
         .filter((key) => v[key] !== undefined)
         .map((key) => ({ key, issue: 'needs STATE_DIR (the audit trail and its outbox live there)' }));
 
-export const SERVE_RULES: readonly Rule<ServeOptions>[] = [oauthComplete, secureIssuers, mirrorsNeedStateDir];
+/**
+ * No request topic's reply topic is the keys, audit, a request or a dead-letter topic (issue
+ * 13 §2): one line per conflict, naming both topics. `startService` checks it again.
+ */
+const replyTopicsFree: Rule<ServeOptions> = (v) => {
+  if (v.topics === undefined || v.replyTopicTemplate === undefined || v.deadLetterSuffix === undefined)
+    return [];
+  const suffix = v.deadLetterSuffix;
+  const reserved: ReservedTopic[] = [
+    ...serviceReservedTopics(v.keysTopic, v.auditTopic),
+    ...serviceTopics(v.topics, (topic) => `${topic}${suffix}`),
+  ];
+  return replyTopicConflicts(v.replyTopicTemplate, v.topics, reserved).map((issue) => ({
+    key: 'replyTopicTemplate' as const,
+    issue,
+    value: v.replyTopicTemplate?.text,
+  }));
+};
+
+export const SERVE_RULES: readonly Rule<ServeOptions>[] = [
+  oauthComplete,
+  secureIssuers,
+  mirrorsNeedStateDir,
+  oneFactSource,
+  replyTopicsFree,
+];

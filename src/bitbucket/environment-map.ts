@@ -2,13 +2,14 @@ import { GateError } from '../errors.ts';
 import { isRecord } from '../lib/is-record.ts';
 import { printable } from '../lib/printable.ts';
 import type { BitbucketFacts, VerifiedEnvironment } from './facts.ts';
-import { isEnvironmentType } from './parse-environment.ts';
+import { isEnvironmentType, slugOf } from './parse-environment.ts';
 
 /**
  * For set-ups without access to Bitbucket's API: the operator's own map from environment
- * UUID to name and type (`{"{uuid}": {"name": "production", "type": "Production"}}`). An
- * environment not in it is unknown, never guessed; pipelines cannot be looked up at all, so
- * their ref and commit stay unverified (and a policy that needs them denies).
+ * UUID to name and type (`{"{uuid}": {"name": "Production", "type": "Production"}}`, and a
+ * `slug` where it is not the name's). An environment not in it is unknown, never guessed;
+ * pipelines cannot be looked up at all, so refs and commits stay unverified (the policy sees
+ * no `context.pipeline`, and a policy that needs one denies).
  */
 export function parseEnvironmentMap(text: string, origin: string): ReadonlyMap<string, VerifiedEnvironment> {
   let json: unknown;
@@ -28,9 +29,10 @@ export function parseEnvironmentMap(text: string, origin: string): ReadonlyMap<s
         'CONFIG_INVALID',
         `${origin}: ${uuid} needs a name and a type (Test, Staging or Production)`,
       );
+    const slug = typeof entry.slug === 'string' && entry.slug ? entry.slug : slugOf(entry.name);
     map.set(
       uuid.toLowerCase(),
-      Object.freeze({ uuid, name: entry.name, type: entry.type, source: 'environment-map' }),
+      Object.freeze({ uuid, name: entry.name, slug, type: entry.type, source: 'environment-map' }),
     );
   }
   return map;
@@ -46,12 +48,6 @@ export function environmentMapFacts(map: ReadonlyMap<string, VerifiedEnvironment
           `environment ${printable(uuid)} is not in the environment map`,
         );
       return found;
-    },
-    pipeline: async () => {
-      throw new GateError(
-        'BITBUCKET_UNAVAILABLE',
-        "no Bitbucket API is configured: the pipeline's ref, commit and creator cannot be verified",
-      );
     },
   };
 }

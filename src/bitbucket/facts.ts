@@ -15,11 +15,31 @@ export type EnvironmentType = 'Test' | 'Staging' | 'Production';
 
 export interface VerifiedEnvironment {
   readonly uuid: string;
-  /** As named in the repository's deployment settings, e.g. `production`. */
+  /** As named in the repository's deployment settings, e.g. `Production`. */
   readonly name: string;
+  /** Bitbucket's slug of the name, e.g. `production`: the policy's `Environment::"<slug>"`. */
+  readonly slug: string;
   readonly type: EnvironmentType;
   /** Where the fact came from: the REST API, or the operator's static map (offline set-ups). */
   readonly source: 'bitbucket-api' | 'environment-map';
+}
+
+/**
+ * An environment the operator opened to steps without a deployment environment
+ * (OPEN_ENVIRONMENTS): the step proves no environment, the operator vouches for the name.
+ */
+export interface OpenEnvironment {
+  readonly name: string;
+  readonly slug: string;
+  readonly type: 'Open';
+  readonly source: 'open-environments';
+}
+
+/** What the service established about a step beyond its token, before the policy is asked. */
+export interface StepFacts {
+  readonly environment: VerifiedEnvironment | OpenEnvironment;
+  /** The pipeline run from Bitbucket's API; absent where only an environment map is configured. */
+  readonly pipeline?: VerifiedPipeline;
 }
 
 export interface VerifiedPipeline {
@@ -35,8 +55,11 @@ export interface VerifiedPipeline {
   readonly triggeredBy: { readonly uuid: string; readonly accountId?: string; readonly displayName?: string };
 }
 
-/** The port: one job, looking facts up at the source. Every failure is a GateError. */
+/**
+ * The port: one job, looking facts up at the source. Every failure is a GateError. A source
+ * without `pipeline` (the operator's environment map) cannot vouch for refs and commits.
+ */
 export interface BitbucketFacts {
   environment(repository: RepositoryRef, environmentUuid: string): Promise<VerifiedEnvironment>;
-  pipeline(repository: RepositoryRef, pipelineUuid: string): Promise<VerifiedPipeline>;
+  readonly pipeline?: (repository: RepositoryRef, pipelineUuid: string) => Promise<VerifiedPipeline>;
 }

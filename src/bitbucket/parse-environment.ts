@@ -19,5 +19,14 @@ export function parseEnvironment(body: unknown, expectedUuid: string): VerifiedE
   if (typeof env.name !== 'string' || env.name.length === 0 || env.name.length > 256) throw bad('no name');
   const type = isRecord(env.environment_type) ? env.environment_type.name : undefined;
   if (!isEnvironmentType(type)) throw bad(`unknown environment type ${printable(type)}`);
-  return Object.freeze({ uuid: expectedUuid, name: env.name, type, source: 'bitbucket-api' });
+  const slug = typeof env.slug === 'string' && env.slug ? env.slug : slugOf(env.name);
+  return Object.freeze({ uuid: expectedUuid, name: env.name, slug, type, source: 'bitbucket-api' });
+}
+
+/** Bitbucket's slug of an environment name: lower case, runs of other characters as `-`. */
+export function slugOf(name: string): string {
+  return name
+    .toLowerCase()
+    .replace(/[^a-z0-9]+/g, '-')
+    .replace(/^-|-$/g, '');
 }

@@ -1,3 +1,4 @@
+import type { StepFacts } from '../bitbucket/facts.ts';
 import type { Verdict } from '../events/decision.ts';
 import { deepFreeze } from '../events/deep-freeze.ts';
 import type { PipelineContext, RequestEvent } from '../events/request.ts';
@@ -15,6 +16,8 @@ export function buildDecisionFacts(input: {
   readonly event: RequestEvent;
   /** The verified step token's claims; undefined when it did not verify. */
   readonly claims: VerifiedStep | undefined;
+  /** What the service established at Bitbucket, when it got that far. */
+  readonly stepFacts?: StepFacts | undefined;
   /** The policy's answer, or the check that refused the request (see PolicyDecision). */
   readonly result: {
     readonly verdict: Verdict;
@@ -31,7 +34,7 @@ export function buildDecisionFacts(input: {
   const { action, environment, pipeline, credentials } = event.data;
   return deepFreeze({
     requestId: event.id,
-    verified: claims === undefined ? null : verifiedIdentity(claims),
+    verified: claims === undefined ? null : verifiedIdentity(claims, input.stepFacts),
     asked: {
       action,
       environment,
@@ -73,7 +76,9 @@ export function deniedInstead(
   });
 }
 
-function verifiedIdentity(claims: VerifiedStep): VerifiedIdentity {
+function verifiedIdentity(claims: VerifiedStep, facts: StepFacts | undefined): VerifiedIdentity {
+  const env = facts?.environment;
+  const run = facts?.pipeline;
   return {
     iss: claims.iss,
     sub: claims.sub,
@@ -81,6 +86,20 @@ function verifiedIdentity(claims: VerifiedStep): VerifiedIdentity {
     repositoryUuid: claims.repositoryUuid,
     stepUuid: claims.stepUuid,
     ...strings(claims, ['pipelineUuid', 'branchName', 'deploymentEnvironmentUuid']),
+    ...(env ? { environment: { name: env.name, slug: env.slug, type: env.type, source: env.source } } : {}),
+    ...(run
+      ? {
+          pipeline: {
+            build: run.buildNumber,
+            ref: run.ref.type,
+            ...(run.ref.type === 'branch' && run.ref.name ? { branch: run.ref.name } : {}),
+            ...(run.ref.type === 'tag' && run.ref.name ? { tag: run.ref.name } : {}),
+            commit: run.commit,
+            trigger: run.trigger,
+            triggeredBy: run.triggeredBy.uuid,
+          },
+        }
+      : {}),
   };
 }
 

@@ -15,6 +15,23 @@ export interface VerifiedIdentity {
   readonly pipelineUuid?: string;
   readonly branchName?: string;
   readonly deploymentEnvironmentUuid?: string;
+  /** The environment the token proves, as Bitbucket (or the operator's map) names it. */
+  readonly environment?: {
+    readonly name: string;
+    readonly slug: string;
+    readonly type: string;
+    readonly source: string;
+  };
+  /** The pipeline run the token names, as Bitbucket ran it. */
+  readonly pipeline?: {
+    readonly build: number;
+    readonly ref: string;
+    readonly branch?: string;
+    readonly tag?: string;
+    readonly commit: string;
+    readonly trigger: string;
+    readonly triggeredBy: string;
+  };
 }
 
 /**

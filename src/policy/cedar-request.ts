@@ -6,6 +6,7 @@ import {
   statefulIsAuthorized,
   type TypeAndId,
 } from './cedar.ts';
+import { cedarContext, withOptional } from './cedar-context.ts';
 import { type Groups, groupsOf } from './groups.ts';
 import type { PolicyInput } from './types.ts';
 
@@ -15,13 +16,13 @@ import type { PolicyInput } from './types.ts';
  *
  * - principal `Repository::"<repositoryUuid>"`, in `Group::"<name>"` per groups.json, with
  *   `workspace`, `branch?`, `deploymentEnvironmentUuid?`, `issuer`, `subject` — ALL from the
- *   verified token claims (P3). The request's own `pipeline` block is never identity.
+ *   verified token claims (P3).
  * - action `Action::"deploy" | "provision" | "access-grant" | "artifact-delivery"`.
- * - resource `Environment::"<environment>"` with `name`, `roleArn`, `region`.
- * - context: `branch?` (claims), `commit?`, `buildNumber?`, `tag?`, `declaredRepository`
- *   (the request's facts, signed by the pipe but not proven by the token), `roleArn`,
- *   `sessionDurationSeconds`, `sessionPolicyDigest?`, and the service's clock as `now`
- *   (a Cedar `datetime`), `hour` (0-23) and `weekday` ("Monday"…), both UTC.
+ * - resource `Environment::"<slug>"`: the environment the step token proves, as Bitbucket
+ *   names it (`name`, `type`: Production | Staging | Test), or one the operator opened to
+ *   steps without a deployment environment (`type` "Open"); `verifiedBy` says which source.
+ *   Never the name a request asks for: a request asking for another one was already denied.
+ * - context: see cedar-context.ts (`pipeline` verified at Bitbucket, `asked`, the clock).
  */
 export interface CedarRequest {
   principal: TypeAndId;
@@ -34,46 +35,22 @@ export interface CedarRequest {
   attrs: { principal: Record<string, CedarValueJson>; resource: Record<string, CedarValueJson> };
 }
 
-const WEEKDAYS = ['Sunday', 'Monday', 'Tuesday', 'Wednesday', 'Thursday', 'Friday', 'Saturday'] as const;
-
 export function buildCedarRequest(input: PolicyInput, groups: Groups): CedarRequest {
-  const { claims, request, now } = input;
+  const { claims, request, facts } = input;
   const principal = { type: 'Repository', id: claims.repositoryUuid };
-  const resource = { type: 'Environment', id: request.environment };
+  const environment = facts.environment;
+  const resource = { type: 'Environment', id: environment.slug };
   const memberOf = groupsOf(groups, claims.repositoryUuid, claims.workspaceUuid);
   const principalAttrs = withOptional(
     { workspace: claims.workspaceUuid, issuer: claims.iss, subject: claims.sub },
     { branch: claims.branchName, deploymentEnvironmentUuid: claims.deploymentEnvironmentUuid },
   );
-  const resourceAttrs = {
-    name: request.environment,
-    roleArn: request.credentials.roleArn,
-    region: request.credentials.region,
-  };
-  const context = withOptional(
-    {
-      declaredRepository: request.pipeline.repository,
-      roleArn: request.credentials.roleArn,
-      sessionDurationSeconds: request.credentials.durationSeconds,
-      // Cedar's datetime extension (https://docs.cedarpolicy.com/policies/syntax-datatypes.html#datatype-datetime)
-      // takes RFC 3339 with milliseconds, which is what toISOString() writes.
-      now: { __extn: { fn: 'datetime', arg: now.toISOString() } },
-      hour: now.getUTCHours(),
-      weekday: WEEKDAYS[now.getUTCDay()] ?? 'Sunday',
-    },
-    {
-      branch: claims.branchName,
-      commit: request.pipeline.commit,
-      buildNumber: request.pipeline.buildNumber,
-      tag: request.pipeline.tag,
-      sessionPolicyDigest: request.credentials.sessionPolicyDigest,
-    },
-  );
+  const resourceAttrs = { name: environment.name, type: environment.type, verifiedBy: environment.source };
   return {
     principal,
     action: { type: 'Action', id: request.action },
     resource,
-    context,
+    context: cedarContext(input),
     entities: [
       {
         uid: principal,
@@ -116,14 +93,4 @@ export function authorizePreparsed(
     const error = { message, help: null, code: null, url: null, severity: null };
     return { type: 'failure', errors: [error], warnings: [] };
   }
-}
-
-/** Cedar optional attributes are absent, never null: only defined values are copied. */
-function withOptional(
-  required: Record<string, CedarValueJson>,
-  optional: Record<string, string | undefined>,
-): Record<string, CedarValueJson> {
-  const out = { ...required };
-  for (const [key, value] of Object.entries(optional)) if (value !== undefined) out[key] = value;
-  return out;
 }

@@ -3,6 +3,7 @@ import { GateError } from '../errors.ts';
 import { ACTIONS, isAction } from '../events/actions.ts';
 import type { Clock } from '../time.ts';
 import { loadPolicySet } from './load-policy-set.ts';
+import { readTestFacts } from './test-request-facts.ts';
 import type { PolicyDecision, PolicyInput } from './types.ts';
 
 /**
@@ -18,11 +19,12 @@ import type { PolicyDecision, PolicyInput } from './types.ts';
  *                  "pipeline"?: { "workspace", "repository", "commit", "buildNumber", "tag", … },
  *                  "credentials"?: { "roleArn", "region", "durationSeconds" (default 3600),
  *                                    "sessionPolicyDigest" } },
+ *     "facts"?: { "environment"?: {…}, "pipeline"?: {…} }   (see test-request-facts.ts)
  *     "now"?: "2030-05-01T12:00:00Z"   (default: the current time)
  *   }
  *
- * As in the service, identity (branch included) comes from `claims` only; `request.pipeline`
- * is what the pipe declared.
+ * As in the service, identity (branch included) comes from `claims`, the environment and the
+ * pipeline run from `facts`; `request` is only what the step asks for and declares.
  */
 export async function testPolicyRequest(
   dir: string,
@@ -33,10 +35,13 @@ export async function testPolicyRequest(
   const engine = await loadPolicySet(dir);
   const input = await readTestRequest(requestFile, clock);
   const decision = engine.decide(input);
-  const { claims, request } = input;
+  const { claims, request, facts } = input;
+  const env = facts.environment;
+  const run = facts.pipeline;
   const lines = [
     `policy set ${dir} (digest ${engine.digest}, ${engine.policyIds.length} policies)`,
-    `request:    ${request.action} on Environment::${JSON.stringify(request.environment)}`,
+    `request:    ${request.action} on Environment::${JSON.stringify(env.slug)} (${env.type}, ${env.source}); asked for ${JSON.stringify(request.environment)}`,
+    `pipeline:   ${run ? `${run.ref.type} ${run.ref.name ?? ''} at ${run.commit} (verified)` : '(not looked up: no context.pipeline)'}`,
     `principal:  Repository::${JSON.stringify(claims.repositoryUuid)} in workspace ${claims.workspaceUuid}` +
       `, branch ${claims.branchName ?? '(none)'}`,
     `time:       ${input.now.toISOString()}`,
@@ -87,7 +92,9 @@ async function readTestRequest(file: string, clock: Clock): Promise<PolicyInput>
   if (typeof duration !== 'number' || !Number.isInteger(duration)) {
     throw bad('request.credentials.durationSeconds must be an integer');
   }
+  const environment = text(request, 'request', 'environment');
   return {
+    facts: readTestFacts(top.facts, environment, bad),
     claims: {
       workspaceUuid: text(claims, 'claims', 'workspaceUuid'),
       repositoryUuid,
@@ -98,7 +105,7 @@ async function readTestRequest(file: string, clock: Clock): Promise<PolicyInput>
     },
     request: {
       action,
-      environment: text(request, 'request', 'environment'),
+      environment,
       pipeline: {
         workspace: text(pipeline, 'request.pipeline', 'workspace', ''),
         repository: text(pipeline, 'request.pipeline', 'repository', ''),

@@ -74,7 +74,34 @@ export function schemaFitProblems(
 function sample(action: Action, full: boolean): PolicyInput {
   const uuid = '{00000000-0000-4000-8000-000000000000}';
   const optional = <T extends object>(value: T): T | Record<string, never> => (full ? value : {});
+  const commit = '0'.repeat(40);
   return {
+    facts: full
+      ? {
+          environment: {
+            uuid,
+            name: 'Schema Check',
+            slug: 'schema-check',
+            type: 'Production',
+            source: 'bitbucket-api',
+          },
+          pipeline: {
+            uuid,
+            buildNumber: 1,
+            ref: { type: 'tag', name: 't' },
+            commit,
+            trigger: 'push',
+            triggeredBy: { uuid },
+          },
+        }
+      : {
+          environment: {
+            name: 'schema-check',
+            slug: 'schema-check',
+            type: 'Open',
+            source: 'open-environments',
+          },
+        },
     claims: {
       workspaceUuid: uuid,
       repositoryUuid: uuid,
@@ -88,7 +115,7 @@ function sample(action: Action, full: boolean): PolicyInput {
       pipeline: {
         workspace: 'w',
         repository: 'w/r',
-        ...optional({ commit: 'c', buildNumber: '1', tag: 't' }),
+        ...optional({ commit, buildNumber: '1', tag: 't', branch: 'b' }),
       },
       credentials: {
         roleArn: 'arn:aws:iam::000000000000:role/r',

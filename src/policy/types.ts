@@ -1,3 +1,4 @@
+import type { StepFacts } from '../bitbucket/facts.ts';
 import type { Verdict } from '../events/decision.ts';
 import type { RequestData } from '../events/request.ts';
 
@@ -18,7 +19,12 @@ export interface VerifiedClaims {
 
 export interface PolicyInput {
   claims: VerifiedClaims;
-  /** The signed request's data; the identity token has been consumed by verification. */
+  /** What the service established at the source: the environment and the pipeline run. */
+  facts: StepFacts;
+  /**
+   * The signed request's data: only what the step ASKS for (role, session, the environment
+   * by name); the identity token has been consumed by verification.
+   */
   request: Omit<RequestData, 'identityToken'>;
   /** The service's clock: the policy sees it as `context.now`, `context.hour`, `context.weekday` (UTC). */
   now: Date;

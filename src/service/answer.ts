@@ -1,3 +1,4 @@
+import type { StepFacts } from '../bitbucket/facts.ts';
 import { buildDecisionFacts } from '../decision/build-decision-facts.ts';
 import type { VerifiedStep } from '../decision/decision-facts.ts';
 import type { Decision } from '../events/decision.ts';
@@ -23,6 +24,8 @@ export async function deny(
     reasons: string[];
     failedPath: string;
     claims?: VerifiedStep;
+    /** What was established at Bitbucket before the check failed, if anything. */
+    facts?: StepFacts;
     verificationFailure: string;
     remember?: boolean;
   },
@@ -34,7 +37,12 @@ export async function deny(
     errors: [],
     failedPath: why.failedPath,
   };
-  return finish(to, result, why.claims, why.verificationFailure, why.remember ?? true);
+  return finish(to, result, {
+    claims: why.claims,
+    facts: why.facts,
+    verificationFailure: why.verificationFailure,
+    remember: why.remember ?? true,
+  });
 }
 
 /**
@@ -45,15 +53,24 @@ export async function deny(
 export async function finish(
   to: Answering,
   policyResult: PolicyDecision,
-  claims: VerifiedStep | undefined,
-  verificationFailure?: string,
-  remember = true,
+  about: {
+    /** The verified step token's claims; undefined when it did not verify. */
+    readonly claims: VerifiedStep | undefined;
+    /** The environment and pipeline established at Bitbucket, when they were. */
+    readonly facts?: StepFacts | undefined;
+    readonly verificationFailure?: string | undefined;
+    /** Bind the step's request key to this decision in the replay guard (default true). */
+    readonly remember?: boolean;
+  },
 ): Promise<Outcome> {
   const { event, requestDigest, keyThumbprint, ports, policyDigest } = to;
+  const { claims, verificationFailure } = about;
+  const remember = about.remember ?? true;
   const now = ports.clock.now();
   const decided = buildDecisionFacts({
     event,
     claims,
+    stepFacts: about.facts,
     result: policyResult,
     policyDigest,
     decidedAt: new Date(now),
@@ -91,7 +108,6 @@ export async function finish(
   }
   return {
     kind: 'decided',
-    replyTopic: event.data.replyTopic,
     requestId: event.id,
     jws,
     facts,

@@ -15,7 +15,9 @@ export const AUDIT_UNAVAILABLE_REASON = 'audit mirror unavailable';
  * goes out without its record, and the request is redelivered.
  */
 export async function auditedFacts(audit: AuditPort, facts: DecisionFacts): Promise<DecisionFacts> {
-  const durable = facts.verdict === 'allow' && audit.audited(facts.asked.environment);
+  // The environment the token proves when it was established; an allow always has one.
+  const environment = facts.verified?.environment?.slug ?? facts.asked.environment;
+  const durable = facts.verdict === 'allow' && audit.audited(environment);
   try {
     await audit.write(auditRecord(facts), durable);
     return facts;

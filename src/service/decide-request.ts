@@ -1,3 +1,4 @@
+import { type DeclaredStep, resolveStepFacts } from '../bitbucket/step-facts.ts';
 import { buildDecisionFacts } from '../decision/build-decision-facts.ts';
 import type { VerifiedStep } from '../decision/decision-facts.ts';
 import type { RequestEvent } from '../events/request.ts';
@@ -6,17 +7,25 @@ import type { PolicyDecision } from '../policy/types.ts';
 import { deny, finish } from './answer.ts';
 import type { Outcome } from './outcome.ts';
 import type { DeciderPorts } from './ports.ts';
+import { replyTopicMismatch } from './reply-mismatch.ts';
 
 export const MAX_REQUEST_BYTES = 64 * 1024;
 
 /**
  * Decides one request message: verify the request's signature, the step token (P3), the
- * request against its token, replay rules (P2), then the policy; sign the decision and
+ * request against its token, replay rules (P2), the facts established at Bitbucket (the
+ * environment the token proves, the pipeline run it names), then the policy; sign the decision and
  * record it before it is published. A request whose signature verifies but fails a later
  * check gets a signed deny bound to it, so the pipe stops waiting; an unverifiable one is
- * poison (its reply topic cannot be trusted).
+ * poison. A step or repository over its limit is poison too: nothing signed, nothing recorded.
+ * `replyTopic` is where the answer goes, derived from the request topic (never the request's
+ * word); a request naming another one is denied, on `replyTopic`.
  */
-export async function decideRequest(payload: Buffer, ports: DeciderPorts): Promise<Outcome> {
+export async function decideRequest(
+  payload: Buffer,
+  ports: DeciderPorts,
+  replyTopic: string,
+): Promise<Outcome> {
   if (payload.length > MAX_REQUEST_BYTES)
     return { kind: 'poison', reason: `oversized: ${payload.length} bytes` };
   const verified = await verifyRequest(payload.toString('utf8'), { maxBytes: MAX_REQUEST_BYTES });
@@ -35,6 +44,13 @@ export async function decideRequest(payload: Buffer, ports: DeciderPorts): Promi
     });
   }
   const claims = token.claims;
+  // Counted by the verified token before any signed answer, denies included (issue 13 §4).
+  const admitted = await ports.limits.admit({
+    stepUuid: claims.stepUuid,
+    repositoryUuid: claims.repositoryUuid,
+    requestId: event.id,
+  });
+  if (!admitted.ok) return { kind: 'poison', reason: admitted.reason };
   const mismatch = contradiction(event, claims);
   if (mismatch)
     return deny(to, {
@@ -55,7 +71,6 @@ export async function decideRequest(payload: Buffer, ports: DeciderPorts): Promi
   if (replay.kind === 'redelivered') {
     return {
       kind: 'decided',
-      replyTopic: event.data.replyTopic,
       requestId: event.id,
       jws: replay.decisionJws,
       // The log names the verdict handed out again (its reasons are in that signed decision)
@@ -79,9 +94,39 @@ export async function decideRequest(payload: Buffer, ports: DeciderPorts): Promi
       remember: false,
     });
   }
+  const otherReplyTopic = replyTopicMismatch(event, replyTopic);
+  if (otherReplyTopic)
+    return deny(to, {
+      reasons: [otherReplyTopic],
+      failedPath: 'reply topic',
+      claims,
+      verificationFailure: 'reply-topic-mismatch',
+    });
+  const established = await resolveStepFacts(claims, declaredStep(event), ports.facts);
+  if (!established.ok) {
+    return deny(to, {
+      reasons: [established.reason],
+      failedPath: established.failedPath,
+      claims,
+      ...(established.known ? { facts: established.known } : {}),
+      verificationFailure: established.check,
+    });
+  }
+  const { facts } = established;
   const { identityToken: _token, ...request } = event.data;
-  const result: PolicyDecision = policy.decide({ claims, request, now: new Date(now) });
-  return finish(to, result, claims);
+  const result: PolicyDecision = policy.decide({ claims, facts, request, now: new Date(now) });
+  return finish(to, result, { claims, facts });
+}
+
+/** What the request declares about its step: checked against Bitbucket, never believed. */
+function declaredStep(event: RequestEvent): DeclaredStep {
+  const { environment, pipeline } = event.data;
+  return {
+    environment,
+    ...(pipeline.branch === undefined ? {} : { branch: pipeline.branch }),
+    ...(pipeline.tag === undefined ? {} : { tag: pipeline.tag }),
+    ...(pipeline.commit === undefined ? {} : { commit: pipeline.commit }),
+  };
 }
 
 /** The request must describe the same pipeline as its verified token. */

@@ -1,10 +1,12 @@
 import type { DecisionFacts } from '../decision/decision-facts.ts';
 
-/** What deciding one request message comes to: a signed answer to publish, or a dead letter. */
+/**
+ * What deciding one request message comes to: a signed answer to publish on the reply topic
+ * derived from the request topic (src/service/reply-topics.ts), or a dead letter.
+ */
 export type Outcome =
   | {
       readonly kind: 'decided';
-      readonly replyTopic: string;
       readonly requestId: string;
       readonly jws: string;
       readonly facts: DecisionFacts;

@@ -1,9 +1,11 @@
 import type { AuditRecord } from '../audit/entry.ts';
+import type { BitbucketFacts } from '../bitbucket/facts.ts';
 import type { VerifiedStep } from '../decision/decision-facts.ts';
 import type { Decision } from '../events/decision.ts';
 import type { PolicyEngine } from '../policy/types.ts';
 import type { Clock } from '../time.ts';
 import type { ReplayGuard } from './replay-guard.ts';
+import type { RequestLimiter } from './request-limits.ts';
 
 /** The step-token verifier as the service needs it (src/identity/verify-step-token.ts). */
 export interface TokenVerifierPort {
@@ -38,9 +40,16 @@ export interface DeciderPorts {
   readonly policy: () => PolicyEngine;
   readonly signer: DecisionSignerPort;
   readonly guard: ReplayGuard;
+  /** Per-step and per-repository limits, asked before anything is decided (issue 13 §4). */
+  readonly limits: RequestLimiter;
   readonly clock: Clock;
   /** How long a decision stays valid, in ms. */
   readonly decisionTtlMs: number;
   /** The audit trail; absent, decisions leave only the decision log (tests, no STATE_DIR). */
   readonly audit?: AuditPort;
+  /**
+   * Where the environment and the pipeline a token names are looked up (Bitbucket's API or
+   * the operator's environment map), and which environments steps without one may ask for.
+   */
+  readonly facts: { readonly facts: BitbucketFacts; readonly openEnvironments: readonly string[] };
 }

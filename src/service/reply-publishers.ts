@@ -16,6 +16,15 @@ export class PublisherCache {
     payload: string | Uint8Array,
     properties: Record<string, string>,
   ): Promise<string> {
+    return (await this.#get(topic)).publish({ payload, properties });
+  }
+
+  /** Opens (or keeps) the producer: the broker says now whether it may publish on `topic`. */
+  async open(topic: string): Promise<void> {
+    await this.#get(topic);
+  }
+
+  #get(topic: string): Promise<Publisher> {
     let publisher = this.#open.get(topic);
     if (publisher === undefined) {
       publisher = this.#transport.publisher(topic);
@@ -26,7 +35,7 @@ export class PublisherCache {
       this.#open.delete(topic);
       this.#open.set(topic, publisher);
     }
-    return (await publisher).publish({ payload, properties });
+    return publisher;
   }
 
   async close(): Promise<void> {

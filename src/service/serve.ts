@@ -6,12 +6,18 @@ import { type DecisionLogEntry, decisionLogEntry } from './decision-log.ts';
 import type { Metrics } from './metrics.ts';
 import type { DeciderPorts } from './ports.ts';
 import { PublisherCache } from './reply-publishers.ts';
+import { ReplyRoutes, type ReservedTopic, serviceTopics } from './reply-routes.ts';
+import type { ReplyTemplate } from './reply-template.ts';
 
 export interface ServiceOptions {
   readonly transport: Transport;
   readonly topics: readonly string[];
   readonly subscription: string;
   readonly deadLetterTopic: (topic: string) => string;
+  /** How the reply topic is derived from a request topic (REPLY_TOPIC_TEMPLATE). */
+  readonly replyTemplate: ReplyTemplate;
+  /** KEYS_TOPIC, AUDIT_TOPIC: never a reply topic (the request and dead-letter topics neither). */
+  readonly reservedTopics: readonly ReservedTopic[];
   readonly ports: DeciderPorts;
   readonly metrics: Metrics;
   /** Messages decided at once per subscription. */
@@ -31,8 +37,12 @@ export interface RunningService {
  * load). A message is acknowledged only after its decision is published; a transient
  * failure is negatively acknowledged and redelivered, and the replay guard then hands out
  * the decision already made, so at-least-once delivery never yields two decisions.
+ * Decisions go only to the reply topic derived from the request topic; a template that maps
+ * a request topic onto a reserved one stops the start (CONFIG_INVALID).
  */
 export async function startService(options: ServiceOptions): Promise<RunningService> {
+  const reserved = [...options.reservedTopics, ...serviceTopics(options.topics, options.deadLetterTopic)];
+  const routes = ReplyRoutes.checked(options.replyTemplate, options.topics, reserved);
   const replies = new PublisherCache(options.transport);
   const subscriptions = await Promise.all(
     options.topics.map((topic) =>
@@ -71,21 +81,17 @@ export async function startService(options: ServiceOptions): Promise<RunningServ
   async function handle(message: IncomingMessage, subscription: Subscription, topic: string): Promise<void> {
     const started = performance.now();
     try {
-      const outcome = await decideRequest(message.payload, options.ports);
-      if (outcome.kind === 'decided' && !sameNamespace(topic, outcome.replyTopic)) {
-        await deadLetter(
-          message,
-          subscription,
-          topic,
-          `reply topic ${outcome.replyTopic} is outside the request topic's namespace`,
-        );
+      const reply = await replyRoute(topic);
+      if (!reply.ok) {
+        await deadLetter(message, subscription, topic, reply.reason);
         return;
       }
+      const outcome = await decideRequest(message.payload, options.ports, reply.topic);
       if (outcome.kind === 'poison') {
         await deadLetter(message, subscription, topic, outcome.reason);
         return;
       }
-      await replies.publish(outcome.replyTopic, outcome.jws, { correlationId: outcome.requestId });
+      await replies.publish(reply.topic, outcome.jws, { correlationId: outcome.requestId });
       await subscription.ack(message);
       const totalMs = performance.now() - started;
       options.metrics.decided(outcome.facts.verdict, totalMs / 1000);
@@ -99,6 +105,26 @@ export async function startService(options: ServiceOptions): Promise<RunningServ
         `request ${message.messageId} failed, redelivering: ${error instanceof Error ? error.message : String(error)}`,
       );
       await subscription.nack(message);
+    }
+  }
+
+  /**
+   * The reply topic, checked again for this message (defence in depth), and its producer
+   * opened before anything is decided (issue 13 §3): a topic the broker refuses leaves no
+   * audit record, replay-guard entry or signature behind, only the dead letter.
+   */
+  async function replyRoute(
+    topic: string,
+  ): Promise<{ ok: true; topic: string } | { ok: false; reason: string }> {
+    const route = routes.replyTopicFor(topic);
+    if (!route.ok) return route;
+    try {
+      await replies.open(route.topic);
+      return route;
+    } catch (error) {
+      if (!isGateError(error, 'PULSAR_NOT_PERMITTED') && !isGateError(error, 'PULSAR_TOPIC_NOT_FOUND'))
+        throw error;
+      return { ok: false, reason: `the broker refused the reply topic ${route.topic}: ${error.message}` };
     }
   }
 
@@ -130,14 +156,4 @@ export async function startService(options: ServiceOptions): Promise<RunningServ
       await replies.close();
     },
   };
-}
-
-function sameNamespace(requestTopic: string, replyTopic: string): boolean {
-  try {
-    const a = parseTopic(requestTopic);
-    const b = parseTopic(replyTopic);
-    return a.tenant === b.tenant && a.namespace === b.namespace;
-  } catch {
-    return false;
-  }
 }

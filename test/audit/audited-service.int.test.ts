@@ -9,7 +9,7 @@ import { auditWorld, eventually } from './audit-world.ts';
 const PRODUCTION = { mint: { branchName: 'main' } };
 const STAGING = {
   environment: 'staging',
-  mint: { branchName: 'feature/y', deploymentEnvironmentUuid: null },
+  mint: { branchName: 'feature/y' },
 };
 
 let fx: ServiceFixture;

@@ -24,9 +24,7 @@ describe('the audit trail across restarts', () => {
         signedRequest(fx.issuer, {
           replyTopic: fx.replyTopic,
           time: WEEKDAY,
-          ...(i % 2
-            ? { mint: { branchName: 'main' } }
-            : { environment: 'staging', mint: { deploymentEnvironmentUuid: null } }),
+          ...(i % 2 ? { mint: { branchName: 'main' } } : { environment: 'staging' }),
         }),
       ),
     );
@@ -72,7 +70,6 @@ describe('the audit trail across restarts', () => {
       for (let i = 0; i < 3; i++) {
         const { decision, requestId } = await fx.ask({
           environment: 'staging',
-          mint: { deploymentEnvironmentUuid: null },
         });
         expect(decision?.verdict).toBe('allow');
         staged.push(requestId);

@@ -25,7 +25,7 @@ let peer: BitbucketPeer;
 let now = 0;
 const clock = { now: () => now };
 
-function facts(options: { token?: string; timeoutMs?: number } = {}): BitbucketFacts {
+function facts(options: { token?: string; timeoutMs?: number } = {}): Required<BitbucketFacts> {
   const get = bitbucketHttp({
     baseUrl: peer.url,
     accessToken: async () => options.token ?? peer.token,
@@ -93,6 +93,7 @@ describe("facts from Bitbucket's REST API (over HTTP, the peer's real shapes)", 
     expect(await api.environment(REPO, PRODUCTION)).toEqual({
       uuid: PRODUCTION,
       name: 'production',
+      slug: 'production',
       type: 'Production',
       source: 'bitbucket-api',
     });

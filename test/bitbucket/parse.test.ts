@@ -91,6 +91,7 @@ describe('Bitbucket answers are checked field by field', () => {
       source: 'environment-map',
     });
     await expect(facts.environment(REPO, OTHER)).rejects.toMatchObject({ code: 'BITBUCKET_NOT_FOUND' });
-    await expect(facts.pipeline(REPO, PIPE)).rejects.toMatchObject({ code: 'BITBUCKET_UNAVAILABLE' });
+    // An environment map vouches for environments only: refs and commits stay unverified.
+    expect(facts.pipeline).toBeUndefined();
   });
 });

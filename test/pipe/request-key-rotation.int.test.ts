@@ -76,7 +76,14 @@ afterAll(async () => {
 function startServe(): ServeProcess {
   const { webSocketUrl: pulsarUrl, adminToken } = fixture.broker;
   serve = spawnServe({
-    ...localServeEnv({ pulsarUrl, topic, keysDir: dir, policyDir: POLICY_DIR, issuer: fixture.world.issuer }),
+    ...localServeEnv({
+      pulsarUrl,
+      topic,
+      keysDir: dir,
+      policyDir: POLICY_DIR,
+      issuer: fixture.world.issuer,
+      bitbucket: fixture.world.bitbucket,
+    }),
     PULSAR_TOKEN: adminToken ?? '',
     KEYS_TOPIC: keysTopic,
     STATE_DIR: stateDir,

@@ -45,7 +45,8 @@ describe.skipIf(identity === undefined)(
 
     async function step(mint: MintOptions = {}) {
       const cloneDir = await world.cloneDir();
-      const token = await issuer.mint(mint);
+      // A deployment step for staging, the environment it asks for.
+      const token = await issuer.mint({ environment: 'staging', ...mint });
       const claims = decodeJwt(token);
       expect(claims).not.toHaveProperty('nbf');
       const env = await world.stepEnv({

@@ -13,7 +13,7 @@ describe('deciding', () => {
     await writeFile(
       join(dir, 'overflow.cedar'),
       '@id("overflow")\nforbid (principal, action == Action::"deploy", resource == Environment::"staging")\n' +
-        'when { context.sessionDurationSeconds * 9223372036854775807 > 0 };\n',
+        'when { context.asked.sessionDurationSeconds * 9223372036854775807 > 0 };\n',
     );
     const engine = await loadPolicySet(dir);
     const decision = engine.decide(policyInput({ environment: 'staging' }));

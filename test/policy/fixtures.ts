@@ -25,15 +25,45 @@ export interface InputChange {
   branchName?: string | null;
   /** What the request's own pipeline block declares (never identity). */
   declaredBranch?: string;
+  /** A tag pipeline, as Bitbucket ran it (verified: context.pipeline.tag). */
   tag?: string;
+  /** A tag the request only declares (context.asked.tag). */
+  declaredTag?: string;
+  /** Bitbucket's environment type for the environment the token proves. */
+  environmentType?: 'Production' | 'Staging' | 'Test';
   now?: Date;
 }
+
+const COMMIT = '9fceb02d0ae598e95dc970b74767f19372d61af8';
 
 export function policyInput(change: InputChange = {}): PolicyInput {
   const repositoryUuid = change.repositoryUuid ?? PAYMENTS_REPO;
   const branch = change.branchName === undefined ? 'main' : change.branchName;
   const stepUuid = '{6f1e2d3c-4b5a-4978-8b6c-5d4e3f2a1b0c}';
+  const environment = change.environment ?? 'production';
+  const type = change.environmentType ?? (environment === 'production' ? 'Production' : 'Staging');
+  const ref =
+    change.tag === undefined
+      ? { type: 'branch' as const, name: branch ?? 'main' }
+      : { type: 'tag' as const, name: change.tag };
   return {
+    facts: {
+      environment: {
+        uuid: '{c0ffee00-1234-4567-89ab-cdef01234567}',
+        name: environment,
+        slug: environment,
+        type,
+        source: 'bitbucket-api',
+      },
+      pipeline: {
+        uuid: '{0b1c2d3e-4f50-4617-8829-3a4b5c6d7e8f}',
+        buildNumber: 42,
+        ref,
+        commit: COMMIT,
+        trigger: 'push',
+        triggeredBy: { uuid: '{77aa88bb-99cc-4ddd-8eee-ff0011223344}' },
+      },
+    },
     claims: {
       workspaceUuid: WORKSPACE,
       repositoryUuid,
@@ -43,15 +73,17 @@ export function policyInput(change: InputChange = {}): PolicyInput {
     },
     request: {
       action: change.action ?? 'deploy',
-      environment: change.environment ?? 'production',
+      environment,
       pipeline: {
         workspace: 'acme',
         repository: 'acme/payments',
         repositoryUuid,
         buildNumber: '42',
-        commit: '9fceb02d0ae598e95dc970b74767f19372d61af8',
+        commit: COMMIT,
         branch: change.declaredBranch ?? branch ?? 'main',
-        ...(change.tag === undefined ? {} : { tag: change.tag }),
+        ...(change.tag === undefined && change.declaredTag === undefined
+          ? {}
+          : { tag: change.declaredTag ?? change.tag }),
       },
       credentials: {
         roleArn: 'arn:aws:iam::123456789012:role/deploy-production',

@@ -46,14 +46,15 @@ describe('loading stops on a bad policy set, naming file:line:col and Cedar’s 
         'when { "ünïcode" != "x" && principal.brnch == "main" };',
         '',
         'permit (principal, action == Action::"artifact-delivery", resource)',
-        'when { context.tag like "v*" };',
+        'when { context.asked.tag like "v*" };',
         '',
       ].join('\n'),
     );
     expect(await loadProblems(dir)).toEqual([
       'typo.cedar:6:28: for policy `typo`, attribute `brnch` on entity type `Repository` not found; hint: did you mean `branch`?',
-      'typo.cedar:9:8: for policy `typo.cedar:2`, unable to guarantee safety of access to optional attribute `tag` in ' +
-        'context for Action::"artifact-delivery"; hint: try testing for the attribute\'s presence with `context has tag && ..`',
+      'typo.cedar:9:8: for policy `typo.cedar:2`, unable to guarantee safety of access to optional attribute `asked.tag` in ' +
+        'context for Action::"artifact-delivery"; hint:' +
+        " try testing for the attribute's presence with `context.asked has tag && ..`",
     ]);
   });
 

@@ -21,6 +21,10 @@ describe('testPolicyRequest (pulsar-gate-service policy test)', () => {
     const file = await requestFile({
       claims: { ...claims, branchName: 'feature/x' },
       request: { action: 'deploy', environment: 'production', pipeline: { branch: 'main' } },
+      facts: {
+        environment: { name: 'Production', slug: 'production', type: 'Production' },
+        pipeline: { ref: 'branch', name: 'feature/x', commit: '9fceb02d0ae598e95dc970b74767f19372d61af8' },
+      },
       now: '2030-05-01T12:00:00Z',
     });
     const { decision, text } = await testPolicyRequest(EXAMPLES, file, CLOCK);
@@ -28,7 +32,8 @@ describe('testPolicyRequest (pulsar-gate-service policy test)', () => {
     const { digest } = await loadPolicySet(EXAMPLES);
     expect(text.split('\n')).toEqual([
       `policy set ${EXAMPLES} (digest ${digest}, 6 policies)`,
-      'request:    deploy on Environment::"production"',
+      'request:    deploy on Environment::"production" (Production, bitbucket-api); asked for "production"',
+      'pipeline:   branch feature/x at 9fceb02d0ae598e95dc970b74767f19372d61af8 (verified)',
       `principal:  Repository::"${PAYMENTS_REPO}" in workspace ${WORKSPACE}, branch feature/x`,
       'time:       2030-05-01T12:00:00.000Z',
       'verdict:    DENY',

@@ -74,9 +74,14 @@ describe('the sample policy set (examples/policies)', () => {
     const untagged = engine.decide(policyInput({ action: 'artifact-delivery', environment: 'artifacts' }));
     expect(untagged.verdict).toBe('deny');
     expect(untagged.reasons[1]).toContain(
-      'policy artifacts-from-tags ("artifacts are delivered only from tagged builds") applies to artifact-delivery on any resource, ' +
-        'but its condition failed: context has tag — context.tag is absent',
+      'policy artifacts-from-tags ("artifacts are delivered only from tagged builds (the tag Bitbucket ran, not one a step declares)") ' +
+        'applies to artifact-delivery on any resource, but its condition failed: context.pipeline has tag — context.pipeline.tag is absent',
     );
+    // A feature-branch build that declares a tag is still a branch build: the tag is only asked.
+    const declared = engine.decide(
+      policyInput({ action: 'artifact-delivery', environment: 'artifacts', declaredTag: 'v9.9.9' }),
+    );
+    expect(declared.verdict).toBe('deny');
   });
 
   it('prod-provision: @approval makes the verdict pending with the approver group', () => {

@@ -38,7 +38,7 @@ describe('pulsar-gate-service serve decides with the Cedar policies (real broker
       (
         await fx.ask({
           environment: 'staging',
-          mint: { branchName: 'feature/y', deploymentEnvironmentUuid: null },
+          mint: { branchName: 'feature/y' },
         })
       ).decision?.verdict,
     ).toBe('allow');
@@ -54,13 +54,12 @@ describe('pulsar-gate-service serve decides with the Cedar policies (real broker
   it('the group template lets a group member deploy to its environment, nobody else', async () => {
     const member = await fx.ask({
       environment: 'payments-sandbox',
-      mint: { repositoryUuid: PAYMENTS_REPO, deploymentEnvironmentUuid: null },
+      mint: { repositoryUuid: PAYMENTS_REPO },
     });
     expect(member.decision?.verdict).toBe('allow');
     expect(member.decision?.policy.ids[0]).toMatch(/^team-can-deploy-to@payments-team/);
     const stranger = await fx.ask({
       environment: 'payments-sandbox',
-      mint: { deploymentEnvironmentUuid: null },
     });
     expect(stranger.decision?.verdict).toBe('deny');
   });
@@ -81,13 +80,11 @@ describe('pulsar-gate-service serve decides with the Cedar policies (real broker
     await writeFile(join(dir, 'groups.json'), JSON.stringify(groups));
     const before = await fx.ask({
       environment: 'payments-sandbox',
-      mint: { deploymentEnvironmentUuid: null },
     });
     expect(before.decision?.verdict).toBe('deny');
     fx.setPolicy(await loadPolicySet(dir));
     const after = await fx.ask({
       environment: 'payments-sandbox',
-      mint: { deploymentEnvironmentUuid: null },
     });
     expect(after.decision?.verdict).toBe('allow');
     fx.setPolicy(await loadPolicySet(POLICY_DIR));

@@ -40,6 +40,7 @@ describe.skipIf(identity === undefined)('pulsar-gate-service serve with OAuth 2.
       keysDir: dir,
       policyDir: POLICY_DIR,
       issuer: fixture.world.issuer,
+      bitbucket: fixture.world.bitbucket,
     }),
     OAUTH_ISSUER: identity?.service.issuer ?? '',
     OAUTH_CLIENT_ID: identity?.service.clients.service.clientId ?? '',

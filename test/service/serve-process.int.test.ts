@@ -46,7 +46,14 @@ async function waitFor(check: () => boolean, ms = 15_000): Promise<void> {
 function serveEnv(policyDir = POLICY_DIR): Record<string, string> {
   const { webSocketUrl: pulsarUrl, adminToken } = fixture.broker;
   return {
-    ...localServeEnv({ pulsarUrl, topic, keysDir, policyDir, issuer: fixture.world.issuer }),
+    ...localServeEnv({
+      pulsarUrl,
+      topic,
+      keysDir,
+      policyDir,
+      issuer: fixture.world.issuer,
+      bitbucket: fixture.world.bitbucket,
+    }),
     PULSAR_TOKEN: adminToken ?? '',
   };
 }
@@ -118,9 +125,20 @@ describe('pulsar-gate-service serve, as a process, answering the pipe as a proce
     });
     expect(production.code).toBe(1);
     expect(production.output).toMatch(/✖ Denied: .*— failed at: /);
+    // A staging step that asks for production: the service names the environment its token
+    // proves (Bitbucket's API), not the one the request declares.
+    const confused = await fixture.run(undefined, {
+      topic,
+      token: await fixture.world.issuer.mint({ environment: 'staging', branchName: 'main' }),
+      variables: { ...variables, ENVIRONMENT: 'production' },
+    });
+    expect(confused.code).toBe(1);
+    expect(confused.output).toContain(
+      '✖ Denied: the step token proves deployment environment "staging" (Staging), but the request asks for "production" — failed at: deployment environment (step token vs request)',
+    );
     const metrics = await (await fetch(`${healthUrl}/metrics`)).text();
     expect(metrics).toMatch(/pulsar_gate_decisions_total\{verdict="allow"\} 1/);
-    expect(metrics).toMatch(/pulsar_gate_decisions_total\{verdict="deny"\} 1/);
+    expect(metrics).toMatch(/pulsar_gate_decisions_total\{verdict="deny"\} 2/);
     // SIGHUP reloads the policy directory; one that no longer validates keeps the old set.
     serve?.kill('SIGHUP');
     await waitFor(() => /policy reloaded: /.test(serveOutput()));
@@ -135,17 +153,17 @@ describe('pulsar-gate-service serve, as a process, answering the pipe as a proce
     const exited = new Promise<number | null>((resolve) => serve?.once('exit', resolve));
     serve?.kill('SIGTERM');
     expect(await exited).toBe(0);
-    expect(serveOutput()).toContain('stopped after 3 decisions');
+    expect(serveOutput()).toContain('stopped after 4 decisions');
     // The decision log (stdout) holds one line per decision and no token.
     const lines = serveOutput()
       .split('\n')
       .filter((l) => l.includes('"decision"'));
-    expect(lines).toHaveLength(3);
+    expect(lines).toHaveLength(4);
     expect(serveOutput()).not.toMatch(/eyJ[\w-]+\.eyJ/);
-    // The audit trail holds the three decisions under the checkpoint written at shutdown.
+    // The audit trail holds the four decisions under the checkpoint written at shutdown.
     const verify = await auditVerify(stateDir, join(keysDir, 'decision-keys.json'), 'bundle');
-    expect(verify.output).toMatch(/✔ audit trail .*: 4 entries in 1 trail/);
-    expect(verify.output).toMatch(/1 checkpoints, last at seq 3\n/);
+    expect(verify.output).toMatch(/✔ audit trail .*: 5 entries in 1 trail/);
+    expect(verify.output).toMatch(/1 checkpoints, last at seq 4\n/);
     expect(verify.code).toBe(0);
   }, 120_000);
 });

@@ -5,6 +5,7 @@ import type { JWK } from 'jose';
 import { generateServiceKey } from '../../src/keys/service-keys.ts';
 import { type Issuer, startIssuer } from '../peers/oidc/issuer.ts';
 import { type StsPeer, startSts } from '../peers/sts/server.ts';
+import { siteServeEnv } from './bitbucket.ts';
 
 export const ROLE_ARN = 'arn:aws:iam::123456789012:role/deploy-production';
 
@@ -12,6 +13,8 @@ export interface GateWorld {
   readonly issuer: Issuer;
   readonly sts: StsPeer;
   readonly serviceKey: JWK;
+  /** What a `serve` process needs to look this world's steps up at its Bitbucket. */
+  readonly bitbucket: Readonly<Record<string, string>>;
   readonly decisionKeys: string;
   /** The pipe variables of a run against this world and `broker` on `topic`. */
   pipeVariables(
@@ -48,6 +51,7 @@ export async function startGateWorld(options: { issuer?: Issuer } = {}): Promise
     ],
   });
   const { privateJwk, publicJwks } = await generateServiceKey();
+  const bitbucket = await siteServeEnv();
   const dirs: string[] = [];
   const variablesFor = (
     broker: { webSocketUrl: string; adminToken?: string | undefined },
@@ -66,6 +70,7 @@ export async function startGateWorld(options: { issuer?: Issuer } = {}): Promise
     issuer,
     sts,
     serviceKey: privateJwk,
+    bitbucket,
     decisionKeys: JSON.stringify(publicJwks),
     pipeVariables: (broker, topic) => variablesFor(broker, topic),
     stepVariables: (broker, topic) => {
@@ -78,8 +83,9 @@ export async function startGateWorld(options: { issuer?: Issuer } = {}): Promise
       return dir;
     },
     stepEnv: async ({ token, cloneDir, variables }) => {
-      // null: a step without `oidc: true`, so no BITBUCKET_STEP_OIDC_TOKEN at all.
-      const minted = token ?? (await issuer.mint());
+      // null: a step without `oidc: true`, so no BITBUCKET_STEP_OIDC_TOKEN at all. Otherwise
+      // a deployment step for the environment the step asks for, as Bitbucket would run it.
+      const minted = token ?? (await issuer.mint({ environment: variables.ENVIRONMENT ?? 'production' }));
       const env = issuer.stepEnvironment(minted, {
         BITBUCKET_CLONE_DIR: cloneDir,
         ...(token === null ? { BITBUCKET_STEP_OIDC_TOKEN: undefined } : {}),

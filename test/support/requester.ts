@@ -1,6 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { type Action, buildRequestEvent, type RequestEvent } from '../../src/events/request.ts';
 import { createRequestSigner, type SignedRequest } from '../../src/events/request-signing.ts';
+import { registeredRun } from '../peers/bitbucket/site.ts';
 import type { Issuer, MintOptions } from '../peers/oidc/issuer.ts';
 
 export interface RequestOptions {
@@ -14,6 +15,8 @@ export interface RequestOptions {
   readonly id?: string;
   /** Build the pipeline block from this token's claims instead (a request that lies about itself). */
   readonly pipelineFrom?: string;
+  /** What the request declares about its run instead of what Bitbucket ran (a request that lies). */
+  readonly declare?: { readonly branch?: string; readonly tag?: string; readonly commit?: string };
 }
 
 /** A signed request as the pipe builds it, for driving the service without the pipe process. */
@@ -21,12 +24,20 @@ export async function signedRequest(
   issuer: Issuer,
   options: RequestOptions,
 ): Promise<{ event: RequestEvent; signed: SignedRequest; token: string }> {
-  const token = options.token ?? (await issuer.mint(options.mint));
+  // Minted as Bitbucket would: for the environment asked for and a run Bitbucket knows.
+  const token =
+    options.token ??
+    (await issuer.mint({
+      environment: options.environment ?? 'production',
+      ...(options.tag === undefined ? {} : { tag: options.tag }),
+      ...options.mint,
+    }));
   const source = options.pipelineFrom ?? token;
   const claims = JSON.parse(Buffer.from(source.split('.')[1] ?? '', 'base64url').toString()) as Record<
     string,
     string | undefined
   >;
+  const run = registeredRun(claims.repositoryUuid ?? '', claims.pipelineUuid ?? '');
   const now = options.time ?? new Date();
   const event = buildRequestEvent({
     ...(options.id ? { id: options.id } : {}),
@@ -45,7 +56,8 @@ export async function signedRequest(
           : {}),
         ...(options.tag ? { tag: options.tag } : {}),
         buildNumber: '1742',
-        commit: '9fceb02d0ae598e95dc970b74767f19372d61af8',
+        commit: run?.commit ?? '9fceb02d0ae598e95dc970b74767f19372d61af8',
+        ...options.declare,
       },
       credentials: {
         roleArn: 'arn:aws:iam::123456789012:role/deploy-production',

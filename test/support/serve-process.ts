@@ -52,8 +52,11 @@ export function localServeEnv(options: {
   keysDir: string;
   policyDir: string;
   issuer: { url: string; audience: string };
+  /** Where `serve` looks environments and pipelines up (GateWorld.bitbucket). */
+  bitbucket: Readonly<Record<string, string>>;
 }): Record<string, string> {
   return {
+    ...options.bitbucket,
     PULSAR_URL: options.pulsarUrl,
     TOPICS: options.topic,
     SIGNING_KEY_FILE: join(options.keysDir, 'service-key.json'),

@@ -2,6 +2,7 @@ import { mkdtemp } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { JWK } from 'jose';
+import type { BitbucketFacts } from '../../src/bitbucket/facts.ts';
 import { type Decision, verifyDecision } from '../../src/events/decision.ts';
 import { createDecisionSigner } from '../../src/events/decision-signing.ts';
 import { createStepTokenVerifier } from '../../src/identity/verify-step-token.ts';
@@ -13,6 +14,9 @@ import type { DecisionLogEntry } from '../../src/service/decision-log.ts';
 import { Metrics } from '../../src/service/metrics.ts';
 import type { AuditPort } from '../../src/service/ports.ts';
 import { ReplayGuard } from '../../src/service/replay-guard.ts';
+import type { ReservedTopic } from '../../src/service/reply-routes.ts';
+import { DEFAULT_REPLY_TEMPLATE, type ReplyTemplate } from '../../src/service/reply-template.ts';
+import { InMemoryRequestLimiter, type RequestLimiter } from '../../src/service/request-limits.ts';
 import { type RunningService, startService } from '../../src/service/serve.ts';
 import { systemClock } from '../../src/time.ts';
 import type {
@@ -25,6 +29,7 @@ import { WebSocketTransport } from '../../src/transport/websocket/transport.ts';
 import { type Issuer, startIssuer } from '../peers/oidc/issuer.ts';
 import type { BrokerInfo } from '../peers/pulsar/types.ts';
 import { topicName } from '../transport/contract.ts';
+import { siteFacts } from './bitbucket.ts';
 import { brokerInfo } from './broker.ts';
 import { type RequestOptions, signedRequest } from './requester.ts';
 
@@ -45,6 +50,10 @@ export async function serviceFixture(
     topic?: string;
     /** A broker of the test's own (default: the run's). */
     broker?: BrokerInfo;
+    /** Environments a step without a deployment environment may ask for (default: none). */
+    openEnvironments?: readonly string[];
+    /** Where environments and pipelines are looked up (default: this process's Bitbucket). */
+    facts?: BitbucketFacts;
   } = {},
 ) {
   const broker = options.broker ?? brokerInfo();
@@ -68,6 +77,10 @@ export async function serviceFixture(
   const clock = options.now ? { now: () => (options.now as Date).getTime() } : systemClock;
   const stateDir = options.stateDir ?? (await mkdtemp(join(tmpdir(), 'pulsar-gate-state-')));
   const metrics = new Metrics();
+  const facts = {
+    facts: options.facts ?? (await siteFacts()),
+    openEnvironments: options.openEnvironments ?? [],
+  };
   const verifier = createStepTokenVerifier({
     issuers: [issuer.url],
     audiences: [issuer.audience],
@@ -77,7 +90,14 @@ export async function serviceFixture(
 
   async function start(
     signingKey: JWK = privateJwk,
-    own: { metrics?: Metrics; audit?: AuditPort } = {},
+    own: {
+      metrics?: Metrics;
+      audit?: AuditPort;
+      // Issue 13: where the service answers and how much (default: TOPIC-replies, no limit in reach).
+      limits?: RequestLimiter;
+      replyTemplate?: ReplyTemplate;
+      reservedTopics?: readonly ReservedTopic[];
+    } = {},
   ): Promise<RunningService> {
     const guard = await ReplayGuard.open(stateDir, 300_000, clock.now());
     return startService({
@@ -85,14 +105,19 @@ export async function serviceFixture(
       topics: [topic],
       subscription: 'service',
       deadLetterTopic: (t) => `${t}-dlq`,
+      replyTemplate: own.replyTemplate ?? DEFAULT_REPLY_TEMPLATE,
+      reservedTopics: own.reservedTopics ?? [],
       ports: {
         verifier,
         policy: () => policy,
         signer: await createDecisionSigner(signingKey),
         guard,
+        limits:
+          own.limits ?? new InMemoryRequestLimiter({ perStep: 1000, perRepositoryPerMinute: 100_000 }, clock),
         clock,
         decisionTtlMs: 300_000,
         ...(own.audit ? { audit: own.audit } : {}),
+        facts,
       },
       metrics: own.metrics ?? metrics,
       concurrency: 16,
@@ -127,7 +152,8 @@ export async function serviceFixture(
     publishRaw: (payload: string | Uint8Array) => publisher.publish({ payload }),
     /** Signs and publishes a request, waits for its verified decision (or undefined at the deadline). */
     async ask(
-      request: Omit<RequestOptions, 'replyTopic'> = {},
+      /** `replyTopic`: what the request names (default: where the service answers, listened on). */
+      request: Omit<RequestOptions, 'replyTopic'> & { readonly replyTopic?: string } = {},
       waitMs = 15_000,
     ): Promise<{ decision: Decision | undefined; requestId: string; jws: string | undefined }> {
       const attachment = await client.attach(replyTopic);
@@ -135,7 +161,7 @@ export async function serviceFixture(
         const { event, signed } = await signedRequest(issuer, {
           time: clock === systemClock ? new Date() : new Date(clock.now()),
           ...request,
-          replyTopic,
+          replyTopic: request.replyTopic ?? replyTopic,
         });
         await publisher.publish({ payload: signed.jws, properties: { correlationId: event.id } });
         const deadline = Date.now() + waitMs;

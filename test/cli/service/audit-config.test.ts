@@ -9,6 +9,7 @@ const BASE = {
   POLICY_DIR: 'policies',
   OIDC_ISSUERS: 'https://issuer.example',
   OIDC_AUDIENCES: 'aud',
+  BITBUCKET_TOKEN: 'bb-token',
 };
 
 const parseServeConfig = (env: Record<string, string>) => parseSource({ flags: {}, env });
@@ -69,5 +70,35 @@ describe('serve: audit options', () => {
       'AUDIT_MIRROR_TIMEOUT: must be a whole number from 1 to 120 (got "soon"); accepts seconds, 1–120: how long an audited allow waits for the mirrors before it is denied',
       'AUDIT_TRAIL_ID: has characters it may not use (got "a/b"); accepts letters, digits, ".", "_" and "-", at most 64: this instance\'s trail name',
     ]);
+  });
+});
+
+describe('serve: where it answers and how much (issue 13)', () => {
+  it('defaults: {topic}-replies, 5 requests per step, 60 per repository a minute', () => {
+    const config = parseServeConfig(BASE);
+    expect(config.replyTemplate.text).toBe('{topic}-replies');
+    expect(config.limits).toEqual({ perStep: 5, perRepositoryPerMinute: 60 });
+  });
+
+  it('a template mapping a request topic onto KEYS_TOPIC is one line naming both; so is AUDIT_TOPIC and a DLQ', () => {
+    expect(
+      problems({ KEYS_TOPIC: 'platform/gates/production-keys', REPLY_TOPIC_TEMPLATE: '{topic}-keys' }),
+    ).toBe(
+      'REPLY_TOPIC_TEMPLATE: maps persistent://platform/gates/production onto KEYS_TOPIC persistent://platform/gates/production-keys (got "{topic}-keys"); accepts the reply topic of each request topic, from {topic} (its full name), {tenant}, {namespace} and {name}; never KEYS_TOPIC, AUDIT_TOPIC, a request or dead-letter topic',
+    );
+    expect(
+      problems({
+        STATE_DIR: '/var/lib/pg',
+        AUDIT_TOPIC: 'platform/audit/production',
+        REPLY_TOPIC_TEMPLATE: 'platform/audit/{name}',
+      }),
+    ).toMatch(/^REPLY_TOPIC_TEMPLATE: maps \S+ onto AUDIT_TOPIC persistent:\/\/platform\/audit\/production /);
+    expect(problems({ REPLY_TOPIC_TEMPLATE: '{topic}-dlq' })).toMatch(/onto dead-letter topic /);
+    expect(problems({ REPLY_TOPIC_TEMPLATE: '{topic}-{env}' })).toMatch(
+      /^REPLY_TOPIC_TEMPLATE: has an unknown placeholder \{env\}/,
+    );
+    expect(
+      problems({ MAX_REQUESTS_PER_STEP: '0', RATE_LIMIT_PER_REPOSITORY: 'many' }).split('\n'),
+    ).toHaveLength(2);
   });
 });

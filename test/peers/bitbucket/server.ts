@@ -29,6 +29,12 @@ export interface RepositoryFixture {
 }
 
 export type Endpoint = 'environments' | 'pipelines';
+
+/** A repository by its UUIDs, as a step token names it. */
+export interface RepositoryRef {
+  readonly workspaceUuid: string;
+  readonly repositoryUuid: string;
+}
 export type Failure = number | 'hang' | null;
 
 export interface BitbucketPeer {
@@ -37,12 +43,17 @@ export interface BitbucketPeer {
   /** The one access token it accepts. */
   readonly token: string;
   addRepository(repository: RepositoryFixture): void;
-  addPipeline(repositoryUuid: string, pipeline: PipelineFixture): void;
+  /** Adds to a repository, creating it (slug `repo`) when the peer does not know it yet. */
+  addEnvironment(repository: RepositoryRef, environment: EnvironmentFixture): void;
+  addPipeline(repository: RepositoryRef, pipeline: PipelineFixture): void;
+  findPipeline(repositoryUuid: string, pipelineUuid: string): PipelineFixture | undefined;
   fail(endpoint: Endpoint, failure: Failure): void;
   /** Requests seen, as `METHOD path` (path decoded), in order. */
   readonly requests: readonly string[];
   close(): Promise<void>;
 }
+
+type Mutable<T> = { -readonly [K in keyof T]: T[K] };
 
 type Reply = 'hang' | [status: number, body: unknown, headers?: Record<string, string>];
 
@@ -59,9 +70,25 @@ function send(
   res.end(text);
 }
 
-export async function startBitbucket(options: { token?: string } = {}): Promise<BitbucketPeer> {
+export async function startBitbucket(
+  options: { token?: string; unref?: boolean } = {},
+): Promise<BitbucketPeer> {
   const token = options.token ?? `bb-access-${Math.random().toString(36).slice(2)}`;
-  const repositories: RepositoryFixture[] = [];
+  const repositories: Mutable<RepositoryFixture>[] = [];
+  const ensure = (ref: RepositoryRef): Mutable<RepositoryFixture> => {
+    const found = repositories.find((r) => r.uuid === ref.repositoryUuid);
+    if (found) return found;
+    const created = {
+      workspace: 'acme',
+      workspaceUuid: ref.workspaceUuid,
+      slug: 'repo',
+      uuid: ref.repositoryUuid,
+      environments: [],
+      pipelines: [],
+    };
+    repositories.push(created);
+    return created;
+  };
   const failures = new Map<Endpoint, Failure>();
   const requests: string[] = [];
   const hanging = new Set<ServerResponse>();
@@ -112,17 +139,25 @@ export async function startBitbucket(options: { token?: string } = {}): Promise<
 
   const server = createServer(handle);
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  if (options.unref) server.unref();
   const { port } = server.address() as AddressInfo;
   return {
     url: `http://127.0.0.1:${port}/2.0`,
     token,
-    addRepository: (repository) => void repositories.push(repository),
-    addPipeline: (repositoryUuid, pipeline) => {
-      const index = repositories.findIndex((r) => r.uuid === repositoryUuid);
-      const repository = repositories[index];
-      if (!repository) throw new Error(`no repository ${repositoryUuid}`);
-      repositories[index] = { ...repository, pipelines: [...repository.pipelines, pipeline] };
+    addRepository: (repository) => void repositories.push({ ...repository }),
+    addEnvironment: (ref, environment) => {
+      const repository = ensure(ref);
+      repository.environments = [
+        ...repository.environments.filter((e) => e.uuid !== environment.uuid),
+        environment,
+      ];
     },
+    addPipeline: (ref, pipeline) => {
+      const repository = ensure(ref);
+      repository.pipelines = [...repository.pipelines, pipeline];
+    },
+    findPipeline: (repositoryUuid, pipelineUuid) =>
+      repositories.find((r) => r.uuid === repositoryUuid)?.pipelines.find((p) => p.uuid === pipelineUuid),
     fail: (endpoint, failure) => void failures.set(endpoint, failure),
     requests,
     close: async () => {

@@ -29,6 +29,13 @@ export type MintOptions = {
   stepUuid?: string;
   /** `null` mints a non-deployment step: no claim, and `sub` is `{repo}:{step}`. */
   deploymentEnvironmentUuid?: string | null;
+  /**
+   * The deployment environment by name, as Bitbucket knows it (default `production`); `null`:
+   * a step without one. Ignored when deploymentEnvironmentUuid is given.
+   */
+  environment?: string | null;
+  /** A tag pipeline's token: no branchName, and Bitbucket's run is for this tag. */
+  tag?: string;
   branchName?: string;
   workspaceUuid?: string;
   /**

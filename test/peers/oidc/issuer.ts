@@ -7,8 +7,10 @@
 import { createServer, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import type { JWK } from 'jose';
+import { environmentUuidOf } from '../bitbucket/site.ts';
 import { braceUuid, buildClaims, type MintOptions, withBraces, withoutBraces } from './claims.ts';
 import { createKeyRing, type SigningAlgorithm } from './keyring.ts';
+import { siteMintOptions } from './site-mint.ts';
 import { stepContext, stepEnvironment } from './step-environment.ts';
 
 export type { MintOptions } from './claims.ts';
@@ -120,8 +122,9 @@ export async function startIssuer(options: IssuerOptions = {}): Promise<Issuer> 
     jwksUri,
     exportSigningKey: () => keys.exportCurrent(),
     mint: async (mintOptions = {}) => {
-      const claims = buildClaims(identity, mintOptions, Math.floor(Date.now() / 1000));
-      return keys.sign(claims, mintOptions);
+      const effective = await siteMintOptions(identity, mintOptions, context.commit);
+      const claims = buildClaims(identity, effective, Math.floor(Date.now() / 1000));
+      return keys.sign(claims, effective);
     },
     stepEnvironment: (token, overrides) => stepEnvironment(context, token, overrides),
     rotateKey: () => keys.rotate(),
@@ -140,12 +143,14 @@ export async function startIssuer(options: IssuerOptions = {}): Promise<Issuer> 
 
 /** The identity of one repository of a workspace: fresh UUIDs, as Bitbucket assigns them. */
 export function repositoryIdentity(url: string, workspaceUuid: string) {
+  const repositoryUuid = braceUuid();
   return {
     url,
     audience: `ari:cloud:bitbucket::workspace/${withoutBraces(workspaceUuid)}`,
     workspaceUuid,
-    repositoryUuid: braceUuid(),
+    repositoryUuid,
     pipelineUuid: braceUuid(),
-    deploymentEnvironmentUuid: braceUuid(),
+    // The repository's `production` environment, as this test world's Bitbucket names it.
+    deploymentEnvironmentUuid: environmentUuidOf(repositoryUuid, 'production'),
   };
 }

@@ -8,6 +8,7 @@ import type { JWK } from 'jose';
 import { buildClaims } from './claims.ts';
 import { type Issuer, repositoryIdentity, startIssuer } from './issuer.ts';
 import { createKeyRing, type SigningAlgorithm } from './keyring.ts';
+import { siteMintOptions } from './site-mint.ts';
 import { stepContext, stepEnvironment } from './step-environment.ts';
 
 /** Plain JSON: crosses from a vitest globalSetup to the workers, and into broker.json. */
@@ -47,8 +48,10 @@ export async function issuerForRepository(info: SharedIssuerInfo): Promise<Issue
   return {
     ...identity,
     jwksUri: info.jwksUri,
-    mint: async (options = {}) =>
-      keys.sign(buildClaims(identity, options, Math.floor(Date.now() / 1000)), options),
+    mint: async (options = {}) => {
+      const effective = await siteMintOptions(identity, options, context.commit);
+      return keys.sign(buildClaims(identity, effective, Math.floor(Date.now() / 1000)), effective);
+    },
     stepEnvironment: (token, overrides) => stepEnvironment(context, token, overrides),
     exportSigningKey: () => keys.exportCurrent(),
     rotateKey: unsupported('rotating keys'),

@@ -5,6 +5,7 @@
  */
 import { randomBytes } from 'node:crypto';
 import { decodeJwt } from 'jose';
+import { environmentName, registeredRun } from '../bitbucket/site.ts';
 import { braceUuid } from './claims.ts';
 
 export type StepContext = {
@@ -45,13 +46,15 @@ export function stepEnvironment(
   const clone = '/opt/atlassian/pipelines/agent/build';
   const pipes = `${clone}/.bitbucket/pipelines/generated/pipeline/pipes`;
   const envUuid = claim(claims, 'deploymentEnvironmentUuid');
+  const run = registeredRun(claim(claims, 'repositoryUuid') ?? '', claim(claims, 'pipelineUuid') ?? '');
   const base: Record<string, string | undefined> = {
     CI: 'true',
     BITBUCKET_CLONE_DIR: clone,
     BITBUCKET_PIPE_STORAGE_DIR: `${pipes}/example/pulsar-gate`,
     BITBUCKET_PIPE_SHARED_STORAGE_DIR: pipes,
     BITBUCKET_BUILD_NUMBER: context.buildNumber,
-    BITBUCKET_COMMIT: context.commit,
+    BITBUCKET_COMMIT: run?.commit ?? context.commit,
+    BITBUCKET_TAG: run?.tag,
     BITBUCKET_BRANCH: claim(claims, 'branchName'),
     BITBUCKET_REPO_SLUG: context.repoSlug,
     BITBUCKET_REPO_FULL_NAME: `${context.workspace}/${context.repoSlug}`,
@@ -64,7 +67,8 @@ export function stepEnvironment(
     BITBUCKET_STEP_RUN_NUMBER: '1',
     BITBUCKET_STEP_TRIGGERER_UUID: context.triggererUuid,
     // Only deployment steps carry the environment, in the variables as in the token.
-    BITBUCKET_DEPLOYMENT_ENVIRONMENT: envUuid === undefined ? undefined : context.deploymentEnvironment,
+    BITBUCKET_DEPLOYMENT_ENVIRONMENT:
+      envUuid === undefined ? undefined : (environmentName(envUuid) ?? context.deploymentEnvironment),
     BITBUCKET_DEPLOYMENT_ENVIRONMENT_UUID: envUuid,
     BITBUCKET_STEP_OIDC_TOKEN: token,
     DEBUG: 'false',

@@ -54,6 +54,8 @@ export interface PulsarAdmin {
   setRetention(namespace: string, minutes: number, megabytes: number): Promise<void>;
   getRetention(namespace: string): Promise<{ retentionTimeInMinutes: number; retentionSizeInMB: number }>;
   createTopic(topic: string): Promise<void>;
+  /** Every persistent topic of a namespace, full names (GET /admin/v2/persistent/{tenant}/{ns}). */
+  listTopics(namespace: string): Promise<string[]>;
   deleteTopic(topic: string): Promise<void>;
   getStats(topic: string): Promise<TopicStats>;
   listSubscriptions(topic: string): Promise<string[]>;
@@ -109,6 +111,9 @@ export function pulsarAdmin(adminUrl: string, token?: string): PulsarAdmin {
     },
     async createTopic(topic) {
       await call('PUT', topicPath(topic));
+    },
+    async listTopics(namespace) {
+      return (await call('GET', `/admin/v2/persistent/${namespacePath(namespace)}`)) as string[];
     },
     async deleteTopic(topic) {
       await call('DELETE', `${topicPath(topic)}?force=true`);

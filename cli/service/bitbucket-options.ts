@@ -1,0 +1,71 @@
+import { integer, list, text, url } from '../options/parsers.ts';
+import { options, type Rule } from '../options/spec.ts';
+
+/**
+ * Where `serve` looks up the facts a policy gates on (README: "What the policy sees"): the
+ * environment a step token proves and the pipeline run it names, at Bitbucket's REST API with
+ * the service's own credential, or — for set-ups without API access — an environment map.
+ */
+export const BITBUCKET_OPTIONS = options({
+  bitbucketApiUrl: {
+    flag: '--bitbucket-api-url',
+    env: 'BITBUCKET_API_URL',
+    parse: url(['https', 'http']),
+    fallback: 'https://api.bitbucket.org/2.0',
+    accepts: "Bitbucket's REST API root",
+  },
+  bitbucketToken: {
+    flag: '--bitbucket-token',
+    env: 'BITBUCKET_TOKEN',
+    secret: true,
+    parse: text,
+    accepts:
+      'an access token (workspace or repository access token, scopes: pipeline and repository read) the service reads Bitbucket with; give it as a file',
+  },
+  environmentMap: {
+    flag: '--environment-map',
+    env: 'ENVIRONMENT_MAP',
+    parse: text,
+    accepts:
+      'instead of the API: a JSON file {"{uuid}": {"name", "type"}} naming the deployment environments',
+  },
+  openEnvironments: {
+    flag: '--open-environments',
+    env: 'OPEN_ENVIRONMENTS',
+    parse: list(text),
+    fallback: [],
+    accepts: 'comma-separated environments a step WITHOUT a deployment environment may ask for',
+    defaultText: 'none',
+  },
+  bitbucketCacheSeconds: {
+    flag: '--bitbucket-cache',
+    env: 'BITBUCKET_CACHE',
+    parse: integer(0, 3600),
+    fallback: 300,
+    accepts: 'seconds, 0–3600: how long a looked-up environment or pipeline is kept',
+  },
+  bitbucketTimeoutSeconds: {
+    flag: '--bitbucket-timeout',
+    env: 'BITBUCKET_TIMEOUT',
+    parse: integer(1, 60),
+    fallback: 5,
+    accepts: 'seconds, 1–60: how long one look-up may take, retries included, before the request is denied',
+  },
+});
+
+type BitbucketOptions = typeof BITBUCKET_OPTIONS;
+
+/** Facts come from exactly one source: the API (with a token) or the operator's map. */
+export const oneFactSource: Rule<BitbucketOptions> = (v) => {
+  if (v.bitbucketToken !== undefined && v.environmentMap !== undefined)
+    return [{ key: 'environmentMap', issue: 'cannot be used with BITBUCKET_TOKEN; choose one' }];
+  if (v.bitbucketToken === undefined && v.environmentMap === undefined)
+    return [
+      {
+        key: 'bitbucketToken',
+        issue:
+          'is required (or ENVIRONMENT_MAP): the service names environments and pipelines from Bitbucket, never from the request',
+      },
+    ];
+  return [];
+};

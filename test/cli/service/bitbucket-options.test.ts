@@ -1,0 +1,68 @@
+import { describe, expect, it } from 'vitest';
+import { parseServeConfig } from '../../../cli/service/serve-config.ts';
+import { isGateError } from '../../../src/errors.ts';
+
+const BASE = {
+  PULSAR_URL: 'ws://127.0.0.1:8080',
+  TOPICS: 'platform/gates/production',
+  SIGNING_KEY_FILE: 'key.json',
+  POLICY_DIR: 'policies',
+  OIDC_ISSUERS: 'https://issuer.example',
+  OIDC_AUDIENCES: 'aud',
+};
+
+const read = (env: Record<string, string>) => parseServeConfig({ flags: {}, env: { ...BASE, ...env } });
+
+const problems = (env: Record<string, string>): string => {
+  try {
+    read(env);
+    return '';
+  } catch (error) {
+    if (!isGateError(error, 'CONFIG_INVALID')) throw error;
+    return error.message;
+  }
+};
+
+describe("serve: where environments and pipelines are looked up (Bitbucket's API or a map)", () => {
+  it('needs exactly one source, and says why a request alone is not enough', () => {
+    expect(problems({})).toContain(
+      'BITBUCKET_TOKEN_FILE: is required (or ENVIRONMENT_MAP): the service names environments and pipelines from Bitbucket, never from the request',
+    );
+    expect(problems({ BITBUCKET_TOKEN: 't0k3n-value', ENVIRONMENT_MAP: 'envs.json' })).toContain(
+      'ENVIRONMENT_MAP: cannot be used with BITBUCKET_TOKEN; choose one',
+    );
+    expect(problems({ BITBUCKET_TOKEN: 't0k3n-value', ENVIRONMENT_MAP: 'envs.json' })).not.toContain(
+      't0k3n-value',
+    );
+  });
+
+  it("the API by default at Bitbucket's own URL, cached 300 s, 5 s per look-up; OPEN_ENVIRONMENTS none", () => {
+    const config = read({ BITBUCKET_TOKEN: 'secret-token' });
+    expect(config.bitbucket).toEqual({
+      kind: 'api',
+      url: 'https://api.bitbucket.org/2.0',
+      token: 'secret-token',
+      cacheSeconds: 300,
+      timeoutSeconds: 5,
+    });
+    expect(config.openEnvironments).toEqual([]);
+  });
+
+  it('an environment map instead, and environments opened to steps without one', () => {
+    const config = read({ ENVIRONMENT_MAP: 'envs.json', OPEN_ENVIRONMENTS: 'sandbox, preview' });
+    expect(config.bitbucket).toEqual({ kind: 'map', file: 'envs.json' });
+    expect(config.openEnvironments).toEqual(['sandbox', 'preview']);
+  });
+
+  it('bad values are named: a non-URL API root, a cache or timeout out of range', () => {
+    const text = problems({
+      BITBUCKET_TOKEN: 't',
+      BITBUCKET_API_URL: 'ftp://x',
+      BITBUCKET_CACHE: '-1',
+      BITBUCKET_TIMEOUT: '600',
+    });
+    expect(text).toContain('BITBUCKET_API_URL:');
+    expect(text).toContain('BITBUCKET_CACHE:');
+    expect(text).toContain('BITBUCKET_TIMEOUT:');
+  });
+});
