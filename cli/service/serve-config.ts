@@ -1,3 +1,5 @@
+import { dirname, join } from 'node:path';
+import { ENCRYPTION_KEYS } from '../../src/keys/key-store.ts';
 import { mustRead } from '../options/read.ts';
 import type { OptionSource } from '../options/spec.ts';
 import { type AuditConfig, auditConfigOf } from './audit-config.ts';
@@ -17,6 +19,8 @@ export interface ServeConfig {
   readonly subscription: string;
   readonly deadLetterSuffix: string;
   readonly signingKeyFile: string;
+  /** The private encryption keys that decrypt the step tokens (issue 13). */
+  readonly encryptionKeysFile: string;
   readonly policyDir: string;
   readonly issuers: readonly string[];
   readonly audiences: readonly string[];
@@ -44,6 +48,8 @@ export function parseServeConfig(source: OptionSource): ServeConfig {
     subscription: v.subscription,
     deadLetterSuffix: v.deadLetterSuffix,
     signingKeyFile: v.signingKeyFile,
+    // Where `keys generate` puts it: one keys directory, one option to set.
+    encryptionKeysFile: v.encryptionKeysFile ?? join(dirname(v.signingKeyFile), ENCRYPTION_KEYS),
     policyDir: v.policyDir,
     issuers: v.issuers,
     audiences: v.audiences,

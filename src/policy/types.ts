@@ -19,7 +19,7 @@ export interface VerifiedClaims {
 export interface PolicyInput {
   claims: VerifiedClaims;
   /** The signed request's data; the identity token has been consumed by verification. */
-  request: Omit<RequestData, 'identityToken'>;
+  request: Omit<RequestData, 'identityTokenJwe'>;
   /** The service's clock: the policy sees it as `context.now`, `context.hour`, `context.weekday` (UTC). */
   now: Date;
 }

@@ -1,6 +1,8 @@
 import { randomUUID } from 'node:crypto';
 import { type Action, buildRequestEvent, type RequestEvent } from '../../src/events/request.ts';
 import { createRequestSigner, type SignedRequest } from '../../src/events/request-signing.ts';
+import { sealStepToken } from '../../src/events/token-seal.ts';
+import type { EncryptionKey } from '../../src/jose/encryption-key.ts';
 import type { Issuer, MintOptions } from '../peers/oidc/issuer.ts';
 
 export interface RequestOptions {
@@ -14,6 +16,10 @@ export interface RequestOptions {
   readonly id?: string;
   /** Build the pipeline block from this token's claims instead (a request that lies about itself). */
   readonly pipelineFrom?: string;
+  /** The service's encryption key the token is sealed to, as the pipe does. */
+  readonly sealTo: EncryptionKey;
+  /** Carry this instead of the sealed token (an attacker's JWE, or none at all). */
+  readonly identityTokenJwe?: string;
 }
 
 /** A signed request as the pipe builds it, for driving the service without the pipe process. */
@@ -57,7 +63,7 @@ export async function signedRequest(
       },
       replyTopic: options.replyTopic,
       expiresAt: new Date(now.getTime() + 120_000).toISOString(),
-      identityToken: token,
+      identityTokenJwe: options.identityTokenJwe ?? (await sealStepToken(token, options.sealTo)),
     },
   });
   const signer = await createRequestSigner();

@@ -5,7 +5,9 @@ import type { JWK } from 'jose';
 import { type Decision, verifyDecision } from '../../src/events/decision.ts';
 import { createDecisionSigner } from '../../src/events/decision-signing.ts';
 import { createStepTokenVerifier } from '../../src/identity/verify-step-token.ts';
+import { importDecryptionKeys } from '../../src/keys/decryption-keys.ts';
 import { generateServiceKey } from '../../src/keys/service-keys.ts';
+import { currentEncryptionKey } from '../../src/keys/trusted-encryption-keys.ts';
 import { parseTrustedKeys, type TrustedKeys } from '../../src/keys/trusted-keys.ts';
 import { loadPolicySet } from '../../src/policy/load-policy-set.ts';
 import type { PolicyEngine } from '../../src/policy/types.ts';
@@ -14,6 +16,7 @@ import { Metrics } from '../../src/service/metrics.ts';
 import type { AuditPort } from '../../src/service/ports.ts';
 import { ReplayGuard } from '../../src/service/replay-guard.ts';
 import { type RunningService, startService } from '../../src/service/serve.ts';
+import { tokenKeys } from '../../src/service/token-keys.ts';
 import { systemClock } from '../../src/time.ts';
 import type {
   IncomingMessage,
@@ -49,8 +52,11 @@ export async function serviceFixture(
 ) {
   const broker = options.broker ?? brokerInfo();
   const issuer: Issuer = options.issuer ?? (await startIssuer());
-  const { privateJwk, publicJwks } = await generateServiceKey();
+  const { privateJwk, encryptionJwk, publicJwks } = await generateServiceKey();
   const trusted: TrustedKeys = await parseTrustedKeys(publicJwks, 'test');
+  // What the pipe encrypts the step token to, and the keyring the service decrypts it with.
+  const sealTo = currentEncryptionKey(trusted);
+  const keyring = await importDecryptionKeys({ keys: [encryptionJwk] }, 'test keyring');
   const transport = new WebSocketTransport({
     url: broker.webSocketUrl,
     token: options.token ?? broker.adminToken,
@@ -86,6 +92,7 @@ export async function serviceFixture(
       subscription: 'service',
       deadLetterTopic: (t) => `${t}-dlq`,
       ports: {
+        tokenKeys: tokenKeys(keyring, { clock, reload: async () => keyring, log: () => {} }).lookup,
         verifier,
         policy: () => policy,
         signer: await createDecisionSigner(signingKey),
@@ -111,7 +118,9 @@ export async function serviceFixture(
   return {
     issuer,
     privateJwk,
+    encryptionJwk,
     trusted,
+    sealTo,
     transport,
     topic,
     replyTopic,
@@ -127,7 +136,7 @@ export async function serviceFixture(
     publishRaw: (payload: string | Uint8Array) => publisher.publish({ payload }),
     /** Signs and publishes a request, waits for its verified decision (or undefined at the deadline). */
     async ask(
-      request: Omit<RequestOptions, 'replyTopic'> = {},
+      request: Omit<RequestOptions, 'replyTopic' | 'sealTo'> = {},
       waitMs = 15_000,
     ): Promise<{ decision: Decision | undefined; requestId: string; jws: string | undefined }> {
       const attachment = await client.attach(replyTopic);
@@ -135,6 +144,7 @@ export async function serviceFixture(
         const { event, signed } = await signedRequest(issuer, {
           time: clock === systemClock ? new Date() : new Date(clock.now()),
           ...request,
+          sealTo,
           replyTopic,
         });
         await publisher.publish({ payload: signed.jws, properties: { correlationId: event.id } });
