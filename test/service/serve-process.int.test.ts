@@ -52,11 +52,18 @@ function serveEnv(policyDir = POLICY_DIR): Record<string, string> {
 }
 
 describe('pulsar-gate keys generate', () => {
-  it('writes the private key 0600 and a public JWKS without private members', async () => {
+  it('writes the private keys 0600 and a public JWKS (signing and encryption key) without private members', async () => {
     expect((await stat(join(keysDir, 'service-key.json'))).mode & 0o777).toBe(0o600);
+    expect((await stat(join(keysDir, 'service-enc-keys.json'))).mode & 0o777).toBe(0o600);
     const jwks = JSON.parse(await readFile(join(keysDir, 'decision-keys.json'), 'utf8'));
-    expect(jwks.keys).toHaveLength(1);
-    expect(jwks.keys[0].d).toBeUndefined();
+    const ring = JSON.parse(await readFile(join(keysDir, 'service-enc-keys.json'), 'utf8'));
+    expect(jwks.keys.map((k: { use: string; alg: string }) => `${k.use} ${k.alg}`)).toEqual([
+      'sig ES256',
+      'enc ECDH-ES+A256KW',
+    ]);
+    for (const key of jwks.keys) expect(key.d).toBeUndefined();
+    expect(ring.keys).toHaveLength(1);
+    expect(ring.keys[0]).toMatchObject({ kid: jwks.keys[1].kid, use: 'enc', d: expect.any(String) });
   });
 });
 
@@ -68,8 +75,14 @@ describe('pulsar-gate keys generate --add (rotation)', () => {
     expect((await runPipe({}, { cwd: dir, args: ['keys', 'generate', '--out', dir, '--add'] })).code).toBe(0);
     const current = JSON.parse(await readFile(join(dir, 'service-key.json'), 'utf8'));
     const jwks = JSON.parse(await readFile(join(dir, 'decision-keys.json'), 'utf8'));
+    const ring = JSON.parse(await readFile(join(dir, 'service-enc-keys.json'), 'utf8'));
     expect(current.kid).not.toBe(old.kid);
-    expect(jwks.keys.map((k: { kid: string }) => k.kid).sort()).toEqual([old.kid, current.kid].sort());
+    const signing = jwks.keys.filter((k: { use: string }) => k.use === 'sig');
+    expect(signing.map((k: { kid: string }) => k.kid).sort()).toEqual([old.kid, current.kid].sort());
+    // Pipes encrypt to the new encryption key only; serve still decrypts with the old one.
+    const published = jwks.keys.filter((k: { use: string }) => k.use === 'enc');
+    expect(published).toHaveLength(1);
+    expect(ring.keys.map((k: { kid: string }) => k.kid)).toEqual([published[0].kid, expect.any(String)]);
     expect(
       JSON.parse(await readFile(join(dir, `service-key-${String(old.kid).slice(0, 16)}.json`), 'utf8')).kid,
     ).toBe(old.kid);
