@@ -109,6 +109,21 @@ describe('pulsar-gate-service serve, as a process, answering the pipe as a proce
     await expect(startServe(serveEnv(dir))).rejects.toThrow(/exited 2: .*broken\.cedar:\d+/s);
   });
 
+  it('refuses to start without usable encryption keys, in one line naming the file (exit 2)', async () => {
+    const missing = join(keysDir, 'nowhere', 'enc.json');
+    await expect(startServe({ ...serveEnv(), ENCRYPTION_KEYS_FILE: missing })).rejects.toThrow(
+      new RegExp(`exited 2: .*cannot read ${missing}.*ENCRYPTION_KEYS_FILE`, 's'),
+    );
+    // A signing key in its place is not an encryption key, and its private member is never printed.
+    const signing = join(keysDir, 'service-key.json');
+    const error = await startServe({ ...serveEnv(), ENCRYPTION_KEYS_FILE: signing }).then(
+      () => undefined,
+      (thrown: unknown) => String(thrown),
+    );
+    expect(error).toMatch(/exited 2: .*is not a JWKS of encryption keys/s);
+    expect(error).not.toContain(JSON.parse(await readFile(signing, 'utf8')).d);
+  });
+
   it('allows and denies for real, serves health and metrics, and stops gracefully on SIGTERM', async () => {
     const policies = await mkdtemp(join(tmpdir(), 'served-policies-'));
     await cp(POLICY_DIR, policies, { recursive: true });
