@@ -12,6 +12,8 @@ export interface GateWorld {
   readonly issuer: Issuer;
   readonly sts: StsPeer;
   readonly serviceKey: JWK;
+  /** The service's private encryption key: what the step tokens pipes send are sealed to. */
+  readonly encryptionKey: JWK;
   readonly decisionKeys: string;
   /** The pipe variables of a run against this world and `broker` on `topic`. */
   pipeVariables(
@@ -47,7 +49,7 @@ export async function startGateWorld(options: { issuer?: Issuer } = {}): Promise
       },
     ],
   });
-  const { privateJwk, publicJwks } = await generateServiceKey();
+  const { privateJwk, encryptionJwk, publicJwks } = await generateServiceKey();
   const dirs: string[] = [];
   const variablesFor = (
     broker: { webSocketUrl: string; adminToken?: string | undefined },
@@ -66,6 +68,7 @@ export async function startGateWorld(options: { issuer?: Issuer } = {}): Promise
     issuer,
     sts,
     serviceKey: privateJwk,
+    encryptionKey: encryptionJwk,
     decisionKeys: JSON.stringify(publicJwks),
     pipeVariables: (broker, topic) => variablesFor(broker, topic),
     stepVariables: (broker, topic) => {

@@ -83,16 +83,20 @@ export async function serviceFixture(
 
   async function start(
     signingKey: JWK = privateJwk,
-    own: { metrics?: Metrics; audit?: AuditPort } = {},
+    own: { metrics?: Metrics; audit?: AuditPort; encryptionKey?: JWK } = {},
   ): Promise<RunningService> {
     const guard = await ReplayGuard.open(stateDir, 300_000, clock.now());
+    // Another world's keys (a pipe given its DECISION_KEYS): decrypt with its encryption key.
+    const ring = own.encryptionKey
+      ? await importDecryptionKeys({ keys: [own.encryptionKey] }, 'test keyring')
+      : keyring;
     return startService({
       transport,
       topics: [topic],
       subscription: 'service',
       deadLetterTopic: (t) => `${t}-dlq`,
       ports: {
-        tokenKeys: tokenKeys(keyring, { clock, reload: async () => keyring, log: () => {} }).lookup,
+        tokenKeys: tokenKeys(ring, { clock, reload: async () => ring, log: () => {} }).lookup,
         verifier,
         policy: () => policy,
         signer: await createDecisionSigner(signingKey),
