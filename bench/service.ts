@@ -12,13 +12,17 @@ import { createCheckpointSigner } from '../src/audit/checkpoint.ts';
 import { createPulsarMirror } from '../src/audit/pulsar-mirror.ts';
 import { createDecisionSigner } from '../src/events/decision-signing.ts';
 import { createStepTokenVerifier } from '../src/identity/verify-step-token.ts';
+import { importDecryptionKeys } from '../src/keys/decryption-keys.ts';
 import { generateServiceKey } from '../src/keys/service-keys.ts';
+import { currentEncryptionKey } from '../src/keys/trusted-encryption-keys.ts';
+import { parseTrustedKeys } from '../src/keys/trusted-keys.ts';
 import { loadPolicySet } from '../src/policy/load-policy-set.ts';
 import { Metrics } from '../src/service/metrics.ts';
 import { ReplayGuard } from '../src/service/replay-guard.ts';
 import { DEFAULT_REPLY_TEMPLATE } from '../src/service/reply-template.ts';
 import { InMemoryRequestLimiter } from '../src/service/request-limits.ts';
 import { startService } from '../src/service/serve.ts';
+import { tokenKeys } from '../src/service/token-keys.ts';
 import { systemClock } from '../src/time.ts';
 import { WebSocketTransport } from '../src/transport/websocket/transport.ts';
 import { startIssuer } from '../test/peers/oidc/issuer.ts';
@@ -40,6 +44,7 @@ async function batch(replyTopic: string, count: number) {
   const out: Array<{ id: string; jws: string }> = [];
   for (let i = 0; i < count; i++) {
     const { event, signed } = await signedRequest(issuer, {
+      sealTo,
       replyTopic,
       mint: { branchName: 'main' },
       environment: 'staging',
@@ -69,7 +74,10 @@ const echo = (async () => {
   await out.close();
 })();
 
-const key = (await generateServiceKey()).privateJwk;
+const { privateJwk: key, encryptionJwk, publicJwks } = await generateServiceKey();
+// The pipe's side (the token sealed to the service) and the service's keyring, as serve holds it.
+const sealTo = currentEncryptionKey(await parseTrustedKeys(publicJwks, 'bench'));
+const keyring = await importDecryptionKeys({ keys: [encryptionJwk] }, 'bench keyring');
 const auditDir = await mkdtemp(join(tmpdir(), 'pulsar-gate-bench-audit-'));
 const audit = await AuditLog.open({
   dir: auditDir,
@@ -90,6 +98,8 @@ const startDecisionService = async (topic: string, withAudit: boolean) =>
     replyTemplate: DEFAULT_REPLY_TEMPLATE,
     reservedTopics: [],
     ports: {
+      tokenKeys: tokenKeys(keyring, { clock: systemClock, reload: async () => keyring, log: () => {} })
+        .lookup,
       verifier: createStepTokenVerifier({
         issuers: [issuer.url],
         audiences: [issuer.audience],

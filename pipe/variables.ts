@@ -38,7 +38,8 @@ export const VARIABLES = options({
     flag: '--decision-keys',
     required: true,
     parse: text,
-    accepts: 'the decision service public JWKS: inline JSON, a file path or an https URL',
+    accepts:
+      'the decision service public JWKS (signing keys and one encryption key): inline JSON, a file path or an https URL',
   },
   replyTopic: {
     env: 'REPLY_TOPIC',

@@ -28,8 +28,11 @@ const world = await startGateWorld(
   identity === undefined ? {} : { issuer: await issuerForRepository(identity.bitbucket) },
 );
 const keys = await mkdtemp(join(tmpdir(), 'pulsar-gate-demo-keys-'));
-const { privateJwk, publicJwks } = await generateServiceKey();
+const { privateJwk, encryptionJwk, publicJwks } = await generateServiceKey();
 await writeFile(join(keys, 'service-key.json'), JSON.stringify(privateJwk), { mode: 0o600 });
+await writeFile(join(keys, 'service-enc-keys.json'), JSON.stringify({ keys: [encryptionJwk] }), {
+  mode: 0o600,
+});
 await writeFile(join(keys, 'decision-keys.json'), JSON.stringify(publicJwks));
 const topic = `persistent://public/default/gates-demo-${Date.now()}`;
 const topics = { topic, replyTopic: `${topic}-replies` };

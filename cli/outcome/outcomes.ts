@@ -25,7 +25,8 @@ export const OUTCOMES: Readonly<Record<ErrorCode, Outcome>> = Object.freeze({
     path: 'DECISION_KEYS',
     hint: "DECISION_KEYS must point at the decision service's public JWKS (inline JSON, a file or an https URL)",
     hints: {
-      serve: 'SIGNING_KEY_FILE must be readable: the private JWK `keys generate` wrote',
+      serve:
+        'SIGNING_KEY_FILE and ENCRYPTION_KEYS_FILE must be readable: the private keys `keys generate` wrote',
       keys: 'the keys directory must hold what `keys generate` wrote',
       audit: "--keys must name the decision service's public JWKS (decision-keys.json or audit-keys.json)",
     },
@@ -33,9 +34,10 @@ export const OUTCOMES: Readonly<Record<ErrorCode, Outcome>> = Object.freeze({
   KEYS_INVALID: {
     exit: EXIT.config,
     path: 'DECISION_KEYS',
-    hint: 'publish the output of `pulsar-gate keys generate` (the public JWKS) as DECISION_KEYS',
+    hint: 'publish the output of `pulsar-gate keys generate` (the public JWKS: a signing key and one encryption key) as DECISION_KEYS',
     hints: {
-      serve: 'SIGNING_KEY_FILE must be a private JWK written by `keys generate`',
+      serve:
+        'SIGNING_KEY_FILE and ENCRYPTION_KEYS_FILE must be the private keys written by `keys generate` (this version writes both)',
       keys: 'the keys directory must hold the files `keys generate` wrote, unedited',
       audit: "--keys must be the decision service's public JWKS, not a private key",
     },

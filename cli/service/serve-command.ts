@@ -1,5 +1,6 @@
 import { createWriteStream } from 'node:fs';
 import { createStepTokenVerifier } from '../../src/identity/verify-step-token.ts';
+import { loadDecryptionKeys } from '../../src/keys/decryption-keys.ts';
 import { loadPolicySet } from '../../src/policy/load-policy-set.ts';
 import type { PolicyEngine } from '../../src/policy/types.ts';
 import { startHttp } from '../../src/service/http.ts';
@@ -9,6 +10,7 @@ import { serviceReservedTopics } from '../../src/service/reply-routes.ts';
 import { InMemoryRequestLimiter } from '../../src/service/request-limits.ts';
 import { startService } from '../../src/service/serve.ts';
 import { announceKeySets, loadSigners, swappableSigner } from '../../src/service/signing-keys.ts';
+import { tokenKeys } from '../../src/service/token-keys.ts';
 import { systemClock } from '../../src/time.ts';
 import { openTransport } from '../../src/transport/open.ts';
 import type { Io } from '../io.ts';
@@ -39,6 +41,13 @@ export async function serveCommand(
     const signers = await loadSigners(config.signingKeyFile);
     const signer = swappableSigner(signers.decision);
     const checkpointSigner = swappableSigner(signers.checkpoint);
+    // Checked at start like the signing key: without it no request could be read.
+    const readKeyring = () => loadDecryptionKeys(config.encryptionKeysFile);
+    const keyring = tokenKeys(await readKeyring(), {
+      clock: systemClock,
+      reload: readKeyring,
+      log: (message) => log('warn', message),
+    });
     const guard = await ReplayGuard.open(
       config.stateDir,
       config.requestWindowSeconds * 1000,
@@ -69,6 +78,7 @@ export async function serveCommand(
       replyTemplate: config.replyTemplate,
       reservedTopics: serviceReservedTopics(config.keysTopic, config.audit?.topic),
       ports: {
+        tokenKeys: keyring.lookup,
         verifier,
         policy: () => policy,
         signer: signer.port,
@@ -96,7 +106,7 @@ export async function serveCommand(
     });
     log(
       'info',
-      `serving ${config.topics.join(', ')} as ${config.subscription}; audit trail ${audit ? `${audit.trail} (audited: ${config.audit?.auditedEnvironments.join(', ')})` : 'off'}; policy ${policy.digest} (${policy.policyIds.length} policies); signing key ${signer.port.kid}; health ${http.url}/healthz`,
+      `serving ${config.topics.join(', ')} as ${config.subscription}; audit trail ${audit ? `${audit.trail} (audited: ${config.audit?.auditedEnvironments.join(', ')})` : 'off'}; policy ${policy.digest} (${policy.policyIds.length} policies); signing key ${signer.port.kid}; encryption keys ${keyring.kids().join(', ')}; health ${http.url}/healthz`,
     );
     if (config.keysTopic !== undefined) {
       const count = await announceKeySets(transport, config.keysTopic, config.signingKeyFile);
@@ -122,6 +132,9 @@ export async function serveCommand(
         .catch((error: unknown) =>
           log('error', `signing key reload failed, keeping ${signer.port.kid}: ${messageOf(error)}`),
         );
+      readKeyring()
+        .then((next) => keyring.swap(next))
+        .catch((error: unknown) => log('error', `encryption keys reload failed: ${messageOf(error)}`));
     });
     await new Promise<void>((resolve) => {
       signals.once('SIGTERM', resolve);

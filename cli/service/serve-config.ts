@@ -1,3 +1,5 @@
+import { dirname, join } from 'node:path';
+import { ENCRYPTION_KEYS } from '../../src/keys/key-store.ts';
 import type { ReplyTemplate } from '../../src/service/reply-template.ts';
 import type { RequestLimits } from '../../src/service/request-limits.ts';
 import { mustRead } from '../options/read.ts';
@@ -23,6 +25,8 @@ export interface ServeConfig {
   /** Per step and per repository, per replica (issue 13 §4). */
   readonly limits: RequestLimits;
   readonly signingKeyFile: string;
+  /** The private encryption keys that decrypt the step tokens (issue 13). */
+  readonly encryptionKeysFile: string;
   readonly policyDir: string;
   readonly issuers: readonly string[];
   readonly audiences: readonly string[];
@@ -64,6 +68,8 @@ export function parseServeConfig(source: OptionSource): ServeConfig {
     replyTemplate: v.replyTopicTemplate,
     limits: { perStep: v.maxRequestsPerStep, perRepositoryPerMinute: v.rateLimitPerRepository },
     signingKeyFile: v.signingKeyFile,
+    // Where `keys generate` puts it: one keys directory, one option to set.
+    encryptionKeysFile: v.encryptionKeysFile ?? join(dirname(v.signingKeyFile), ENCRYPTION_KEYS),
     policyDir: v.policyDir,
     issuers: v.issuers,
     audiences: v.audiences,

@@ -68,6 +68,14 @@ export const SERVE_OPTIONS = options({
     parse: text,
     accepts: 'the private JWK file from `pulsar-gate keys generate`',
   },
+  encryptionKeysFile: {
+    flag: '--encryption-keys',
+    env: 'ENCRYPTION_KEYS_FILE',
+    parse: text,
+    accepts:
+      'the private encryption keys (a JWKS) from `keys generate`/`keys rotate`: they decrypt the step tokens',
+    defaultText: 'service-enc-keys.json beside SIGNING_KEY_FILE',
+  },
   policyDir: POLICY_DIR_OPTION,
   issuers: {
     flag: '--issuers',

@@ -45,8 +45,12 @@ export interface RequestData {
   /** Echoed by the decision; binds an answer to this run (P1, P2). */
   nonce: string;
   expiresAt: string;
-  /** The step's OIDC JWT: the identity proof the service verifies (P3, docs/security.md). */
-  identityToken: string;
+  /**
+   * The step's OIDC JWT, encrypted to the decision service (a compact JWE, RFC 7516 §7.1;
+   * src/events/token-seal.ts): the identity proof the service decrypts and verifies (P3),
+   * never a live token in clear on a topic (P5).
+   */
+  identityTokenJwe: string;
 }
 
 /** A CloudEvents 1.0 event in structured JSON mode (CloudEvents JSON format §3). */

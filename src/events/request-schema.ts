@@ -1,3 +1,4 @@
+import { MAX_COMPACT_BYTES } from '../jose/limits.ts';
 import { isRecord } from '../lib/is-record.ts';
 import { ACTIONS, isAction } from './actions.ts';
 import { credentialSecretProblem } from './credential-guard.ts';
@@ -21,7 +22,10 @@ export const EVENT_ID = /^[A-Za-z0-9._:-]{1,128}$/;
 const ARN = '^arn:aws[a-z-]*:';
 
 const environment: Check = (value) => text(100)(value) && !(value as string).includes('/');
-const compactJwt = matching(/^[A-Za-z0-9_-]+\.[A-Za-z0-9_-]+\.[A-Za-z0-9_-]+$/);
+// RFC 7516 §7.1: five base64url segments; what it decrypts to is checked by the service.
+const COMPACT_JWE = /^[A-Za-z0-9_-]+\.[A-Za-z0-9_-]+\.[A-Za-z0-9_-]+\.[A-Za-z0-9_-]+\.[A-Za-z0-9_-]+$/;
+const compactJwe: Check = (value) =>
+  typeof value === 'string' && value.length <= MAX_COMPACT_BYTES.tokenJwe && COMPACT_JWE.test(value);
 const positiveSeconds: Check = (value) =>
   Number.isInteger(value) && (value as number) >= 900 && (value as number) <= 43_200;
 const policyArns: Check = (value) =>
@@ -63,7 +67,7 @@ const DATA: FieldSpec = {
   replyTopic: [text(512), true, 'a topic name'],
   nonce: [matching(NONCE), true, 'at least 32 random bytes as base64url'],
   expiresAt: [isTimestamp, true, 'an RFC 3339 timestamp'],
-  identityToken: [compactJwt, true, 'a compact JWT'],
+  identityTokenJwe: [compactJwe, true, 'a compact JWE (the step token encrypted to the service)'],
 };
 
 /** CloudEvents 1.0 context attributes for this event type (spec §3.1: REQUIRED and OPTIONAL attributes). */

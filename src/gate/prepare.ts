@@ -1,7 +1,9 @@
 import type { AwsCredentials } from '../credentials/credentials.ts';
 import { secretsOf } from '../credentials/credentials.ts';
 import type { RequestSigner } from '../events/request-signing.ts';
+import { sealStepToken } from '../events/token-seal.ts';
 import { pinnedTrust, type TrustSource } from '../keys/trust-source.ts';
+import { currentEncryptionKey } from '../keys/trusted-encryption-keys.ts';
 import type { TrustedKeys } from '../keys/trusted-keys.ts';
 import type { Attachment, Publisher } from '../transport/transport.ts';
 import type { GatePorts, GateRequest } from './ports.ts';
@@ -12,6 +14,8 @@ export interface Prepared {
   readonly attachment: Attachment;
   readonly publisher: Publisher;
   readonly signer: RequestSigner;
+  /** The step token encrypted to the service's current encryption key (P5; docs/formats.md). */
+  readonly identityTokenJwe: string;
 }
 
 /** Lets the sockets opened so far send their connect before more JS runs (a macrotask turn). */
@@ -40,9 +44,13 @@ export async function prepare(ports: GatePorts, request: GateRequest): Promise<P
   import('./wait-for-decision.ts').catch(() => {});
   // DECISION_KEYS is checked before the token is shown to anyone: bad keys are a
   // configuration error (exit 2), and nothing has been published yet.
-  let trusting: Promise<TrustSource>;
+  let trusting: Promise<Trusted>;
   try {
-    trusting = trustSource(ports, request, await ports.trustedKeys());
+    const root = await ports.trustedKeys();
+    // Pinned alone, the root must name the key the token is encrypted to; with KEYS_TOPIC the
+    // newest set followed from it must (a root from before encryption may be rotated onto it).
+    if (request.keysTopic === undefined) currentEncryptionKey(root);
+    trusting = trustSource(ports, request, root);
   } catch (error) {
     await closeOpened(await Promise.allSettled([attaching, producing]));
     throw error;
@@ -53,12 +61,15 @@ export async function prepare(ports: GatePorts, request: GateRequest): Promise<P
     subject: request.token.claims.sub,
     audience: request.token.claims.aud,
   });
-  const [exchange, attached, producer, signer, trust] = await Promise.allSettled([
+  // Encrypted while STS answers: off the critical path (an ECDH and an AES-GCM, ~1 ms).
+  const sealing = trusting.then(({ keys }) => sealStepToken(request.token.value, currentEncryptionKey(keys)));
+  const [exchange, attached, producer, signer, trusted, sealed] = await Promise.allSettled([
     exchanging,
     attaching,
     producing,
     signing,
     trusting,
+    sealing,
   ]);
   if (exchange.status === 'fulfilled')
     for (const secret of secretsOf(exchange.value)) ports.log.secret(secret);
@@ -67,18 +78,24 @@ export async function prepare(ports: GatePorts, request: GateRequest): Promise<P
     attached.status === 'fulfilled' &&
     producer.status === 'fulfilled' &&
     signer.status === 'fulfilled' &&
-    trust.status === 'fulfilled'
+    trusted.status === 'fulfilled' &&
+    sealed.status === 'fulfilled'
   ) {
     return {
-      trust: trust.value,
+      trust: trusted.value.source,
       credentials: exchange.value,
       attachment: attached.value,
       publisher: producer.value,
       signer: signer.value,
+      identityTokenJwe: sealed.value,
     };
   }
+  const trust: PromiseSettledResult<TrustSource> =
+    trusted.status === 'fulfilled' ? { status: 'fulfilled', value: trusted.value.source } : trusted;
   await closeOpened([attached, producer, trust]);
-  const failure = [exchange, attached, producer, signer, trust].find((r) => r.status === 'rejected');
+  const failure = [exchange, attached, producer, signer, trusted, sealed].find(
+    (r) => r.status === 'rejected',
+  );
   throw failure?.status === 'rejected' ? failure.reason : new Error('prepare failed');
 }
 
@@ -88,12 +105,18 @@ async function closeOpened(
   await Promise.allSettled(results.map((r) => (r.status === 'fulfilled' ? r.value.close() : undefined)));
 }
 
+/** The trust source for the wait, and the keys it held when the request was made. */
+interface Trusted {
+  readonly source: TrustSource;
+  readonly keys: TrustedKeys;
+}
+
 /**
  * The pinned DECISION_KEYS, or — with KEYS_TOPIC — the key-set chain followed from them, read
  * to the topic's end now, so a broken or unreadable keys topic stops the run before publishing.
  */
-async function trustSource(ports: GatePorts, request: GateRequest, root: TrustedKeys): Promise<TrustSource> {
-  if (request.keysTopic === undefined) return pinnedTrust(root);
+async function trustSource(ports: GatePorts, request: GateRequest, root: TrustedKeys): Promise<Trusted> {
+  if (request.keysTopic === undefined) return { source: pinnedTrust(root), keys: root };
   const { followKeysTopic } = await import('../keys/key-follower.ts');
   const source = await followKeysTopic({
     transport: ports.transport,
@@ -102,10 +125,9 @@ async function trustSource(ports: GatePorts, request: GateRequest, root: Trusted
     log: ports.log,
   });
   try {
-    await source.current(ports.clock.now() + request.timeoutMs);
+    return { source, keys: await source.current(ports.clock.now() + request.timeoutMs) };
   } catch (error) {
     await source.close();
     throw error;
   }
-  return source;
 }

@@ -18,7 +18,10 @@ export async function runGate(ports: GatePorts, request: GateRequest): Promise<G
   log.secret(request.token.value);
   checkTokenLifetime(request, started, log);
 
-  const { trust, credentials, attachment, publisher, signer } = await prepare(ports, request);
+  const { trust, credentials, attachment, publisher, signer, identityTokenJwe } = await prepare(
+    ports,
+    request,
+  );
   log.debug(`credentials and Pulsar ready after ${clock.now() - started} ms`);
   log.info(`✓ Assumed ${credentials.assumedRoleArn} until ${credentials.expiration.toISOString()}`);
   let closingProducer: Promise<void> | undefined;
@@ -45,7 +48,7 @@ export async function runGate(ports: GatePorts, request: GateRequest): Promise<G
         },
         replyTopic: request.replyTopic,
         expiresAt: new Date(deadline).toISOString(),
-        identityToken: request.token.value,
+        identityTokenJwe,
       },
     });
     const signed = await signer.sign(event);

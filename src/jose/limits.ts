@@ -14,4 +14,9 @@ export const MAX_COMPACT_BYTES = Object.freeze({
   checkpoint: 16 * 1024,
   /** An OIDC token or a Pulsar token, read (not verified) by the pipe. */
   token: 16 * 1024,
+  /**
+   * The step token encrypted to the service (RFC 7516 §7.1): a 16 KiB token grows by a third
+   * in base64url, plus a header with an `epk` and the wrapped key, IV and tag.
+   */
+  tokenJwe: 24 * 1024,
 });

@@ -34,14 +34,21 @@ export interface CurrentKeySet {
 }
 
 /**
- * The set after `current` with `added` as its one active key: keys that were active get a
- * grace period (they keep verifying decisions, but can no longer sign a set), keys whose
- * grace has ended are dropped — retired.
+ * The set after `current` with `added` as its active keys — the new signing key first, then
+ * the new encryption key: keys that were active get a grace period (a signing key keeps
+ * verifying decisions but can no longer sign a set; an encryption key is still decrypted by
+ * the service, and pipes encrypt to the new one), keys whose grace has ended are dropped —
+ * retired.
  */
-export function nextKeySet(current: CurrentKeySet, added: JWK, now: number, graceMs: number): KeySetDocument {
+export function nextKeySet(
+  current: CurrentKeySet,
+  added: readonly JWK[],
+  now: number,
+  graceMs: number,
+): KeySetDocument {
   const until = new Date(now + graceMs).toISOString();
   const kept = current.keys.flatMap((key) => {
-    if (key.kid === added.kid) return [];
+    if (added.some((next) => next.kid === key.kid)) return [];
     if (typeof key.notAfter !== 'string') return [{ ...key, notAfter: until }];
     return Date.parse(key.notAfter) > now ? [key] : [];
   });
@@ -49,7 +56,7 @@ export function nextKeySet(current: CurrentKeySet, added: JWK, now: number, grac
     version: current.version + 1,
     previous: current.digest,
     issuedAt: new Date(now).toISOString(),
-    keys: [publicMembersOf(added), ...kept],
+    keys: [...added.map(publicMembersOf), ...kept],
   };
 }
 

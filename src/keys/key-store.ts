@@ -1,14 +1,17 @@
 import { promises as fs } from 'node:fs';
 import { join } from 'node:path';
+import type { JWK } from 'jose';
 import { GateError } from '../errors.ts';
 import { type CurrentKeySet, readOwnKeySet, type SetKey } from './key-set.ts';
 
 /**
  * The service's keys directory (`pulsar-gate keys generate --out`): service-key.json (the
- * signing key), decision-keys.json (the root pipes pin) and, once rotated, key-set-vNNNN.jws
- * (every announced set, so the whole chain can be announced again).
+ * signing key), service-enc-keys.json (the private encryption keys, current and in grace),
+ * decision-keys.json (the root pipes pin) and, once rotated, key-set-vNNNN.jws (every
+ * announced set, so the whole chain can be announced again).
  */
 export const SIGNING_KEY = 'service-key.json';
+export const ENCRYPTION_KEYS = 'service-enc-keys.json';
 export const ROOT_KEYS = 'decision-keys.json';
 /** Every public key the service has signed with: what `audit verify --keys` needs after rotations. */
 export const AUDIT_KEYS = 'audit-keys.json';
@@ -24,6 +27,21 @@ export async function readJson(path: string): Promise<unknown> {
   } catch (cause) {
     throw new GateError('KEYS_INVALID', `${path} is not JSON`, { cause });
   }
+}
+
+/** The `keys` of a stored JWKS (public or private), or none when the file does not exist yet. */
+export async function readJwksIfAny(path: string): Promise<JWK[]> {
+  const text = await fs.readFile(path, 'utf8').catch(() => undefined);
+  if (text === undefined) return [];
+  let parsed: unknown;
+  try {
+    parsed = JSON.parse(text);
+  } catch (cause) {
+    throw new GateError('KEYS_INVALID', `${path} is not JSON`, { cause });
+  }
+  if (typeof parsed === 'object' && parsed !== null && 'keys' in parsed && Array.isArray(parsed.keys))
+    return parsed.keys as JWK[];
+  throw new GateError('KEYS_INVALID', `${path} is not a JWKS`);
 }
 
 /** Every announced set, oldest first. */
@@ -65,6 +83,8 @@ export async function auditKeys(dir: string, added: readonly SetKey[]): Promise<
   );
   const byKid = new Map<string, SetKey>();
   for (const key of [...(rootKeys as SetKey[]), ...sets.flat(), ...added]) {
+    // Encryption keys never sign a checkpoint: they have no place among audit keys.
+    if (key.use === 'enc') continue;
     const { notAfter: _notAfter, ...plain } = key;
     if (typeof plain.kid === 'string' && !byKid.has(plain.kid)) byKid.set(plain.kid, plain);
   }

@@ -1,5 +1,6 @@
 import { exportJWK, generateKeyPair, type JWK } from 'jose';
 import { GateError } from '../errors.ts';
+import { ENCRYPTION_CURVE, ENCRYPTION_USE, KEY_MANAGEMENT_ALG } from '../jose/encryption-algorithms.ts';
 import { publicMembersOf } from '../jose/jwk-members.ts';
 import { jwkThumbprint } from '../jose/thumbprint.ts';
 
@@ -8,23 +9,38 @@ export type ServiceKeyAlgorithm = 'ES256' | 'EdDSA';
 export interface ServiceKey {
   /** The decision service's signing key. Secret: store it as a secured variable, never log it. */
   privateJwk: JWK;
-  /** What the pipe's DECISION_KEYS should hold. */
+  /** Its private encryption key: what decrypts the step tokens pipes send. Secret too. */
+  encryptionJwk: JWK;
+  /** What the pipe's DECISION_KEYS should hold: the signing key's and the encryption key's public halves. */
   publicJwks: { keys: JWK[] };
 }
 
 /**
- * A new decision-signing key. `kid` is the RFC 7638 thumbprint, so it names the key material
- * itself and two different keys can never share one; `use`/`alg` pin it to signing with one
- * algorithm (RFC 7517 §4.2, §4.4).
+ * A new decision-signing key and a new encryption key (issue 13: the step token travels
+ * encrypted to the service). Each `kid` is the RFC 7638 thumbprint, so it names the key
+ * material itself and two different keys can never share one; `use`/`alg` pin each key to one
+ * purpose and one algorithm (RFC 7517 §4.2, §4.4).
  */
 export async function generateServiceKey(options: { alg?: ServiceKeyAlgorithm } = {}): Promise<ServiceKey> {
   const alg = options.alg ?? 'ES256';
-  const { privateKey } = await generateKeyPair(alg, { extractable: true });
+  const [privateJwk, encryptionJwk] = await Promise.all([
+    privateJwkFor(alg, {}, { alg, use: 'sig' }),
+    // RFC 7518 §4.6: ECDH-ES+A256KW on P-256, never the signing key's pair (RFC 8725 §3.12).
+    privateJwkFor(
+      KEY_MANAGEMENT_ALG,
+      { crv: ENCRYPTION_CURVE },
+      { alg: KEY_MANAGEMENT_ALG, use: ENCRYPTION_USE },
+    ),
+  ]);
+  return { privateJwk, encryptionJwk, publicJwks: publicJwksOf([privateJwk, encryptionJwk]) };
+}
+
+async function privateJwkFor(generate: string, options: { crv?: string }, labels: JWK): Promise<JWK> {
+  const { privateKey } = await generateKeyPair(generate, { extractable: true, ...options });
   const { ext: _ext, key_ops: _keyOps, ...exported } = await exportJWK(privateKey);
   // The thumbprint covers only the required public members (RFC 7638 §3.2), so `d` never enters it.
   const kid = await jwkThumbprint(publicMembersOf(exported));
-  const privateJwk: JWK = { ...exported, kid, alg, use: 'sig' };
-  return { privateJwk, publicJwks: publicJwksOf([privateJwk]) };
+  return { ...exported, kid, ...labels };
 }
 
 /**

@@ -23,9 +23,9 @@ export interface PolicyInput {
   facts: StepFacts;
   /**
    * The signed request's data: only what the step ASKS for (role, session, the environment
-   * by name); the identity token has been consumed by verification.
+   * by name); the identity token (encrypted) has been consumed by verification.
    */
-  request: Omit<RequestData, 'identityToken'>;
+  request: Omit<RequestData, 'identityTokenJwe'>;
   /** The service's clock: the policy sees it as `context.now`, `context.hour`, `context.weekday` (UTC). */
   now: Date;
 }

@@ -3,6 +3,7 @@ import { buildDecisionFacts } from '../decision/build-decision-facts.ts';
 import type { VerifiedStep } from '../decision/decision-facts.ts';
 import type { RequestEvent } from '../events/request.ts';
 import { verifyRequest } from '../events/request-verifying.ts';
+import { openStepToken } from '../events/token-seal.ts';
 import type { PolicyDecision } from '../policy/types.ts';
 import { deny, finish } from './answer.ts';
 import type { Outcome } from './outcome.ts';
@@ -35,7 +36,11 @@ export async function decideRequest(
   const policy = ports.policy();
   const to = { event, requestDigest, keyThumbprint, ports, policyDigest: policy.digest };
 
-  const token = await ports.verifier.verify(event.data.identityToken);
+  // Not a JWE to a key of ours, or not a JWS inside: the identity cannot even be read, so there
+  // is nothing to decide on and no one to answer (P3 needs the token; P5 keeps it sealed).
+  const opened = await openStepToken(event.data.identityTokenJwe, ports.tokenKeys);
+  if (!opened.ok) return { kind: 'poison', reason: `identity token ${opened.reason}: ${opened.message}` };
+  const token = await ports.verifier.verify(opened.token);
   if (!token.ok) {
     return deny(to, {
       reasons: [`the step's OIDC token was rejected: ${token.message}`],
@@ -113,7 +118,7 @@ export async function decideRequest(
     });
   }
   const { facts } = established;
-  const { identityToken: _token, ...request } = event.data;
+  const { identityTokenJwe: _token, ...request } = event.data;
   const result: PolicyDecision = policy.decide({ claims, facts, request, now: new Date(now) });
   return finish(to, result, { claims, facts });
 }

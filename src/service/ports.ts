@@ -2,6 +2,7 @@ import type { AuditRecord } from '../audit/entry.ts';
 import type { BitbucketFacts } from '../bitbucket/facts.ts';
 import type { VerifiedStep } from '../decision/decision-facts.ts';
 import type { Decision } from '../events/decision.ts';
+import type { DecryptionKeyLookup } from '../jose/decrypt.ts';
 import type { PolicyEngine } from '../policy/types.ts';
 import type { Clock } from '../time.ts';
 import type { ReplayGuard } from './replay-guard.ts';
@@ -35,6 +36,8 @@ export interface AuditPort {
 
 /** What deciding one request needs, wired once by `serve`. */
 export interface DeciderPorts {
+  /** The service's decryption keys by `kid`: the step token arrives encrypted (P5). */
+  readonly tokenKeys: DecryptionKeyLookup;
   readonly verifier: TokenVerifierPort;
   /** Read on every request, so a reload swaps it atomically. */
   readonly policy: () => PolicyEngine;

@@ -22,6 +22,7 @@ describe('the audit trail across restarts', () => {
     const batch = await Promise.all(
       Array.from({ length: 60 }, (_, i) =>
         signedRequest(fx.issuer, {
+          sealTo: fx.sealTo,
           replyTopic: fx.replyTopic,
           time: WEEKDAY,
           ...(i % 2 ? { mint: { branchName: 'main' } } : { environment: 'staging' }),

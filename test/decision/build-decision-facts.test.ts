@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { buildDecisionFacts, deniedInstead } from '../../src/decision/build-decision-facts.ts';
 import type { VerifiedStep } from '../../src/decision/decision-facts.ts';
-import { IDENTITY_TOKEN, NOW, requestData, requestEvent } from '../events/fixtures.ts';
+import { NOW, requestData, requestEvent } from '../events/fixtures.ts';
 
 const CLAIMS: VerifiedStep = {
   iss: 'https://issuer.test',
@@ -69,7 +69,12 @@ describe('buildDecisionFacts', () => {
     const claims = Object.assign({ ...CLAIMS }, { accessToken: 'SECRET-claims', aud: 'SECRET-aud' });
     const f = buildDecisionFacts({ event, claims, result: ALLOW, policyDigest: 'd', decidedAt: NOW });
     const text = JSON.stringify(f);
-    for (const leak of [IDENTITY_TOKEN, 'SECRET', event.data.nonce, event.data.credentials.assumedRoleArn])
+    for (const leak of [
+      event.data.identityTokenJwe,
+      'SECRET',
+      event.data.nonce,
+      event.data.credentials.assumedRoleArn,
+    ])
       expect(text).not.toContain(leak);
     expect(Object.keys(f).sort()).toEqual(
       [

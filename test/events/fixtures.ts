@@ -14,8 +14,11 @@ import { parseTrustedKeys, type TrustedKeys } from '../../src/keys/trusted-keys.
 
 export const NOW = new Date('2030-05-01T12:00:00.000Z');
 
-/** Shaped like a JWT; request verification checks its shape, the service checks the token (P3). */
-export const IDENTITY_TOKEN = 'eyJhbGciOiJSUzI1NiJ9.eyJzdWIiOiJ7cmVwb30ifQ.c2lnbmF0dXJl';
+/**
+ * Shaped like a compact JWE (five segments); request verification checks its shape, the
+ * service decrypts it and checks the token inside (P3, P5; test/events/token-seal.test.ts).
+ */
+export const IDENTITY_TOKEN_JWE = 'eyJhbGciOiJFQ0RILUVTK0EyNTZLVyJ9.a2V5.aXY.Y2lwaGVydGV4dA.dGFn';
 
 export function requestData(): BuildRequestInput['data'] {
   return {
@@ -40,7 +43,7 @@ export function requestData(): BuildRequestInput['data'] {
     },
     replyTopic: 'persistent://platform/gates/replies-42',
     expiresAt: '2030-05-01T12:10:00.000Z',
-    identityToken: IDENTITY_TOKEN,
+    identityTokenJwe: IDENTITY_TOKEN_JWE,
   };
 }
 

@@ -70,8 +70,23 @@ describe('buildRequestEvent', () => {
       (d: ReturnType<typeof requestData>) => void Object.assign(d, { action: 'destroy' }),
     ],
     [
-      'a token that is not a JWT',
-      (d: ReturnType<typeof requestData>) => Object.assign(d, { identityToken: 'opaque' }),
+      'a token that is not a JWE',
+      (d: ReturnType<typeof requestData>) => Object.assign(d, { identityTokenJwe: 'opaque' }),
+    ],
+    [
+      'a token in clear (a compact JWS, not a JWE)',
+      (d: ReturnType<typeof requestData>) =>
+        Object.assign(d, { identityTokenJwe: 'eyJhbGciOiJSUzI1NiJ9.eyJzdWIiOiJ4In0.c2ln' }),
+    ],
+    [
+      'the token under its old name, in clear',
+      (d: ReturnType<typeof requestData>) =>
+        Object.assign(d, { identityToken: 'eyJhbGciOiJSUzI1NiJ9.eyJzdWIiOiJ4In0.c2ln' }),
+    ],
+    [
+      'a JWE over the size limit',
+      (d: ReturnType<typeof requestData>) =>
+        Object.assign(d, { identityTokenJwe: `eyJh.${'a'.repeat(25 * 1024)}.aXY.Y2lw.dGFn` }),
     ],
     [
       'a repository of another workspace',

@@ -23,9 +23,17 @@ async function rotation() {
   const second = await generateServiceKey();
   const third = await generateServiceKey();
   const v0: CurrentKeySet = { version: 0, digest: null, keys: root.publicJwks.keys };
-  const v1 = await signKeySet(nextKeySet(v0, second.privateJwk, NOW.getTime(), HOUR), root.privateJwk);
+  const v1 = await signKeySet(
+    nextKeySet(v0, [second.privateJwk, second.encryptionJwk], NOW.getTime(), HOUR),
+    root.privateJwk,
+  );
   const v2 = await signKeySet(
-    nextKeySet(await readOwnKeySet(v1, 'v1'), third.privateJwk, NOW.getTime() + HOUR / 2, HOUR),
+    nextKeySet(
+      await readOwnKeySet(v1, 'v1'),
+      [third.privateJwk, third.encryptionJwk],
+      NOW.getTime() + HOUR / 2,
+      HOUR,
+    ),
     second.privateJwk,
   );
   const chain0 = rootChain(await parseTrustedKeys(root.publicJwks, 'root'));
@@ -52,7 +60,10 @@ describe('following the key-set chain from the pinned root', () => {
   it('refuses a set signed by a key the chain does not hold (forged)', async () => {
     const { v0, chain0 } = await rotation();
     const rogue = await generateServiceKey();
-    const forged = await signKeySet(nextKeySet(v0, rogue.privateJwk, NOW.getTime(), HOUR), rogue.privateJwk);
+    const forged = await signKeySet(
+      nextKeySet(v0, [rogue.privateJwk, rogue.encryptionJwk], NOW.getTime(), HOUR),
+      rogue.privateJwk,
+    );
     expect(await followKeySet(chain0, forged, 'keys')).toMatchObject({ ok: false, reason: 'signer' });
   });
 
@@ -61,7 +72,12 @@ describe('following the key-set chain from the pinned root', () => {
     const chain1 = await accept(chain0, v1);
     const attacker = await generateServiceKey();
     const sneaky = await signKeySet(
-      nextKeySet(await readOwnKeySet(v1, 'v1'), attacker.privateJwk, NOW.getTime(), HOUR),
+      nextKeySet(
+        await readOwnKeySet(v1, 'v1'),
+        [attacker.privateJwk, attacker.encryptionJwk],
+        NOW.getTime(),
+        HOUR,
+      ),
       root.privateJwk,
     );
     expect(await followKeySet(chain1, sneaky, 'keys')).toMatchObject({ ok: false, reason: 'signer' });
@@ -72,7 +88,12 @@ describe('following the key-set chain from the pinned root', () => {
     const chain1 = await accept(chain0, v1);
     const fork = await signKeySet(
       {
-        ...nextKeySet(await readOwnKeySet(v1, 'v1'), root.privateJwk, NOW.getTime(), HOUR),
+        ...nextKeySet(
+          await readOwnKeySet(v1, 'v1'),
+          [root.privateJwk, root.encryptionJwk],
+          NOW.getTime(),
+          HOUR,
+        ),
         previous: 'AAAA',
       },
       second.privateJwk,
@@ -80,7 +101,15 @@ describe('following the key-set chain from the pinned root', () => {
     expect(await followKeySet(chain1, fork, 'keys')).toMatchObject({ ok: false, reason: 'fork' });
     expect(await followKeySet(chain0, v2, 'keys')).toMatchObject({ ok: false, reason: 'signer' });
     const skipping = await signKeySet(
-      { ...nextKeySet(await readOwnKeySet(v1, 'v1'), root.privateJwk, NOW.getTime(), HOUR), version: 3 },
+      {
+        ...nextKeySet(
+          await readOwnKeySet(v1, 'v1'),
+          [root.privateJwk, root.encryptionJwk],
+          NOW.getTime(),
+          HOUR,
+        ),
+        version: 3,
+      },
       second.privateJwk,
     );
     expect(await followKeySet(chain1, skipping, 'keys')).toMatchObject({ ok: false, reason: 'gap' });
@@ -94,12 +123,25 @@ describe('following the key-set chain from the pinned root', () => {
   });
 
   it('drops keys whose grace has ended at the next rotation (retired)', async () => {
-    const { root, second, v1 } = await rotation();
-    const later = nextKeySet(await readOwnKeySet(v1, 'v1'), root.privateJwk, NOW.getTime() + 2 * HOUR, HOUR);
-    expect(later.keys.map((k: JWK) => k.kid)).toEqual([root.privateJwk.kid, second.privateJwk.kid]);
-    expect(later.keys.find((k) => k.kid === second.privateJwk.kid)?.notAfter).toBe(
-      new Date(NOW.getTime() + 3 * HOUR).toISOString(),
+    const { second, third, v1 } = await rotation();
+    const later = nextKeySet(
+      await readOwnKeySet(v1, 'v1'),
+      [third.privateJwk, third.encryptionJwk],
+      NOW.getTime() + 2 * HOUR,
+      HOUR,
     );
+    // The root's signing and encryption keys (grace over) are gone; the second's both enter grace.
+    expect(later.keys.map((k: JWK) => k.kid)).toEqual([
+      third.privateJwk.kid,
+      third.encryptionJwk.kid,
+      second.privateJwk.kid,
+      second.encryptionJwk.kid,
+    ]);
+    for (const kid of [second.privateJwk.kid, second.encryptionJwk.kid])
+      expect(later.keys.find((k) => k.kid === kid)?.notAfter).toBe(
+        new Date(NOW.getTime() + 3 * HOUR).toISOString(),
+      );
+    expect(later.keys.filter((k) => k.use === 'enc' && k.notAfter === undefined)).toHaveLength(1);
   });
 });
 
@@ -148,7 +190,7 @@ describe('the chain links payloads, not signatures (ECDSA signatures are malleab
     const rival = await signKeySet(
       nextKeySet(
         { version: 0, digest: null, keys: root.publicJwks.keys },
-        second.privateJwk,
+        [second.privateJwk, second.encryptionJwk],
         NOW.getTime() + 1,
         HOUR,
       ),

@@ -9,16 +9,37 @@ describe('generateServiceKey', () => {
   it.each(['ES256', 'EdDSA'] as const)(
     'makes a %s signing key named by its RFC 7638 thumbprint',
     async (alg) => {
-      const { privateJwk, publicJwks } = await generateServiceKey({ alg });
+      const { privateJwk, encryptionJwk, publicJwks } = await generateServiceKey({ alg });
       expect(privateJwk).toMatchObject({ alg, use: 'sig' });
       expect(typeof privateJwk.d).toBe('string');
       expect(privateJwk.kid).toBe(await calculateJwkThumbprint(publicJwks.keys[0] ?? {}));
       expect(privateJwk).not.toHaveProperty('key_ops');
-      expect(publicJwks.keys).toHaveLength(1);
-      expect(publicJwks.keys[0]).not.toHaveProperty('d');
-      expect((await parseTrustedKeys(publicJwks, 'generated')).ids).toEqual([privateJwk.kid]);
+      expect(publicJwks.keys).toHaveLength(2);
+      for (const key of publicJwks.keys) expect(key).not.toHaveProperty('d');
+      const trusted = await parseTrustedKeys(publicJwks, 'generated');
+      expect(trusted.ids).toEqual([privateJwk.kid]);
+      expect(trusted.encryption.map((key) => key.kid)).toEqual([encryptionJwk.kid]);
     },
   );
+
+  it('makes a separate ECDH-ES+A256KW P-256 encryption key, named by its thumbprint', async () => {
+    const { privateJwk, encryptionJwk, publicJwks } = await generateServiceKey();
+    expect(encryptionJwk).toMatchObject({ kty: 'EC', crv: 'P-256', alg: 'ECDH-ES+A256KW', use: 'enc' });
+    expect(typeof encryptionJwk.d).toBe('string');
+    expect(encryptionJwk).not.toHaveProperty('key_ops');
+    expect(encryptionJwk.kid).toBe(await calculateJwkThumbprint(publicJwks.keys[1] ?? {}));
+    // Never the signing key's pair: same curve, other point.
+    expect(encryptionJwk.x).not.toBe(privateJwk.x);
+    expect(publicJwks.keys[1]).toEqual({
+      kty: 'EC',
+      crv: 'P-256',
+      x: encryptionJwk.x,
+      y: encryptionJwk.y,
+      kid: encryptionJwk.kid,
+      alg: 'ECDH-ES+A256KW',
+      use: 'enc',
+    });
+  });
 
   it('defaults to ES256 and never repeats a key', async () => {
     const [a, b] = await Promise.all([generateServiceKey(), generateServiceKey()]);

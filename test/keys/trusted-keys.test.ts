@@ -103,8 +103,11 @@ describe('parseTrustedKeys', () => {
     expect((await refusal({ keys: [{ ...ec.publicJwk, kid: 'k', alg: 'EdDSA' }] })).message).toMatch(
       /not an OKP Ed25519/,
     );
-    expect((await refusal({ keys: [{ ...key, use: 'enc' }] })).message).toMatch(
-      /not a signature verification key/,
+    // An ES256 key labelled "enc" is neither: never a verifier, and not ECDH-ES+A256KW.
+    expect((await refusal({ keys: [{ ...key, use: 'enc' }] })).message).toMatch(/holds no signature keys/);
+    const other = { ...(await pair('ES256')).publicJwk, kid: 'o', alg: 'ES256' };
+    expect((await refusal({ keys: [other, { ...key, use: 'enc' }] })).message).toMatch(
+      /kid k needs "alg" set to ECDH-ES\+A256KW/,
     );
     expect((await refusal({ keys: [{ ...key, x: key.y }] })).message).toMatch(/not a valid ES256 public key/);
     const short = generateKeyPairSync('rsa', { modulusLength: 1024 }).publicKey.export({ format: 'jwk' });

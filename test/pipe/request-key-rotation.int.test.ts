@@ -137,7 +137,12 @@ describe('decision keys rotate over KEYS_TOPIC', () => {
     const rogue = await generateServiceKey();
     const sets = (await readFile(join(dir, 'key-set-v0003.jws'), 'utf8')).trim();
     const forged = await signKeySet(
-      nextKeySet(await readOwnKeySet(sets, 'v3'), rogue.privateJwk, Date.now(), 3_600_000),
+      nextKeySet(
+        await readOwnKeySet(sets, 'v3'),
+        [rogue.privateJwk, rogue.encryptionJwk],
+        Date.now(),
+        3_600_000,
+      ),
       rogue.privateJwk,
     );
     const publisher = await fixture.transport.publisher(keysTopic);

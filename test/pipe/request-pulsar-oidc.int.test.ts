@@ -36,7 +36,7 @@ describe.skipIf(identity === undefined)(
       world = await startGateWorld({ issuer });
       await grantService(topics);
       service = await serviceFixture({ issuer, token: await roleToken(SERVICE_ROLE), topic });
-      await service.start(world.serviceKey);
+      await service.start(world.serviceKey, { encryptionKey: world.encryptionKey });
     });
     afterAll(async () => {
       await service?.close();

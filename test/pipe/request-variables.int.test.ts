@@ -50,6 +50,25 @@ describe('bad pipe variables, through the real entrypoint', () => {
     expect(run.output).not.toContain(String(fixture.world.serviceKey.d));
   });
 
+  it('DECISION_KEYS without an encryption key: exit 2 in one line, before STS sees the token and nothing published', async () => {
+    const signingOnly = JSON.parse(fixture.world.decisionKeys) as { keys: Array<{ use?: string }> };
+    const keys = signingOnly.keys.filter((key) => key.use !== 'enc');
+    const stsCalls = fixture.world.sts.calls.length;
+    let requested = 0;
+    const run = await fixture.run(
+      async () => {
+        requested++;
+      },
+      { variables: { DECISION_KEYS: JSON.stringify({ keys }) } },
+    );
+    expect(run.code).toBe(2);
+    expect(run.output).toMatch(
+      /✖ .*DECISION_KEYS from inline JSON holds no current encryption key \(use "enc", alg ECDH-ES\+A256KW\)[^\n]*— failed at: DECISION_KEYS\n/,
+    );
+    expect(fixture.world.sts.calls.length).toBe(stsCalls);
+    expect(requested).toBe(0);
+  });
+
   it('DECISION_KEYS pointing at a missing file: exit 2 naming it', async () => {
     const run = await fixture.run(undefined, { variables: { DECISION_KEYS: '/nonexistent/keys.json' } });
     expect(run.code).toBe(2);

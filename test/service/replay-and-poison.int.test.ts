@@ -25,6 +25,7 @@ describe('P2 on the service: replays refused, redeliveries answered the same', (
     const replies = await fx.transport.attach(fx.replyTopic);
     try {
       const { event, signed } = await signedRequest(fx.issuer, {
+        sealTo: fx.sealTo,
         replyTopic: fx.replyTopic,
         mint: { branchName: 'main' },
         time: WEEKDAY,
@@ -73,7 +74,11 @@ describe('P2 on the service: replays refused, redeliveries answered the same', (
 
 describe('poison messages go to the dead-letter topic and never stop the service', () => {
   it('unparseable, unsigned, tampered and oversized messages are dead-lettered with a reason; the next valid request is answered', async () => {
-    const { signed } = await signedRequest(fx.issuer, { replyTopic: fx.replyTopic, time: WEEKDAY });
+    const { signed } = await signedRequest(fx.issuer, {
+      sealTo: fx.sealTo,
+      replyTopic: fx.replyTopic,
+      time: WEEKDAY,
+    });
     const [header, payload, signature] = signed.jws.split('.');
     const event = JSON.parse(Buffer.from(payload ?? '', 'base64url').toString());
     event.data.environment = 'staging';
@@ -91,7 +96,7 @@ describe('poison messages go to the dead-letter topic and never stop the service
   });
 
   it('the decision log holds no token, one JSON record per decision', async () => {
-    const { token } = await signedRequest(fx.issuer, { replyTopic: fx.replyTopic });
+    const { token } = await signedRequest(fx.issuer, { sealTo: fx.sealTo, replyTopic: fx.replyTopic });
     await fx.ask({ token, mint: { branchName: 'main' } });
     const text = JSON.stringify(fx.decisions);
     expect(text).not.toContain(token);

@@ -15,6 +15,7 @@ async function requests(n: number): Promise<string[]> {
   const out: string[] = [];
   for (let i = 0; i < n; i++) {
     const { signed } = await signedRequest(fx.issuer, {
+      sealTo: fx.sealTo,
       replyTopic: fx.replyTopic,
       mint: { branchName: 'main' },
       time: WEEKDAY,

@@ -88,6 +88,7 @@ describe('one step cannot flood the service', () => {
     // What the attacker did: every request names the keys topic.
     for (let i = 0; i < 50; i++) {
       const { event, signed } = await signedRequest(fx.issuer, {
+        sealTo: fx.sealTo,
         replyTopic: KEYS_TOPIC,
         mint,
         time: WEEKDAY,
@@ -121,6 +122,7 @@ describe('one step cannot flood the service', () => {
     for (let i = 0; i < PER_REPOSITORY + 4; i++) {
       const mint = { repositoryUuid, stepUuid: `{${randomUUID()}}` };
       const { event, signed } = await signedRequest(fx.issuer, {
+        sealTo: fx.sealTo,
         replyTopic: fx.replyTopic,
         mint,
         time: WEEKDAY,
@@ -194,6 +196,7 @@ describe('the reply topic is settled before anything is decided (issue 13 §3)',
     const answers = await fx.transport.attach(refused.replyTopic);
     try {
       const { event, signed } = await signedRequest(fx.issuer, {
+        sealTo: refused.sealTo,
         replyTopic: refused.replyTopic,
         mint: { branchName: 'main' },
         time: WEEKDAY,

@@ -59,11 +59,18 @@ function serveEnv(policyDir = POLICY_DIR): Record<string, string> {
 }
 
 describe('pulsar-gate keys generate', () => {
-  it('writes the private key 0600 and a public JWKS without private members', async () => {
+  it('writes the private keys 0600 and a public JWKS (signing and encryption key) without private members', async () => {
     expect((await stat(join(keysDir, 'service-key.json'))).mode & 0o777).toBe(0o600);
+    expect((await stat(join(keysDir, 'service-enc-keys.json'))).mode & 0o777).toBe(0o600);
     const jwks = JSON.parse(await readFile(join(keysDir, 'decision-keys.json'), 'utf8'));
-    expect(jwks.keys).toHaveLength(1);
-    expect(jwks.keys[0].d).toBeUndefined();
+    const ring = JSON.parse(await readFile(join(keysDir, 'service-enc-keys.json'), 'utf8'));
+    expect(jwks.keys.map((k: { use: string; alg: string }) => `${k.use} ${k.alg}`)).toEqual([
+      'sig ES256',
+      'enc ECDH-ES+A256KW',
+    ]);
+    for (const key of jwks.keys) expect(key.d).toBeUndefined();
+    expect(ring.keys).toHaveLength(1);
+    expect(ring.keys[0]).toMatchObject({ kid: jwks.keys[1].kid, use: 'enc', d: expect.any(String) });
   });
 });
 
@@ -75,8 +82,14 @@ describe('pulsar-gate keys generate --add (rotation)', () => {
     expect((await runPipe({}, { cwd: dir, args: ['keys', 'generate', '--out', dir, '--add'] })).code).toBe(0);
     const current = JSON.parse(await readFile(join(dir, 'service-key.json'), 'utf8'));
     const jwks = JSON.parse(await readFile(join(dir, 'decision-keys.json'), 'utf8'));
+    const ring = JSON.parse(await readFile(join(dir, 'service-enc-keys.json'), 'utf8'));
     expect(current.kid).not.toBe(old.kid);
-    expect(jwks.keys.map((k: { kid: string }) => k.kid).sort()).toEqual([old.kid, current.kid].sort());
+    const signing = jwks.keys.filter((k: { use: string }) => k.use === 'sig');
+    expect(signing.map((k: { kid: string }) => k.kid).sort()).toEqual([old.kid, current.kid].sort());
+    // Pipes encrypt to the new encryption key only; serve still decrypts with the old one.
+    const published = jwks.keys.filter((k: { use: string }) => k.use === 'enc');
+    expect(published).toHaveLength(1);
+    expect(ring.keys.map((k: { kid: string }) => k.kid)).toEqual([published[0].kid, expect.any(String)]);
     expect(
       JSON.parse(await readFile(join(dir, `service-key-${String(old.kid).slice(0, 16)}.json`), 'utf8')).kid,
     ).toBe(old.kid);
@@ -101,6 +114,21 @@ describe('pulsar-gate-service serve, as a process, answering the pipe as a proce
       'permit (\n  principal,\n  action == Action::"deploy",\n  resource\n) when { principal.nope == 1 };\n',
     );
     await expect(startServe(serveEnv(dir))).rejects.toThrow(/exited 2: .*broken\.cedar:\d+/s);
+  });
+
+  it('refuses to start without usable encryption keys, in one line naming the file (exit 2)', async () => {
+    const missing = join(keysDir, 'nowhere', 'enc.json');
+    await expect(startServe({ ...serveEnv(), ENCRYPTION_KEYS_FILE: missing })).rejects.toThrow(
+      new RegExp(`exited 2: .*cannot read ${missing}.*ENCRYPTION_KEYS_FILE`, 's'),
+    );
+    // A signing key in its place is not an encryption key, and its private member is never printed.
+    const signing = join(keysDir, 'service-key.json');
+    const error = await startServe({ ...serveEnv(), ENCRYPTION_KEYS_FILE: signing }).then(
+      () => undefined,
+      (thrown: unknown) => String(thrown),
+    );
+    expect(error).toMatch(/exited 2: .*is not a JWKS of encryption keys/s);
+    expect(error).not.toContain(JSON.parse(await readFile(signing, 'utf8')).d);
   });
 
   it('allows and denies for real, serves health and metrics, and stops gracefully on SIGTERM', async () => {

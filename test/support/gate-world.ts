@@ -15,6 +15,8 @@ export interface GateWorld {
   readonly serviceKey: JWK;
   /** What a `serve` process needs to look this world's steps up at its Bitbucket. */
   readonly bitbucket: Readonly<Record<string, string>>;
+  /** The service's private encryption key: what the step tokens pipes send are sealed to. */
+  readonly encryptionKey: JWK;
   readonly decisionKeys: string;
   /** The pipe variables of a run against this world and `broker` on `topic`. */
   pipeVariables(
@@ -50,7 +52,7 @@ export async function startGateWorld(options: { issuer?: Issuer } = {}): Promise
       },
     ],
   });
-  const { privateJwk, publicJwks } = await generateServiceKey();
+  const { privateJwk, encryptionJwk, publicJwks } = await generateServiceKey();
   const bitbucket = await siteServeEnv();
   const dirs: string[] = [];
   const variablesFor = (
@@ -71,6 +73,7 @@ export async function startGateWorld(options: { issuer?: Issuer } = {}): Promise
     sts,
     serviceKey: privateJwk,
     bitbucket,
+    encryptionKey: encryptionJwk,
     decisionKeys: JSON.stringify(publicJwks),
     pipeVariables: (broker, topic) => variablesFor(broker, topic),
     stepVariables: (broker, topic) => {

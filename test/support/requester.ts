@@ -1,6 +1,8 @@
 import { randomUUID } from 'node:crypto';
 import { type Action, buildRequestEvent, type RequestEvent } from '../../src/events/request.ts';
 import { createRequestSigner, type SignedRequest } from '../../src/events/request-signing.ts';
+import { sealStepToken } from '../../src/events/token-seal.ts';
+import type { EncryptionKey } from '../../src/jose/encryption-key.ts';
 import { registeredRun } from '../peers/bitbucket/site.ts';
 import type { Issuer, MintOptions } from '../peers/oidc/issuer.ts';
 
@@ -17,6 +19,10 @@ export interface RequestOptions {
   readonly pipelineFrom?: string;
   /** What the request declares about its run instead of what Bitbucket ran (a request that lies). */
   readonly declare?: { readonly branch?: string; readonly tag?: string; readonly commit?: string };
+  /** The service's encryption key the token is sealed to, as the pipe does. */
+  readonly sealTo: EncryptionKey;
+  /** Carry this instead of the sealed token (an attacker's JWE, or none at all). */
+  readonly identityTokenJwe?: string;
 }
 
 /** A signed request as the pipe builds it, for driving the service without the pipe process. */
@@ -69,7 +75,7 @@ export async function signedRequest(
       },
       replyTopic: options.replyTopic,
       expiresAt: new Date(now.getTime() + 120_000).toISOString(),
-      identityToken: token,
+      identityTokenJwe: options.identityTokenJwe ?? (await sealStepToken(token, options.sealTo)),
     },
   });
   const signer = await createRequestSigner();

@@ -6,7 +6,9 @@ import type { BitbucketFacts } from '../../src/bitbucket/facts.ts';
 import { type Decision, verifyDecision } from '../../src/events/decision.ts';
 import { createDecisionSigner } from '../../src/events/decision-signing.ts';
 import { createStepTokenVerifier } from '../../src/identity/verify-step-token.ts';
+import { importDecryptionKeys } from '../../src/keys/decryption-keys.ts';
 import { generateServiceKey } from '../../src/keys/service-keys.ts';
+import { currentEncryptionKey } from '../../src/keys/trusted-encryption-keys.ts';
 import { parseTrustedKeys, type TrustedKeys } from '../../src/keys/trusted-keys.ts';
 import { loadPolicySet } from '../../src/policy/load-policy-set.ts';
 import type { PolicyEngine } from '../../src/policy/types.ts';
@@ -18,6 +20,7 @@ import type { ReservedTopic } from '../../src/service/reply-routes.ts';
 import { DEFAULT_REPLY_TEMPLATE, type ReplyTemplate } from '../../src/service/reply-template.ts';
 import { InMemoryRequestLimiter, type RequestLimiter } from '../../src/service/request-limits.ts';
 import { type RunningService, startService } from '../../src/service/serve.ts';
+import { tokenKeys } from '../../src/service/token-keys.ts';
 import { systemClock } from '../../src/time.ts';
 import type {
   IncomingMessage,
@@ -58,8 +61,11 @@ export async function serviceFixture(
 ) {
   const broker = options.broker ?? brokerInfo();
   const issuer: Issuer = options.issuer ?? (await startIssuer());
-  const { privateJwk, publicJwks } = await generateServiceKey();
+  const { privateJwk, encryptionJwk, publicJwks } = await generateServiceKey();
   const trusted: TrustedKeys = await parseTrustedKeys(publicJwks, 'test');
+  // What the pipe encrypts the step token to, and the keyring the service decrypts it with.
+  const sealTo = currentEncryptionKey(trusted);
+  const keyring = await importDecryptionKeys({ keys: [encryptionJwk] }, 'test keyring');
   const transport = new WebSocketTransport({
     url: broker.webSocketUrl,
     token: options.token ?? broker.adminToken,
@@ -97,9 +103,14 @@ export async function serviceFixture(
       limits?: RequestLimiter;
       replyTemplate?: ReplyTemplate;
       reservedTopics?: readonly ReservedTopic[];
+      encryptionKey?: JWK;
     } = {},
   ): Promise<RunningService> {
     const guard = await ReplayGuard.open(stateDir, 300_000, clock.now());
+    // Another world's keys (a pipe given its DECISION_KEYS): decrypt with its encryption key.
+    const ring = own.encryptionKey
+      ? await importDecryptionKeys({ keys: [own.encryptionKey] }, 'test keyring')
+      : keyring;
     return startService({
       transport,
       topics: [topic],
@@ -108,6 +119,7 @@ export async function serviceFixture(
       replyTemplate: own.replyTemplate ?? DEFAULT_REPLY_TEMPLATE,
       reservedTopics: own.reservedTopics ?? [],
       ports: {
+        tokenKeys: tokenKeys(ring, { clock, reload: async () => ring, log: () => {} }).lookup,
         verifier,
         policy: () => policy,
         signer: await createDecisionSigner(signingKey),
@@ -136,7 +148,9 @@ export async function serviceFixture(
   return {
     issuer,
     privateJwk,
+    encryptionJwk,
     trusted,
+    sealTo,
     transport,
     topic,
     replyTopic,
@@ -152,8 +166,7 @@ export async function serviceFixture(
     publishRaw: (payload: string | Uint8Array) => publisher.publish({ payload }),
     /** Signs and publishes a request, waits for its verified decision (or undefined at the deadline). */
     async ask(
-      /** `replyTopic`: what the request names (default: where the service answers, listened on). */
-      request: Omit<RequestOptions, 'replyTopic'> & { readonly replyTopic?: string } = {},
+      request: Omit<RequestOptions, 'replyTopic' | 'sealTo'> & { readonly replyTopic?: string } = {},
       waitMs = 15_000,
     ): Promise<{ decision: Decision | undefined; requestId: string; jws: string | undefined }> {
       const attachment = await client.attach(replyTopic);
@@ -161,6 +174,7 @@ export async function serviceFixture(
         const { event, signed } = await signedRequest(issuer, {
           time: clock === systemClock ? new Date() : new Date(clock.now()),
           ...request,
+          sealTo,
           replyTopic: request.replyTopic ?? replyTopic,
         });
         await publisher.publish({ payload: signed.jws, properties: { correlationId: event.id } });

@@ -2,13 +2,16 @@ import { promises as fs } from 'node:fs';
 import { join } from 'node:path';
 import type { JWK } from 'jose';
 import { GateError } from '../../../src/errors.ts';
+import { keyringFor } from '../../../src/keys/decryption-keys.ts';
 import { nextKeySet, signKeySet } from '../../../src/keys/key-set.ts';
 import {
   AUDIT_KEYS,
   auditKeys,
   currentKeySet,
+  ENCRYPTION_KEYS,
   keySetFile,
   readJson,
+  readJwksIfAny,
   SIGNING_KEY,
 } from '../../../src/keys/key-store.ts';
 import { generateServiceKey } from '../../../src/keys/service-keys.ts';
@@ -23,10 +26,14 @@ import { EXIT } from '../../outcome/exit.ts';
 import { KEYS_ROTATE_OPTIONS } from './keys-options.ts';
 
 /**
- * `pulsar-gate keys rotate`: a new signing key, announced before it is used. The new set is
- * signed by the key in use and published on KEYS_TOPIC first; only once Pulsar has stored it
- * are the files switched, so a failed publish changes nothing. A running `serve` picks the new
- * key up on SIGHUP; the old key keeps verifying for the grace period.
+ * `pulsar-gate keys rotate`: a new signing key and a new encryption key, announced before they
+ * are used. The new set is signed by the key in use and published on KEYS_TOPIC first; only
+ * once Pulsar has stored it are the signing files switched, so a failed publish changes
+ * nothing. The one exception is the service's keyring, which gains the new encryption key
+ * before the announcement: pipes encrypt to it as soon as they read the set, and `serve` must
+ * already be able to decrypt (it re-reads the keyring on an unknown `kid`). A running `serve`
+ * signs with the new key on SIGHUP; the old keys keep verifying and decrypting for the grace
+ * period.
  */
 export async function keysRotateCommand(flags: OptionSource['flags'], io: Io): Promise<number> {
   return endThroughTable('keys rotate', 'keys', io.write, async () => {
@@ -49,9 +56,18 @@ export async function keysRotateCommand(flags: OptionSource['flags'], io: Io): P
         `${SIGNING_KEY} (kid ${signing.kid}) is not an active key of key set v${current.version}`,
       );
     const alg = signing.alg === 'EdDSA' ? 'EdDSA' : 'ES256';
-    const { privateJwk } = await generateServiceKey({ alg });
-    const document = nextKeySet(current, privateJwk, Date.now(), options.graceSeconds * 1000);
+    const { privateJwk, encryptionJwk } = await generateServiceKey({ alg });
+    const document = nextKeySet(
+      current,
+      [privateJwk, encryptionJwk],
+      Date.now(),
+      options.graceSeconds * 1000,
+    );
     const jws = await signKeySet(document, signing);
+    // Staged: an extra private key that nobody knows the public half of yet is harmless if
+    // the publish fails (the next rotation drops it, keyringFor).
+    const held = [encryptionJwk, ...(await readJwksIfAny(join(options.dir, ENCRYPTION_KEYS)))];
+    await writeFilesAtomically(options.dir, [{ name: ENCRYPTION_KEYS, content: jwksText({ keys: held }) }]);
     const transport = openTransport({ url: options.pulsarUrl, token: options.pulsarToken });
     try {
       const publisher = await transport.publisher(keysTopic);
@@ -62,6 +78,7 @@ export async function keysRotateCommand(flags: OptionSource['flags'], io: Io): P
     }
     const everKeys = await auditKeys(options.dir, document.keys);
     await writeFilesAtomically(options.dir, [
+      { name: ENCRYPTION_KEYS, content: jwksText(keyringFor(document.keys, held)) },
       { name: AUDIT_KEYS, content: `${JSON.stringify(everKeys, null, 2)}\n` },
       {
         name: `service-key-${signing.kid.slice(0, 16)}.json`,
@@ -70,13 +87,19 @@ export async function keysRotateCommand(flags: OptionSource['flags'], io: Io): P
       { name: keySetFile(document.version), content: `${jws}\n` },
       { name: SIGNING_KEY, content: `${JSON.stringify(privateJwk, null, 2)}\n` },
     ]);
-    io.write(`✔ Key set v${document.version} announced on ${keysTopic}: signing key ${privateJwk.kid}\n`);
-    for (const key of document.keys.slice(1))
-      io.write(`  ${key.kid} keeps verifying until ${String(key.notAfter)}\n`);
+    io.write(
+      `✔ Key set v${document.version} announced on ${keysTopic}: signing key ${privateJwk.kid}, encryption key ${encryptionJwk.kid}\n`,
+    );
+    for (const key of document.keys.slice(2))
+      io.write(
+        `  ${key.kid} keeps ${key.use === 'enc' ? 'decrypting' : 'verifying'} until ${String(key.notAfter)}\n`,
+      );
     io.write('  send SIGHUP to pulsar-gate-service serve to sign with the new key\n');
     return EXIT.allowed;
   });
 }
+
+const jwksText = (jwks: { keys: readonly JWK[] }): string => `${JSON.stringify(jwks, null, 2)}\n`;
 
 /** The stored private key, checked for what signing a key set needs (never echoed: it is secret). */
 function signingKeyOf(value: unknown): JWK & { kid: string; alg: string } {
