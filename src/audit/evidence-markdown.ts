@@ -24,7 +24,8 @@ export function deploymentMarkdown(e: DeploymentEvidence): string {
     `| Verified repository | ${md(v?.repositoryUuid)} in workspace ${md(v?.workspaceUuid)} |`,
     `| Verified branch | ${md(v?.branchName)} |`,
     `| Verified pipeline / step | ${md(v?.pipelineUuid)} / ${md(v?.stepUuid)} |`,
-    `| Verified deployment environment | ${md(v?.deploymentEnvironmentUuid)} |`,
+    `| Verified deployment environment | ${environmentText(v)} |`,
+    `| Verified pipeline run (Bitbucket) | ${runText(v)} |`,
     `| Asked: repository | ${md(p.repository)} in ${md(p.workspace)} |`,
     `| Asked: branch / tag | ${md(p.branch ?? p.tag)} |`,
     `| Asked: commit | ${md(p.commit)} |`,
@@ -39,6 +40,21 @@ export function deploymentMarkdown(e: DeploymentEvidence): string {
     `| Audit trail | ${md(e.trail.trail)} seq ${e.trail.seq}, digest ${md(e.trail.digest)}, ${e.trail.signedCheckpoint ? 'under a signed checkpoint' : 'after the last signed checkpoint'}${e.trail.replaced.length ? `; replaces seq ${e.trail.replaced.join(', ')}` : ''} |`,
     '',
   ].join('\n');
+}
+
+/** The environment the token proves, as Bitbucket named it when the decision was made. */
+function environmentText(v: DeploymentEvidence['verified']): string {
+  const env = v?.environment;
+  if (!env) return md(v?.deploymentEnvironmentUuid);
+  return `${md(env.name)} (${md(env.type)}, ${md(env.source)}) ${md(v?.deploymentEnvironmentUuid ?? '')}`.trim();
+}
+
+/** The pipeline run the token names, as Bitbucket ran it: ref, full commit, trigger, who ran it. */
+function runText(v: DeploymentEvidence['verified']): string {
+  const run = v?.pipeline;
+  if (!run) return 'not looked up';
+  const ref = run.ref === 'commit' ? 'a commit' : `${run.ref} ${md(run.branch ?? run.tag)}`;
+  return `build ${run.build}, ${ref} at ${md(run.commit)}, ${md(run.trigger)} by ${md(run.triggeredBy)}`;
 }
 
 /** The bundle's index: what was checked and one line per deployment. */
@@ -62,15 +78,18 @@ export function indexMarkdown(input: {
         `- trail ${md(t.trail)}: ${t.entries} entries, ${t.checkpoints} signed checkpoints (last at seq ${t.lastCheckpoint}), ${t.uncovered} records after it`,
     ),
     '',
-    'Columns marked "asked" are what the request declared; "verified" comes from its step token.',
+    'Columns marked "asked" are what the request declared; "verified" comes from its step token and from Bitbucket.',
     '',
-    '| Decided at | Action (asked) | Environment (asked) | Verdict | Repository (asked) | Branch (asked) | Commit (asked) | Repository (verified) | Policy version | Evidence |',
+    '| Decided at | Action (asked) | Environment (verified) | Verdict | Repository (asked) | Ref (verified) | Commit (verified) | Repository (verified) | Policy version | Evidence |',
     '|---|---|---|---|---|---|---|---|---|---|',
   ];
   input.deployments.forEach((e, i) => {
     const { action, environment, pipeline: p } = e.asked;
+    const env = e.verified?.environment;
+    const run = e.verified?.pipeline;
+    const verifiedEnvironment = env ? md(env.name) : `${md(environment)} (asked only)`;
     lines.push(
-      `| ${md(e.decidedAt)} | ${md(action)} | ${md(environment)} | ${e.verdict} | ${md(p.repository)} | ${md(p.branch ?? p.tag)} | ${md(p.commit?.slice(0, 12))} | ${md(e.verified?.repositoryUuid)} | ${md(e.policy.digest.slice(0, 16))} | [${md(input.files[i])}](${encodeURI(input.files[i] ?? '')}) |`,
+      `| ${md(e.decidedAt)} | ${md(action)} | ${verifiedEnvironment} | ${e.verdict} | ${md(p.repository)} | ${md(run?.branch ?? run?.tag ?? run?.ref)} | ${md(run?.commit.slice(0, 12))} | ${md(e.verified?.repositoryUuid)} | ${md(e.policy.digest.slice(0, 16))} | [${md(input.files[i])}](${encodeURI(input.files[i] ?? '')}) |`,
     );
   });
   return `${lines.join('\n')}\n`;

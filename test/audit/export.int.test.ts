@@ -41,7 +41,7 @@ describe('pulsar-gate-service audit export', () => {
     });
     const index = await readFile(join(out, 'index.md'), 'utf8');
     expect(index).toMatch(
-      /\| 2026-11-24T12:00:01.500Z \| deploy \| production \| allow \| acme\/web \| main \| c0ffee1 \| \{repo\} \|/,
+      /\| 2026-11-24T12:00:01.500Z \| deploy \| production \| allow \| acme\/web \| main \| c0ffee100000 \| \{repo\} \|/,
     );
     const one = await readFile(
       join(out, files.find((f) => f.endsWith('.md') && f !== 'index.md') ?? ''),
@@ -50,6 +50,13 @@ describe('pulsar-gate-service audit export', () => {
     expect(one).toMatch(/^# deploy to production \(asked\): ALLOW/);
     expect(one).toMatch(/\| Verified repository \| \\?\{repo\\?\} in workspace/);
     expect(one).toMatch(/\| Asked: branch \/ tag \| main \|/);
+    // What Bitbucket confirmed when the decision was made, beside what was only asked.
+    expect(one).toContain(
+      '| Verified deployment environment | production (Production, bitbucket-api) {env} |',
+    );
+    expect(one).toContain(
+      `| Verified pipeline run (Bitbucket) | build 1, branch main at ${'c0ffee1'.padEnd(40, '0')}, push by {ada} |`,
+    );
     expect(one).toMatch(/\| Approvals \| none required \|/);
   });
 

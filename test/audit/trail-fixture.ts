@@ -16,6 +16,16 @@ export function sampleRecord(n: number, overrides: Partial<AuditRecord> = {}): A
       workspaceUuid: '{ws}',
       repositoryUuid: '{repo}',
       stepUuid: `{step-${n}}`,
+      deploymentEnvironmentUuid: '{env}',
+      environment: { name: 'production', slug: 'production', type: 'Production', source: 'bitbucket-api' },
+      pipeline: {
+        build: n,
+        ref: 'branch',
+        branch: 'main',
+        commit: `c0ffee${n}`.padEnd(40, '0'),
+        trigger: 'push',
+        triggeredBy: '{ada}',
+      },
     },
     asked: {
       action: 'deploy',
