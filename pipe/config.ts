@@ -27,6 +27,8 @@ export interface RequestConfig {
   readonly outputDir: string;
   readonly stsEndpoint: string | undefined;
   readonly debug: boolean;
+  /** `json`: one outcome document on stdout for scripts; the step log goes to stderr. */
+  readonly outputFormat: 'text' | 'json';
   readonly pipeline: PipelineContext;
 }
 
@@ -95,6 +97,7 @@ export function parseRequestConfig(source: OptionSource, cwd: string): RequestCo
     outputDir: v.outputDir ?? join(env.BITBUCKET_CLONE_DIR?.trim() || cwd, '.pulsar-gate'),
     stsEndpoint: v.stsEndpoint,
     debug: v.debug,
+    outputFormat: v.outputFormat,
     pipeline: pipelineContext(env, v.environment),
   });
 }

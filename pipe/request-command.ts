@@ -8,6 +8,7 @@ import { runGate } from '../src/gate/run-gate.ts';
 import { readStepToken } from '../src/identity/step-token.ts';
 import { preloadJose } from '../src/jose/load.ts';
 import { parseRequestConfig } from './config.ts';
+import { allowedDocument, failedDocument, type OutcomeDocument } from './outcome-document.ts';
 import { explainRefusal, type PulsarIdentity, pulsarIdentity } from './pulsar-refusal.ts';
 import { createStepLog } from './step-log.ts';
 import { gateRequest, wirePorts } from './wire.ts';
@@ -20,7 +21,11 @@ export async function requestCommand(flags: OptionSource['flags'], io: Io): Prom
   // jose reads the step token below and later signs and verifies: start loading it now, while
   // the configuration is parsed, rather than when the token is read.
   preloadJose();
-  const early = createStepLog(io.write, false);
+  // OUTPUT_FORMAT=json: stdout carries one outcome document; the step log moves to stderr.
+  // Peeked here so that even a configuration problem is reported as a document.
+  const json = String(flags.output ?? io.env.OUTPUT_FORMAT ?? '').trim() === 'json';
+  const logTo = json ? (io.writeLog ?? io.write) : io.write;
+  const early = createStepLog(logTo, false);
   const token = io.env.BITBUCKET_STEP_OIDC_TOKEN;
   if (token) early.secret(token);
   // Problem lines never show a secret; this also covers whatever else might print before parsing.
@@ -32,7 +37,7 @@ export async function requestCommand(flags: OptionSource['flags'], io: Io): Prom
   const started = Date.now();
   try {
     const config = parseRequestConfig({ flags, env: io.env }, io.cwd);
-    log = createStepLog(io.write, config.debug);
+    log = createStepLog(logTo, config.debug);
     if (token) log.secret(token);
     if (config.pulsarToken) log.secret(config.pulsarToken);
     const stepToken = await readStepToken(config.oidcToken);
@@ -55,9 +60,12 @@ export async function requestCommand(flags: OptionSource['flags'], io: Io): Prom
     log.info(`  Credentials for ${result.assumedRoleArn} until ${result.expiration.toISOString()}:`);
     log.info(`    source ${dir}/aws.env`);
     log.info(`    or AWS_SHARED_CREDENTIALS_FILE=${dir}/credentials AWS_PROFILE=${result.outputs.profile}`);
+    if (json) io.write(`${JSON.stringify(allowedDocument(result, io.cwd, Date.now() - started))}\n`);
     return EXIT.allowed;
   } catch (error) {
-    return report(error, log, started, who);
+    const ended = report(error, log, started, who);
+    if (json) io.write(`${JSON.stringify(ended.document)}\n`);
+    return ended.exitCode;
   } finally {
     await transport?.close().catch(() => {});
   }
@@ -68,13 +76,20 @@ function report(
   log: ReturnType<typeof createStepLog>,
   started: number,
   who: PulsarIdentity | undefined,
-): number {
+): { exitCode: number; document: OutcomeDocument } {
+  const elapsedMs = Date.now() - started;
   if (!(error instanceof GateError)) {
     log.info(
       `✖ Failed: unexpected error: ${error instanceof Error ? error.message : String(error)} — failed at: pulsar-gate`,
     );
     log.debug(error instanceof Error && error.stack ? error.stack : '');
-    return EXIT.unexpected;
+    const how = {
+      exitCode: EXIT.unexpected,
+      path: 'pulsar-gate',
+      hint: 'a bug: please report it',
+      elapsedMs,
+    };
+    return { exitCode: EXIT.unexpected, document: failedDocument(undefined, { ...how, redact: log.redact }) };
   }
   const outcome = outcomeOf(error.code, 'request');
   const path = error.details.path ?? outcome.path;
@@ -94,10 +109,10 @@ function report(
   }
   if (!refusal) log.info(`  hint: ${outcome.hint}`);
   if (error.details.subject) log.info(`  token sub: ${error.details.subject}`);
-  log.debug(
-    `error code ${error.code} after ${((Date.now() - started) / 1000).toFixed(1)} s${causeOf(error)}`,
-  );
-  return outcome.exit;
+  log.debug(`error code ${error.code} after ${(elapsedMs / 1000).toFixed(1)} s${causeOf(error)}`);
+  const hint = refusal?.hint ?? outcome.hint;
+  const how = { exitCode: outcome.exit, path, hint, elapsedMs, redact: log.redact };
+  return { exitCode: outcome.exit, document: failedDocument(error, how) };
 }
 
 function titleOf(code: GateError['code']): string {

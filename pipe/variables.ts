@@ -145,6 +145,13 @@ export const VARIABLES = options({
     accepts: 'an http(s) URL of the STS endpoint',
     defaultText: 'the regional AWS endpoint',
   },
+  outputFormat: {
+    env: 'OUTPUT_FORMAT',
+    flag: '--output',
+    parse: oneOf(['text', 'json'] as const),
+    fallback: 'text',
+    accepts: 'text (the step log) or json (one outcome document on stdout, the step log on stderr)',
+  },
   debug: { env: 'DEBUG', flag: '--debug', parse: boolean, fallback: false, accepts: 'true or false' },
 });
 
