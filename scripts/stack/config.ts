@@ -9,15 +9,19 @@ import { SERVE_OPTIONS } from '../../cli/service/serve-options.ts';
 
 export const ROOT = fileURLToPath(new URL('../..', import.meta.url));
 
-/** Every variable serve reads, with the `_FILE` twins of its secrets. */
-function serveVariables(): Set<string> {
+/** Every variable serve reads (with the `_FILE` twins of its secrets), and its secrets' own. */
+export function serveVariables(): { names: Set<string>; secrets: Set<string> } {
   const names = new Set<string>();
+  const secrets = new Set<string>();
   for (const spec of Object.values(SERVE_OPTIONS)) {
     if (spec.env === undefined) continue;
     names.add(spec.env);
-    if ('secret' in spec && spec.secret) names.add(`${spec.env}_FILE`);
+    if ('secret' in spec && spec.secret) {
+      secrets.add(spec.env);
+      names.add(`${spec.env}_FILE`);
+    }
   }
-  return names;
+  return { names, secrets };
 }
 
 /** Variables whose value is a path on this machine (mounted into containers). */
@@ -40,7 +44,7 @@ export function stackConfig(
 ): StackConfig {
   const given = Object.fromEntries(
     Object.entries(env).filter(
-      (e): e is [string, string] => serveVariables().has(e[0]) && e[1] !== undefined,
+      (e): e is [string, string] => serveVariables().names.has(e[0]) && e[1] !== undefined,
     ),
   );
   // The stack owns these: each replica's STATE_DIR and port, and the broker it started.

@@ -6,7 +6,7 @@ import { readdir, readFile, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { SERVE_OPTIONS } from '../../cli/service/serve-options.ts';
+import { serveVariables } from '../../scripts/stack/config.ts';
 import { POLICY_DIR } from '../support/service-fixture.ts';
 import { kubernetesValidator, type Manifest, manifestFiles, type Validator } from './manifests.ts';
 
@@ -82,16 +82,7 @@ describe('deploy/kubernetes against the Kubernetes schemas', () => {
 
 describe('deploy/kubernetes as serve reads it', () => {
   it('sets only variables serve reads, and no secret as a value (secrets are files)', () => {
-    const known = new Set<string>();
-    const secrets = new Set<string>();
-    for (const spec of Object.values(SERVE_OPTIONS)) {
-      if (spec.env === undefined) continue;
-      known.add(spec.env);
-      if ('secret' in spec && spec.secret) {
-        secrets.add(spec.env);
-        known.add(`${spec.env}_FILE`);
-      }
-    }
+    const { names: known, secrets } = serveVariables();
     const config = find('ConfigMap', serve().envFrom[0]?.configMapRef.name).data as Record<string, string>;
     const names = [...Object.keys(config), ...serve().env.map((e) => e.name)];
     expect(names.filter((n) => !known.has(n))).toEqual([]);
