@@ -2,7 +2,6 @@
 // filesystem, its keys, policies and secrets mounted read-only, STATE_DIR a writable volume.
 // Host networking, because the test issuer, Bitbucket peer and broker listen on the host's
 // loopback at the URLs the step tokens name (the issuer URL must match the token's `iss`).
-import { createServer } from 'node:net';
 import {
   GenericContainer,
   getContainerRuntimeClient,
@@ -18,19 +17,6 @@ class ServiceContainer extends GenericContainer {
     this.hostConfig.ReadonlyRootfs = true;
     return this;
   }
-}
-
-/** A port nothing listens on right now (the service is told it up front: the HEALTHCHECK reads HTTP_PORT). */
-export function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const server = createServer();
-    server.once('error', reject);
-    server.listen(0, '127.0.0.1', () => {
-      const address = server.address();
-      const port = typeof address === 'object' && address !== null ? address.port : 0;
-      server.close(() => resolve(port));
-    });
-  });
 }
 
 export interface RunningService {

@@ -6,12 +6,13 @@ import { networkInterfaces, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, expect, it } from 'vitest';
 import { engineGet, qualifiedImage } from '../peers/pulsar/container.ts';
+import { freePort } from '../peers/pulsar/ports.ts';
 import { type PipeFixture, pipeFixture } from '../support/pipe-fixture.ts';
 import { runPipe } from '../support/run-pipe.ts';
 import { POLICY_DIR } from '../support/service-fixture.ts';
 import { topicName } from '../transport/contract.ts';
 import { describeWithImage, imageBytes } from './pipe-image.ts';
-import { freePort, type RunningService, startServiceContainer } from './service-container.ts';
+import { type RunningService, startServiceContainer } from './service-container.ts';
 
 /** The image's user (node, from the base image). */
 const IMAGE_UID = 1000;

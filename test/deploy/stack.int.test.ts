@@ -9,7 +9,7 @@ import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { promisify } from 'node:util';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
-import { freePort } from '../container/service-container.ts';
+import { freePort } from '../peers/pulsar/ports.ts';
 import { type PipeFixture, pipeFixture } from '../support/pipe-fixture.ts';
 import { topicName } from '../transport/contract.ts';
 
