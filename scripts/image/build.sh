@@ -1,14 +1,25 @@
 #!/usr/bin/env bash
 # npm run image: builds the pipe image from the project's Dockerfile and prints its size
-# beside the base image's. With Docker: a plain `docker build` (the real base is pulled).
-# With podman (no Docker engine): the base stand-in is made first when the base is absent
-# (scripts/image/base.sh), nothing is pulled, the build uses the host's network, and when the
-# machine's npm trusts an extra CA bundle, `npm ci` inside sees it through read-only mounts
-# that exist only while RUN steps run — never in the Dockerfile or the image.
-# PULSAR_GATE_IMAGE names the result (default localhost/pulsar-gate:local).
+# beside the base image's. `build.sh service` (npm run image:service) builds the decision
+# service's image from deploy/service.Dockerfile the same way. With Docker: a plain
+# `docker build` (the real base is pulled). With podman (no Docker engine): the base stand-in
+# is made first when the base is absent (scripts/image/base.sh), nothing is pulled, the build
+# uses the host's network, and when the machine's npm trusts an extra CA bundle, `npm ci`
+# inside sees it through read-only mounts that exist only while RUN steps run — never in the
+# Dockerfile or the image.
+# PULSAR_GATE_IMAGE names the pipe image (default localhost/pulsar-gate:local),
+# PULSAR_GATE_SERVICE_IMAGE the service's (default localhost/pulsar-gate-service:local).
 set -euo pipefail
 # shellcheck source=scripts/image/lib.sh
 . "$(dirname "$0")/lib.sh"
+case "${1:-pipe}" in
+  pipe) dockerfile="$root/Dockerfile" ;;
+  service)
+    dockerfile="$root/deploy/service.Dockerfile"
+    image="${PULSAR_GATE_SERVICE_IMAGE:-localhost/pulsar-gate-service:local}"
+    ;;
+  *) say "usage: build.sh [pipe|service]"; exit 2 ;;
+esac
 mkdir -p "$image_cache"
 engine=$(pick_engine)
 base=$(dockerfile_base)
@@ -27,7 +38,7 @@ started=$(date +%s)
 if [ "$engine" = docker ]; then
   base_ref=$base
   [ -z "$cafile" ] || say "note: docker build does not see $cafile; if npm ci fails on TLS, build with podman"
-  docker build -t "$image" -f "$root/Dockerfile" "$root" >&2
+  docker build -t "$image" -f "$dockerfile" "$root" >&2
 else
   ensure_podman
   bash "$root/scripts/image/base.sh"
@@ -44,12 +55,13 @@ else
     printf '%s' "$npmrc" >"$image_cache/build.npmrc"
     mounts+=(-v "$image_cache/build.npmrc:/usr/local/etc/npmrc:ro")
   fi
-  build=(podman build --pull=never --network=host --layers -f "$root/Dockerfile")
+  # Docker's image format: OCI's has no HEALTHCHECK, and podman would drop the service's.
+  build=(podman build --pull=never --network=host --layers --format docker -f "$dockerfile")
   if [ ${#mounts[@]} -gt 0 ]; then
     # Buildah leaves an empty file at each mount point in every layer a RUN step commits, so
     # only the build stage (the one running npm ci) sees the mounts; the second pass takes it
     # from the layer cache and builds the final stage without them.
-    stage=$(awk 'toupper($1) == "FROM" && toupper($3) == "AS" { print $4; exit }' "$root/Dockerfile")
+    stage=$(awk 'toupper($1) == "FROM" && toupper($3) == "AS" { print $4; exit }' "$dockerfile")
     "${build[@]}" "${mounts[@]}" --target "$stage" "$root" >&2
   fi
   "${build[@]}" -t "$image" "$root" >&2

@@ -1,7 +1,8 @@
-// The pipe image under test: built from the project's Dockerfile by scripts/image/build.sh
-// at the start of each container test file (the layer cache makes a rebuild take seconds, and
-// the tests never run against a stale image), or PULSAR_GATE_TEST_IMAGE as it is (an image
-// built elsewhere). Suites skip, saying why, only when there is no engine or no image; in CI
+// The image under test: the pipe's, built from the project's Dockerfile by
+// scripts/image/build.sh at the start of each container test file (the layer cache makes a
+// rebuild take seconds, and the tests never run against a stale image), or
+// PULSAR_GATE_TEST_IMAGE as it is (an image built elsewhere); the service's likewise, from
+// deploy/service.Dockerfile (`build.sh service`), or PULSAR_GATE_TEST_SERVICE_IMAGE. Suites skip, saying why, only when there is no engine or no image; in CI
 // they fail instead.
 import { execFile } from 'node:child_process';
 import { mkdir, writeFile } from 'node:fs/promises';
@@ -23,23 +24,40 @@ export async function imageBytes(name: string): Promise<number | undefined> {
   return (JSON.parse(res.body) as { Size?: number }).Size;
 }
 
-async function build(): Promise<ImageState> {
+export type ImageTarget = 'pipe' | 'service';
+
+/** Per target: the variable naming a prebuilt image, the variable build.sh names it by, its default. */
+const TARGETS = {
+  pipe: {
+    preset: 'PULSAR_GATE_TEST_IMAGE',
+    variable: 'PULSAR_GATE_IMAGE',
+    name: 'localhost/pulsar-gate:local',
+  },
+  service: {
+    preset: 'PULSAR_GATE_TEST_SERVICE_IMAGE',
+    variable: 'PULSAR_GATE_SERVICE_IMAGE',
+    name: 'localhost/pulsar-gate-service:local',
+  },
+} as const;
+
+async function build(target: ImageTarget): Promise<ImageState> {
   const engine = inject('containerEngine');
   if (!engine.ok) return engine;
   Object.assign(process.env, engine.env);
-  const preset = process.env.PULSAR_GATE_TEST_IMAGE;
+  const names = TARGETS[target];
+  const preset = process.env[names.preset];
   if (preset) {
     return (await imageBytes(preset)) === undefined
-      ? { ok: false, reason: `PULSAR_GATE_TEST_IMAGE=${preset} is not in the engine's image store` }
+      ? { ok: false, reason: `${names.preset}=${preset} is not in the engine's image store` }
       : { ok: true, name: preset, kind: engine.kind };
   }
-  const name = process.env.PULSAR_GATE_IMAGE ?? 'localhost/pulsar-gate:local';
-  const log = `${ROOT}.reports/image-build.log`;
+  const name = process.env[names.variable] ?? names.name;
+  const log = `${ROOT}.reports/image-build${target === 'pipe' ? '' : `-${target}`}.log`;
   await mkdir(`${ROOT}.reports`, { recursive: true });
   try {
-    const out = await run('bash', [`${ROOT}scripts/image/build.sh`], {
+    const out = await run('bash', [`${ROOT}scripts/image/build.sh`, target], {
       cwd: ROOT,
-      env: { ...process.env, PULSAR_GATE_ENGINE: engine.kind, PULSAR_GATE_IMAGE: name },
+      env: { ...process.env, PULSAR_GATE_ENGINE: engine.kind, [names.variable]: name },
       maxBuffer: 256 * 1024 * 1024,
       timeout: 15 * 60_000,
     });
@@ -53,7 +71,10 @@ async function build(): Promise<ImageState> {
       .split('\n')
       .filter((l) => /error/i.test(l) && !/complete log|^npm error\s*$/.test(l));
     const why = [...new Set([...errors.slice(0, 2), ...errors.slice(-1)])].join(' | ') || stderr.slice(-300);
-    return { ok: false, reason: `the image could not be built (see .reports/image-build.log): ${why}` };
+    return {
+      ok: false,
+      reason: `the ${target} image could not be built (see ${log.slice(ROOT.length)}): ${why}`,
+    };
   }
 }
 
@@ -61,8 +82,12 @@ async function build(): Promise<ImageState> {
  * `describe` with the image's name, once the image is there. Otherwise a skipped suite whose
  * title carries the reason (and a console warning), or in CI a failing one.
  */
-export async function describeWithImage(title: string, body: (image: string) => void): Promise<void> {
-  const state = await build();
+export async function describeWithImage(
+  title: string,
+  body: (image: string) => void,
+  target: ImageTarget = 'pipe',
+): Promise<void> {
+  const state = await build(target);
   if (state.ok) {
     describe(title, () => body(state.name));
   } else if (process.env.CI === 'true') {

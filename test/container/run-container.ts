@@ -16,7 +16,7 @@ export interface ContainerOptions {
 }
 
 /** Splits Docker's multiplexed log stream (8-byte frame headers: stream, size) into stdout/stderr. */
-function demux(raw: Buffer): { stdout: string; stderr: string; output: string } {
+export function demux(raw: Buffer): { stdout: string; stderr: string; output: string } {
   const parts = { stdout: [] as Buffer[], stderr: [] as Buffer[], output: [] as Buffer[] };
   for (let at = 0; at + 8 <= raw.length; ) {
     const size = raw.readUInt32BE(at + 4);
