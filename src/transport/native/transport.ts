@@ -153,12 +153,14 @@ export class NativeTransport implements Transport {
 }
 
 function toIncoming(message: NativeMessage): IncomingMessage {
+  const key = message.getPartitionKey();
   return Object.freeze({
     payload: message.getData(),
     properties: Object.freeze({ ...message.getProperties() }),
     messageId: message.getMessageId().serialize().toString('base64'),
     publishTime: new Date(message.getPublishTimestamp()),
     redeliveryCount: message.getRedeliveryCount(),
+    ...(key ? { key } : {}),
   });
 }
 
