@@ -106,7 +106,8 @@ export async function serveCommand(
       host: config.httpHost,
       port: config.httpPort,
       metrics,
-      ready: service.ready,
+      // Not ready while the decisions topic cannot be read: nothing could be decided.
+      ready: () => service.ready() && replay.healthy,
     });
     log(
       'info',

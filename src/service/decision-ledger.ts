@@ -4,13 +4,7 @@ import type { Attachment, Publisher, Transport } from '../transport/transport.ts
 import { type DecisionRecord, type DecisionTable, parseDecisionRecord } from './decision-table.ts';
 import { KeyedSerializer } from './key-lock.ts';
 import type { ReplayPort, Settled } from './ports.ts';
-
-interface Waiter {
-  readonly reached: (messageId: string) => boolean;
-  readonly resolve: () => void;
-  readonly reject: (error: unknown) => void;
-  readonly timer: NodeJS.Timeout;
-}
+import { ReadProgress } from './read-progress.ts';
 
 /**
  * P2 across replicas, through Pulsar: every decision is a record on the decisions topic
@@ -30,11 +24,8 @@ export class DecisionLedger implements ReplayPort {
   readonly #publisher: Publisher;
   readonly #reader: Attachment;
   readonly #steps = new KeyedSerializer();
-  readonly #waiters = new Set<Waiter>();
-  readonly #timeoutMs: number;
+  readonly #progress: ReadProgress;
   readonly #warn: (message: string) => void;
-  #lastRead: string | undefined;
-  #failure: unknown;
   #closed = false;
 
   private constructor(o: LedgerParts) {
@@ -43,7 +34,7 @@ export class DecisionLedger implements ReplayPort {
     this.#table = o.table;
     this.#publisher = o.publisher;
     this.#reader = o.reader;
-    this.#timeoutMs = o.timeoutMs;
+    this.#progress = new ReadProgress(`the decisions topic ${o.topic}`, o.timeoutMs);
     this.#warn = o.warn;
   }
 
@@ -62,9 +53,14 @@ export class DecisionLedger implements ReplayPort {
   withStep<T>(stepUuid: string, task: () => Promise<T>): Promise<T> {
     return this.#steps.run(stepUuid, async () => {
       const end = await this.#transport.endOf(this.#topic);
-      if (!end.empty) await this.#until(end.reached);
+      if (!end.empty) await this.#progress.until(end.reached);
       return task();
     });
+  }
+
+  /** False once the reader gave up: every decision fails until a restart (for /readyz). */
+  get healthy(): boolean {
+    return !this.#progress.failed;
   }
 
   check(input: Parameters<ReplayPort['check']>[0]) {
@@ -76,7 +72,7 @@ export class DecisionLedger implements ReplayPort {
     const at = positionOf(id);
     if (at === undefined)
       throw new GateError('PULSAR_PROTOCOL', `Pulsar gave an unreadable message id on ${this.#topic}`);
-    await this.#until(topicEnd(at).reached);
+    await this.#progress.until(topicEnd(at).reached);
     const stands = this.#table.decisionFor(record.requestId);
     if (stands?.decisionJws === record.decisionJws) return { kind: 'recorded' };
     if (stands) return { kind: 'superseded', record: stands };
@@ -85,7 +81,7 @@ export class DecisionLedger implements ReplayPort {
 
   async close(): Promise<void> {
     this.#closed = true;
-    this.#fail(new GateError('PULSAR_CLOSED', `the decisions topic ${this.#topic} was closed`));
+    this.#progress.fail(new GateError('PULSAR_CLOSED', `the decisions topic ${this.#topic} was closed`));
     await Promise.allSettled([this.#reader.close(), this.#publisher.close()]);
   }
 
@@ -96,53 +92,14 @@ export class DecisionLedger implements ReplayPort {
         const record = parseDecisionRecord(message.payload.toString('utf8'));
         if (record) this.#table.apply(record);
         else this.#warn(`ignored a message on ${this.#topic} that is not a decision record`);
-        this.#lastRead = message.messageId;
-        for (const waiter of this.#waiters) if (waiter.reached(message.messageId)) this.#settle(waiter);
+        this.#progress.advance(message.messageId);
       } catch (error) {
         if (isGateError(error, 'PULSAR_TIMEOUT')) continue;
         // The reader gave up (reconnect window over, refused): fail closed from now on.
-        this.#fail(error);
+        this.#progress.fail(error);
         return;
       }
     }
-  }
-
-  /** Resolves once the reader has applied a message for which `reached` holds. */
-  #until(reached: (messageId: string) => boolean): Promise<void> {
-    if (this.#failure !== undefined) return Promise.reject(this.#failure);
-    if (this.#lastRead !== undefined && reached(this.#lastRead)) return Promise.resolve();
-    return new Promise<void>((resolve, reject) => {
-      const waiter: Waiter = {
-        reached,
-        resolve,
-        reject,
-        timer: setTimeout(() => {
-          this.#waiters.delete(waiter);
-          reject(
-            new GateError(
-              'PULSAR_TIMEOUT',
-              `the decisions topic ${this.#topic} was not read to its end within ${this.#timeoutMs} ms`,
-            ),
-          );
-        }, this.#timeoutMs),
-      };
-      this.#waiters.add(waiter);
-    });
-  }
-
-  #settle(waiter: Waiter): void {
-    this.#waiters.delete(waiter);
-    clearTimeout(waiter.timer);
-    waiter.resolve();
-  }
-
-  #fail(error: unknown): void {
-    this.#failure ??= error;
-    for (const waiter of this.#waiters) {
-      clearTimeout(waiter.timer);
-      waiter.reject(error);
-    }
-    this.#waiters.clear();
   }
 }
 
