@@ -125,7 +125,7 @@ export async function startService(options: ServiceOptions): Promise<RunningServ
   /**
    * The reply topic, checked again for this message (defence in depth), and its producer
    * opened before anything is decided (issue 13 §3): a topic the broker refuses leaves no
-   * audit record, replay-guard entry or signature behind, only the dead letter.
+   * audit record, decision record or signature behind, only the dead letter.
    */
   async function replyRoute(
     topic: string,
