@@ -1,7 +1,13 @@
 import { GateError, isGateError } from '../errors.ts';
 import { positionOf, topicEnd } from '../transport/topic-end.ts';
 import type { Attachment, Publisher, Transport } from '../transport/transport.ts';
-import { type DecisionRecord, type DecisionTable, parseDecisionRecord } from './decision-table.ts';
+import {
+  type DecisionRecord,
+  type DecisionTable,
+  parseDecisionRecord,
+  type ReplayQuestion,
+  type ReplayVerdict,
+} from './decision-table.ts';
 import { KeyedSerializer } from './key-lock.ts';
 import type { ReplayPort, Settled } from './ports.ts';
 import { ReadProgress } from './read-progress.ts';
@@ -63,7 +69,7 @@ export class DecisionLedger implements ReplayPort {
     return !this.#progress.failed;
   }
 
-  check(input: Parameters<ReplayPort['check']>[0]) {
+  check(input: ReplayQuestion): ReplayVerdict {
     return this.#table.check(input);
   }
 

@@ -20,6 +20,16 @@ export interface DecisionRecord {
   readonly bindsStep: boolean;
 }
 
+/** What is asked of the table about a verified request before it is decided. */
+export interface ReplayQuestion {
+  readonly requestId: string;
+  readonly requestDigest: string;
+  readonly stepUuid: string;
+  readonly keyThumbprint: string;
+  /** Epoch ms of the request's event time. */
+  readonly eventTime: number;
+}
+
 /** How a record was taken when read in the topic's order. */
 export type Applied = 'accepted' | 'duplicate' | 'second-key';
 
@@ -69,13 +79,7 @@ export class DecisionTable {
     return this.#byId.get(requestId);
   }
 
-  check(input: {
-    readonly requestId: string;
-    readonly requestDigest: string;
-    readonly stepUuid: string;
-    readonly keyThumbprint: string;
-    readonly eventTime: number;
-  }): ReplayVerdict {
+  check(input: ReplayQuestion): ReplayVerdict {
     this.#prune();
     const seen = this.#byId.get(input.requestId);
     if (seen) {

@@ -5,7 +5,7 @@ import type { Decision } from '../events/decision.ts';
 import type { DecryptionKeyLookup } from '../jose/decrypt.ts';
 import type { PolicyEngine } from '../policy/types.ts';
 import type { Clock } from '../time.ts';
-import type { DecisionRecord, ReplayVerdict } from './decision-table.ts';
+import type { DecisionRecord, ReplayQuestion, ReplayVerdict } from './decision-table.ts';
 import type { RequestLimiter } from './request-limits.ts';
 
 /** The step-token verifier as the service needs it (src/identity/verify-step-token.ts). */
@@ -46,13 +46,7 @@ export type Settled =
 export interface ReplayPort {
   /** Runs `task` alone among the step's requests on this replica, after catching up with every replica. */
   withStep<T>(stepUuid: string, task: () => Promise<T>): Promise<T>;
-  check(input: {
-    readonly requestId: string;
-    readonly requestDigest: string;
-    readonly stepUuid: string;
-    readonly keyThumbprint: string;
-    readonly eventTime: number;
-  }): ReplayVerdict;
+  check(input: ReplayQuestion): ReplayVerdict;
   /** Records a signed decision before it is published; resolves with the decision that stands. */
   record(record: DecisionRecord): Promise<Settled>;
 }
