@@ -32,7 +32,7 @@ export const REPLY_OPTIONS = options({
     fallback: DEFAULT_REPLY_TEMPLATE,
     defaultText: DEFAULT_REPLY_TEMPLATE.text,
     accepts:
-      'the reply topic of each request topic, from {topic} (its full name), {tenant}, {namespace} and {name}; never KEYS_TOPIC, AUDIT_TOPIC, a request or dead-letter topic',
+      'the reply topic of each request topic, from {topic} (its full name), {tenant}, {namespace} and {name}; never KEYS_TOPIC, AUDIT_TOPIC, DECISIONS_TOPIC, a request or dead-letter topic',
   },
   maxRequestsPerStep: {
     flag: '--max-requests-per-step',
