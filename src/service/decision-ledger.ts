@@ -8,7 +8,7 @@ import {
   type ReplayQuestion,
   type ReplayVerdict,
 } from './decision-table.ts';
-import { KeyedSerializer } from './key-lock.ts';
+import { Coalesced, KeyedSerializer } from './key-lock.ts';
 import type { ReplayPort, Settled } from './ports.ts';
 import { ReadProgress } from './read-progress.ts';
 
@@ -30,6 +30,7 @@ export class DecisionLedger implements ReplayPort {
   readonly #publisher: Publisher;
   readonly #reader: Attachment;
   readonly #steps = new KeyedSerializer();
+  readonly #catchUps = new Coalesced();
   readonly #progress: ReadProgress;
   readonly #warn: (message: string) => void;
   #closed = false;
@@ -58,8 +59,11 @@ export class DecisionLedger implements ReplayPort {
 
   withStep<T>(stepUuid: string, task: () => Promise<T>): Promise<T> {
     return this.#steps.run(stepUuid, async () => {
-      const end = await this.#transport.endOf(this.#topic);
-      if (!end.empty) await this.#progress.until(end.reached);
+      // One look at the topic's end serves every request that asked before it began.
+      await this.#catchUps.run(async () => {
+        const end = await this.#transport.endOf(this.#topic);
+        if (!end.empty) await this.#progress.until(end.reached);
+      });
       return task();
     });
   }

@@ -47,3 +47,33 @@ export class SingleFlight<T> {
     return this.#flights.size;
   }
 }
+
+/**
+ * Coalesces a refresh that many callers need "from now on": a caller gets a run that starts
+ * no earlier than its call. While one runs, every later caller shares the one run queued
+ * after it, so N concurrent callers cost at most two runs, not N.
+ */
+export class Coalesced {
+  #running: Promise<void> | undefined;
+  #queued: Promise<void> | undefined;
+
+  run(task: () => Promise<void>): Promise<void> {
+    const running = this.#running;
+    if (running === undefined) return this.#start(task);
+    this.#queued ??= running
+      .catch(() => {})
+      .then(() => {
+        this.#queued = undefined;
+        return this.#start(task);
+      });
+    return this.#queued;
+  }
+
+  #start(task: () => Promise<void>): Promise<void> {
+    const run = task().finally(() => {
+      if (this.#running === run) this.#running = undefined;
+    });
+    this.#running = run;
+    return run;
+  }
+}

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { KeyedSerializer, SingleFlight } from '../../src/service/key-lock.ts';
+import { Coalesced, KeyedSerializer, SingleFlight } from '../../src/service/key-lock.ts';
 
 /** A promise the test settles by hand. */
 function gate<T = void>() {
@@ -109,5 +109,44 @@ describe('SingleFlight: copies of one request share its decision', () => {
     const again = flights.run('request', () => Promise.resolve('decided'));
     expect(again.shared).toBe(false);
     await expect(again.result).resolves.toBe('decided');
+  });
+});
+
+describe('Coalesced: one catch-up for many callers, never one that began before the call', () => {
+  it('callers during a run share one run queued after it; the run each gets starts after its call', async () => {
+    const catchUps = new Coalesced();
+    const runs: Array<ReturnType<typeof gate<void>>> = [];
+    const task = () => {
+      const run = gate<void>();
+      runs.push(run);
+      return run.promise;
+    };
+    const first = catchUps.run(task);
+    await tick();
+    // Ten callers arrive while the first run is under way: it began before them, so it cannot serve them.
+    const later = Array.from({ length: 10 }, () => catchUps.run(task));
+    let laterDone = false;
+    void Promise.all(later).then(() => {
+      laterDone = true;
+    });
+    expect(runs).toHaveLength(1);
+    runs[0]?.open();
+    await first;
+    await tick();
+    expect(runs).toHaveLength(2);
+    expect(laterDone).toBe(false);
+    runs[1]?.open();
+    await Promise.all(later);
+    expect(runs).toHaveLength(2);
+  });
+
+  it('a failed run fails its callers only; the queued run still happens', async () => {
+    const catchUps = new Coalesced();
+    const failing = gate<void>();
+    const first = catchUps.run(() => failing.promise);
+    const next = catchUps.run(async () => {});
+    failing.fail(new Error('admin API down'));
+    await expect(first).rejects.toThrow('admin API down');
+    await expect(next).resolves.toBeUndefined();
   });
 });
