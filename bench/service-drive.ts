@@ -8,7 +8,7 @@ export async function drive(
   client: Transport,
   topic: string,
   replyTopic: string,
-  payloads: Array<{ id: string; jws: string }>,
+  payloads: Array<{ id: string; jws: string; key?: string }>,
 ) {
   const replies = await client.attach(replyTopic);
   const publisher = await client.publisher(topic);
@@ -35,7 +35,11 @@ export async function drive(
         if (!item) return;
         const done = new Promise<void>((resolve) => waiters.set(item.id, resolve));
         sentAt.set(item.id, performance.now());
-        await publisher.publish({ payload: item.jws, properties: { correlationId: item.id } });
+        await publisher.publish({
+          payload: item.jws,
+          properties: { correlationId: item.id },
+          ...(item.key === undefined ? {} : { key: item.key }),
+        });
         await done;
       }
     }),

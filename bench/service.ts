@@ -17,8 +17,9 @@ import { generateServiceKey } from '../src/keys/service-keys.ts';
 import { currentEncryptionKey } from '../src/keys/trusted-encryption-keys.ts';
 import { parseTrustedKeys } from '../src/keys/trusted-keys.ts';
 import { loadPolicySet } from '../src/policy/load-policy-set.ts';
+import { DecisionLedger } from '../src/service/decision-ledger.ts';
+import { DecisionTable } from '../src/service/decision-table.ts';
 import { Metrics } from '../src/service/metrics.ts';
-import { ReplayGuard } from '../src/service/replay-guard.ts';
 import { DEFAULT_REPLY_TEMPLATE } from '../src/service/reply-template.ts';
 import { InMemoryRequestLimiter } from '../src/service/request-limits.ts';
 import { startService } from '../src/service/serve.ts';
@@ -41,7 +42,7 @@ const issuer = await startIssuer();
 const transport = new WebSocketTransport({ url: broker.webSocketUrl, token: broker.adminToken });
 
 async function batch(replyTopic: string, count: number) {
-  const out: Array<{ id: string; jws: string }> = [];
+  const out: Array<{ id: string; jws: string; key?: string }> = [];
   for (let i = 0; i < count; i++) {
     const { event, signed } = await signedRequest(issuer, {
       sealTo,
@@ -49,7 +50,9 @@ async function batch(replyTopic: string, count: number) {
       mint: { branchName: 'main' },
       environment: 'staging',
     });
-    out.push({ id: event.id, jws: signed.jws });
+    // Keyed by the step, as the pipe keys it (the service's Key_Shared routing checks it).
+    const key = event.data.pipeline.stepUuid;
+    out.push({ id: event.id, jws: signed.jws, ...(key === undefined ? {} : { key }) });
   }
   return out;
 }
@@ -107,7 +110,14 @@ const startDecisionService = async (topic: string, withAudit: boolean) =>
       }),
       policy: await loadPolicySet(POLICY_DIR).then((engine) => () => engine),
       signer: await createDecisionSigner(key),
-      guard: await ReplayGuard.open(undefined, 300_000, Date.now()),
+      // Every decision recorded on, and read back from, a decisions topic of its own (P2).
+      replay: await DecisionLedger.open({
+        transport,
+        topic: `${topic}-decisions`,
+        table: new DecisionTable(300_000, systemClock),
+        timeoutMs: 10_000,
+        warn: () => {},
+      }),
       clock: systemClock,
       // The bench sends many requests from one step: limits out of reach, measured elsewhere.
       limits: new InMemoryRequestLimiter(

@@ -1,9 +1,10 @@
+import { DEFAULT_DECISIONS_TOPIC_NAME } from '../../src/service/decisions-topic.ts';
 import {
   DEFAULT_REPLY_TEMPLATE,
   parseReplyTemplate,
   type ReplyTemplate,
 } from '../../src/service/reply-template.ts';
-import { integer } from '../options/parsers.ts';
+import { integer, topic } from '../options/parsers.ts';
 import { fail, ok, options, type Parse } from '../options/spec.ts';
 
 const replyTemplate: Parse<ReplyTemplate> = (value) => {
@@ -11,8 +12,19 @@ const replyTemplate: Parse<ReplyTemplate> = (value) => {
   return parsed.ok ? ok(parsed.template) : fail(parsed.issue);
 };
 
-/** Where `serve` answers, and how many requests it answers (issue 13): part of SERVE_OPTIONS. */
+/**
+ * Where `serve` answers, how many requests it answers, and where replicas share what they
+ * decided (issue 13): part of SERVE_OPTIONS.
+ */
 export const REPLY_OPTIONS = options({
+  decisionsTopic: {
+    flag: '--decisions-topic',
+    env: 'DECISIONS_TOPIC',
+    parse: topic,
+    defaultText: `persistent://<tenant>/<namespace>/${DEFAULT_DECISIONS_TOPIC_NAME} of the first of TOPICS`,
+    accepts:
+      'the topic every replica records its decisions on and reads before deciding (one decision per request, one key per step)',
+  },
   replyTopicTemplate: {
     flag: '--reply-topic-template',
     env: 'REPLY_TOPIC_TEMPLATE',
@@ -20,7 +32,7 @@ export const REPLY_OPTIONS = options({
     fallback: DEFAULT_REPLY_TEMPLATE,
     defaultText: DEFAULT_REPLY_TEMPLATE.text,
     accepts:
-      'the reply topic of each request topic, from {topic} (its full name), {tenant}, {namespace} and {name}; never KEYS_TOPIC, AUDIT_TOPIC, a request or dead-letter topic',
+      'the reply topic of each request topic, from {topic} (its full name), {tenant}, {namespace} and {name}; never KEYS_TOPIC, AUDIT_TOPIC, DECISIONS_TOPIC, a request or dead-letter topic',
   },
   maxRequestsPerStep: {
     flag: '--max-requests-per-step',

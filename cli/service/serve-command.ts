@@ -3,9 +3,10 @@ import { createStepTokenVerifier } from '../../src/identity/verify-step-token.ts
 import { loadDecryptionKeys } from '../../src/keys/decryption-keys.ts';
 import { loadPolicySet } from '../../src/policy/load-policy-set.ts';
 import type { PolicyEngine } from '../../src/policy/types.ts';
+import { DecisionLedger } from '../../src/service/decision-ledger.ts';
+import { DecisionTable } from '../../src/service/decision-table.ts';
 import { startHttp } from '../../src/service/http.ts';
 import { Metrics } from '../../src/service/metrics.ts';
-import { ReplayGuard } from '../../src/service/replay-guard.ts';
 import { serviceReservedTopics } from '../../src/service/reply-routes.ts';
 import { InMemoryRequestLimiter } from '../../src/service/request-limits.ts';
 import { startService } from '../../src/service/serve.ts';
@@ -48,11 +49,6 @@ export async function serveCommand(
       reload: readKeyring,
       log: (message) => log('warn', message),
     });
-    const guard = await ReplayGuard.open(
-      config.stateDir,
-      config.requestWindowSeconds * 1000,
-      systemClock.now(),
-    );
     const verifier = createStepTokenVerifier({
       issuers: config.issuers,
       audiences: config.audiences,
@@ -61,6 +57,14 @@ export async function serveCommand(
     const facts = await bitbucketFacts(config.bitbucket);
     const token = await pulsarCredential(config, log);
     const transport = openTransport({ url: config.pulsarUrl, token: token.source });
+    // P2 across replicas: every decision is recorded and read back on the decisions topic.
+    const replay = await DecisionLedger.open({
+      transport,
+      topic: config.decisionsTopic,
+      table: new DecisionTable(config.requestWindowSeconds * 1000, systemClock),
+      timeoutMs: LEDGER_TIMEOUT_MS,
+      warn: (message) => log('warn', message),
+    });
     const audit =
       config.audit && (await openAudit(config.audit, { signer: checkpointSigner.port, transport, log }));
     if (!audit) log('warn', 'no audit trail: set STATE_DIR to keep one (README: "Audit trail")');
@@ -76,13 +80,13 @@ export async function serveCommand(
       subscription: config.subscription,
       deadLetterTopic: (topic) => `${topic}${config.deadLetterSuffix}`,
       replyTemplate: config.replyTemplate,
-      reservedTopics: serviceReservedTopics(config.keysTopic, config.audit?.topic),
+      reservedTopics: serviceReservedTopics(config.keysTopic, config.audit?.topic, config.decisionsTopic),
       ports: {
         tokenKeys: keyring.lookup,
         verifier,
         policy: () => policy,
         signer: signer.port,
-        guard,
+        replay,
         limits: new InMemoryRequestLimiter(config.limits, systemClock),
         clock: systemClock,
         decisionTtlMs: config.decisionTtlSeconds * 1000,
@@ -102,11 +106,12 @@ export async function serveCommand(
       host: config.httpHost,
       port: config.httpPort,
       metrics,
-      ready: service.ready,
+      // Not ready while the decisions topic cannot be read: nothing could be decided.
+      ready: () => service.ready() && replay.healthy,
     });
     log(
       'info',
-      `serving ${config.topics.join(', ')} as ${config.subscription}; audit trail ${audit ? `${audit.trail} (audited: ${config.audit?.auditedEnvironments.join(', ')})` : 'off'}; policy ${policy.digest} (${policy.policyIds.length} policies); signing key ${signer.port.kid}; encryption keys ${keyring.kids().join(', ')}; health ${http.url}/healthz`,
+      `serving ${config.topics.join(', ')} as ${config.subscription}; decisions on ${config.decisionsTopic}; audit trail ${audit ? `${audit.trail} (audited: ${config.audit?.auditedEnvironments.join(', ')})` : 'off'}; policy ${policy.digest} (${policy.policyIds.length} policies); signing key ${signer.port.kid}; encryption keys ${keyring.kids().join(', ')}; health ${http.url}/healthz`,
     );
     if (config.keysTopic !== undefined) {
       const count = await announceKeySets(transport, config.keysTopic, config.signingKeyFile);
@@ -144,6 +149,7 @@ export async function serveCommand(
     await service.stop();
     // The final checkpoint goes out through the transport: close the trail first.
     await audit?.close();
+    await replay.close();
     await transport.close();
     token.stop();
     await http.close();
@@ -152,5 +158,8 @@ export async function serveCommand(
     return EXIT.allowed;
   });
 }
+
+/** A catch-up or a record's read-back slower than this fails the request, which is redelivered. */
+const LEDGER_TIMEOUT_MS = 10_000;
 
 const messageOf = (error: unknown): string => (error instanceof Error ? error.message : String(error));

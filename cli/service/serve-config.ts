@@ -1,5 +1,6 @@
 import { dirname, join } from 'node:path';
 import { ENCRYPTION_KEYS } from '../../src/keys/key-store.ts';
+import { decisionsTopicFor } from '../../src/service/decisions-topic.ts';
 import type { ReplyTemplate } from '../../src/service/reply-template.ts';
 import type { RequestLimits } from '../../src/service/request-limits.ts';
 import { mustRead } from '../options/read.ts';
@@ -19,6 +20,8 @@ export interface ServeConfig {
   /** Where key sets are announced (issue 5 §4); undefined: no announcements. */
   readonly keysTopic: string | undefined;
   readonly subscription: string;
+  /** Where replicas record and read every decision (P2): DECISIONS_TOPIC or its default. */
+  readonly decisionsTopic: string;
   readonly deadLetterSuffix: string;
   /** Where each request topic's decisions go (issue 13 §2). */
   readonly replyTemplate: ReplyTemplate;
@@ -64,6 +67,7 @@ export function parseServeConfig(source: OptionSource): ServeConfig {
     topics: v.topics,
     keysTopic: v.keysTopic,
     subscription: v.subscription,
+    decisionsTopic: decisionsTopicFor(v.decisionsTopic, v.topics),
     deadLetterSuffix: v.deadLetterSuffix,
     replyTemplate: v.replyTopicTemplate,
     limits: { perStep: v.maxRequestsPerStep, perRepositoryPerMinute: v.rateLimitPerRepository },

@@ -52,7 +52,7 @@ export const SERVE_OPTIONS = options({
     env: 'SUBSCRIPTION',
     parse: text,
     fallback: 'pulsar-gate-service',
-    accepts: 'the durable Shared subscription replicas share',
+    accepts: 'the durable Key_Shared subscription replicas share (requests keyed by step)',
   },
   deadLetterSuffix: {
     flag: '--dead-letter-suffix',
@@ -102,7 +102,7 @@ export const SERVE_OPTIONS = options({
     flag: '--state-dir',
     env: 'STATE_DIR',
     parse: text,
-    accepts: 'a directory where replay-protection state and the audit trail survive restarts',
+    accepts: 'a directory where the audit trail and its outbox survive restarts',
     defaultText: 'memory only, no audit trail',
   },
   requestWindowSeconds: {

@@ -1,3 +1,4 @@
+import { decisionsTopicFor } from '../../src/service/decisions-topic.ts';
 import {
   type ReservedTopic,
   replyTopicConflicts,
@@ -53,7 +54,7 @@ const replyTopicsFree: Rule<ServeOptions> = (v) => {
     return [];
   const suffix = v.deadLetterSuffix;
   const reserved: ReservedTopic[] = [
-    ...serviceReservedTopics(v.keysTopic, v.auditTopic),
+    ...serviceReservedTopics(v.keysTopic, v.auditTopic, decisionsTopicFor(v.decisionsTopic, v.topics)),
     ...serviceTopics(v.topics, (topic) => `${topic}${suffix}`),
   ];
   return replyTopicConflicts(v.replyTopicTemplate, v.topics, reserved).map((issue) => ({

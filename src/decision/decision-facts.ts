@@ -85,7 +85,7 @@ export interface DecisionFacts {
   readonly failedPath?: string;
   /** Which check the request failed (token, identity, replay), when one did. */
   readonly verificationFailure?: string;
-  /** The request's own event time; the replay guard holds it within its window of `decidedAt`. */
+  /** The request's own event time; the decision table holds it within REQUEST_WINDOW of `decidedAt`. */
   readonly requestedAt: string;
   readonly decidedAt: string;
 }

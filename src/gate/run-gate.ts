@@ -55,7 +55,10 @@ export async function runGate(ports: GatePorts, request: GateRequest): Promise<G
     await publisher.publish({
       payload: signed.jws,
       properties: { correlationId: event.id, type: event.type, replyTopic: request.replyTopic },
-      key: event.id,
+      // The service's Key_Shared subscription routes by this key, so all of a step's requests
+      // meet one replica at a time; it checks the key against the verified token's stepUuid
+      // (P2, docs/architecture.md "One decision per request, across replicas").
+      key: request.token.claims.stepUuid ?? event.id,
     });
     // The producer's work is done: its close handshake overlaps with the wait.
     closingProducer = publisher.close();

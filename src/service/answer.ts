@@ -5,6 +5,7 @@ import type { Decision } from '../events/decision.ts';
 import type { RequestEvent } from '../events/request.ts';
 import type { PolicyDecision } from '../policy/types.ts';
 import { auditedFacts } from './audit-gate.ts';
+import { type DecisionRecord, secondKeyReason } from './decision-table.ts';
 import type { Outcome } from './outcome.ts';
 import type { DeciderPorts } from './ports.ts';
 
@@ -27,7 +28,7 @@ export async function deny(
     /** What was established at Bitbucket before the check failed, if anything. */
     facts?: StepFacts;
     verificationFailure: string;
-    remember?: boolean;
+    bind?: Binding;
   },
 ): Promise<Outcome> {
   const result: PolicyDecision = {
@@ -41,14 +42,23 @@ export async function deny(
     claims: why.claims,
     facts: why.facts,
     verificationFailure: why.verificationFailure,
-    remember: why.remember ?? true,
+    bind: why.bind ?? 'step',
   });
 }
 
 /**
+ * What a decision is recorded as on the decisions topic (P2): the request's decision that
+ * binds its step to its key (the default), the request's decision only (a deny for a second
+ * key or a mis-routed request must not bind the step), or nothing (a refusal that cannot be
+ * this request's decision: its id is another request's, its time outside the window).
+ */
+export type Binding = 'step' | 'request' | 'none';
+
+/**
  * Turns a verdict into the decision's facts, audits them, signs the decision the pipe
  * verifies (docs/formats.md, "Decision") from the facts that survived the audit and, for a
- * request whose token verified, records it in the replay guard before it is published.
+ * request whose token verified, records it on the decisions topic before it is published.
+ * When another replica's decision was recorded first, that one is the answer (P2).
  */
 export async function finish(
   to: Answering,
@@ -59,13 +69,13 @@ export async function finish(
     /** The environment and pipeline established at Bitbucket, when they were. */
     readonly facts?: StepFacts | undefined;
     readonly verificationFailure?: string | undefined;
-    /** Bind the step's request key to this decision in the replay guard (default true). */
-    readonly remember?: boolean;
+    /** How the decision is recorded (default: it binds the step). */
+    readonly bind?: Binding;
   },
 ): Promise<Outcome> {
   const { event, requestDigest, keyThumbprint, ports, policyDigest } = to;
   const { claims, verificationFailure } = about;
-  const remember = about.remember ?? true;
+  const bind = about.bind ?? 'step';
   const now = ports.clock.now();
   const decided = buildDecisionFacts({
     event,
@@ -93,24 +103,66 @@ export async function finish(
     ...(facts.failedPath ? { failedPath: facts.failedPath } : {}),
   };
   const jws = await ports.signer.sign(decision);
-  // Only a request whose token verified binds its step; refusals are not remembered as
-  // decisions, so the genuine request with that id can still be answered.
-  if (remember && claims) {
-    await ports.guard.record({
+  // Only a request whose token verified is recorded; refusals are not recorded as decisions,
+  // so the genuine request with that id can still be answered.
+  if (bind !== 'none' && claims) {
+    const settled = await ports.replay.record({
       requestId: event.id,
       requestDigest,
       stepUuid: claims.stepUuid,
       keyThumbprint,
-      decisionJws: jws,
       verdict: decision.verdict,
+      decisionJws: jws,
       eventTime: Date.parse(event.time),
+      decidedAt: decision.issuedAt,
+      bindsStep: bind === 'step',
+    });
+    // This signed decision lost to one recorded first and is never published.
+    if (settled.kind === 'superseded') return handedOutAgain(to, claims, settled.record);
+    if (settled.kind === 'second-key') return secondKeyDeny(to, claims);
+  }
+  return { kind: 'decided', requestId: event.id, jws, facts, redelivered: false };
+}
+
+/** The decision that stands for this request id, handed out again (a copy, a redelivery). */
+export async function handedOutAgain(
+  to: Answering,
+  claims: VerifiedStep,
+  record: DecisionRecord,
+): Promise<Outcome> {
+  if (record.requestDigest !== to.requestDigest) {
+    return deny(to, {
+      reasons: [`request id ${to.event.id} was already used by another request`],
+      failedPath: 'replay protection',
+      claims,
+      verificationFailure: 'replay',
+      bind: 'none',
     });
   }
   return {
     kind: 'decided',
-    requestId: event.id,
-    jws,
-    facts,
-    redelivered: false,
+    requestId: to.event.id,
+    jws: record.decisionJws,
+    // The log names the verdict handed out again (its reasons are in that signed decision)
+    // and when it was handed out; the audit trail already holds the decision itself.
+    facts: buildDecisionFacts({
+      event: to.event,
+      claims,
+      result: { verdict: record.verdict, determining: [], reasons: [] },
+      policyDigest: to.policyDigest,
+      decidedAt: new Date(to.ports.clock.now()),
+    }),
+    redelivered: true,
   };
+}
+
+/** Another key bound the step first: this request's own, recorded deny (P2). */
+export function secondKeyDeny(to: Answering, claims: VerifiedStep): Promise<Outcome> {
+  return deny(to, {
+    reasons: [secondKeyReason(claims.stepUuid)],
+    failedPath: 'replay protection',
+    claims,
+    verificationFailure: 'replay',
+    bind: 'request',
+  });
 }

@@ -1,16 +1,23 @@
 import { type DeclaredStep, resolveStepFacts } from '../bitbucket/step-facts.ts';
-import { buildDecisionFacts } from '../decision/build-decision-facts.ts';
 import type { VerifiedStep } from '../decision/decision-facts.ts';
 import type { RequestEvent } from '../events/request.ts';
 import { verifyRequest } from '../events/request-verifying.ts';
 import { openStepToken } from '../events/token-seal.ts';
-import type { PolicyDecision } from '../policy/types.ts';
-import { deny, finish } from './answer.ts';
+import type { PolicyDecision, PolicyEngine } from '../policy/types.ts';
+import { type Answering, deny, finish, handedOutAgain, secondKeyDeny } from './answer.ts';
 import type { Outcome } from './outcome.ts';
 import type { DeciderPorts } from './ports.ts';
 import { replyTopicMismatch } from './reply-mismatch.ts';
 
 export const MAX_REQUEST_BYTES = 64 * 1024;
+
+/** Where the request came from and where it is answered. */
+export interface Route {
+  /** Derived from the request topic, never the request's word. */
+  readonly replyTopic: string;
+  /** The message's key: the pipe sets its step's uuid (Key_Shared routing). */
+  readonly messageKey: string | undefined;
+}
 
 /**
  * Decides one request message: verify the request's signature, the step token (P3), the
@@ -20,21 +27,17 @@ export const MAX_REQUEST_BYTES = 64 * 1024;
  * check gets a signed deny bound to it, so the pipe stops waiting; an unverifiable one is
  * poison. A step or repository over its limit is poison too: nothing signed, nothing recorded.
  * `replyTopic` is where the answer goes, derived from the request topic (never the request's
- * word); a request naming another one is denied, on `replyTopic`.
+ * word); a request naming another one is denied, on `replyTopic`. A request whose message
+ * key is not its verified step is denied (P2: the key routes it to a replica).
  */
-export async function decideRequest(
-  payload: Buffer,
-  ports: DeciderPorts,
-  replyTopic: string,
-): Promise<Outcome> {
+export async function decideRequest(payload: Buffer, ports: DeciderPorts, route: Route): Promise<Outcome> {
   if (payload.length > MAX_REQUEST_BYTES)
     return { kind: 'poison', reason: `oversized: ${payload.length} bytes` };
   const verified = await verifyRequest(payload.toString('utf8'), { maxBytes: MAX_REQUEST_BYTES });
   if (!verified.ok) return { kind: 'poison', reason: `${verified.reason}: ${verified.message}` };
   const { event, requestDigest, keyThumbprint } = verified;
-  const now = ports.clock.now();
   const policy = ports.policy();
-  const to = { event, requestDigest, keyThumbprint, ports, policyDigest: policy.digest };
+  const to: Answering = { event, requestDigest, keyThumbprint, ports, policyDigest: policy.digest };
 
   // Not a JWE to a key of ours, or not a JWS inside: the identity cannot even be read, so there
   // is nothing to decide on and no one to answer (P3 needs the token; P5 keeps it sealed).
@@ -65,41 +68,45 @@ export async function decideRequest(
       verificationFailure: 'identity-mismatch',
     });
 
-  const replay = ports.guard.check({
+  // Check and record run alone per step on this replica, after reading what every replica
+  // decided (P2; src/service/decision-ledger.ts).
+  return ports.replay.withStep(claims.stepUuid, () => decideForStep(to, claims, route, policy));
+}
+
+/** The step's turn: replay rules, routing, reply topic, facts at Bitbucket, then the policy. */
+async function decideForStep(
+  to: Answering,
+  claims: VerifiedStep,
+  route: Route,
+  policy: PolicyEngine,
+): Promise<Outcome> {
+  const { event, requestDigest, keyThumbprint, ports } = to;
+  const replay = ports.replay.check({
     requestId: event.id,
     requestDigest,
     stepUuid: claims.stepUuid,
     keyThumbprint,
     eventTime: Date.parse(event.time),
-    now,
   });
-  if (replay.kind === 'redelivered') {
-    return {
-      kind: 'decided',
-      requestId: event.id,
-      jws: replay.decisionJws,
-      // The log names the verdict handed out again (its reasons are in that signed decision)
-      // and when it was handed out; the audit trail already holds the decision itself.
-      facts: buildDecisionFacts({
-        event,
-        claims,
-        result: { verdict: replay.verdict, determining: [], reasons: [] },
-        policyDigest: policy.digest,
-        decidedAt: new Date(now),
-      }),
-      redelivered: true,
-    };
-  }
+  if (replay.kind === 'redelivered') return handedOutAgain(to, claims, replay.record);
+  if (replay.kind === 'second-key') return secondKeyDeny(to, claims);
   if (replay.kind === 'refused') {
+    const why = { reasons: [replay.reason], failedPath: 'replay protection', claims };
+    return deny(to, { ...why, verificationFailure: 'replay', bind: 'none' });
+  }
+  // Replicas split the request topics by message key (Key_Shared), so a step's requests meet
+  // one replica at a time; a key that is not the verified step would let one step reach two.
+  if (route.messageKey !== claims.stepUuid) {
+    const reason = `the request was published with another message key than its step's uuid ${claims.stepUuid}: use a pipe that keys requests by step`;
     return deny(to, {
-      reasons: [replay.reason],
-      failedPath: 'replay protection',
+      reasons: [reason],
+      failedPath: 'request routing',
       claims,
-      verificationFailure: 'replay',
-      remember: false,
+      verificationFailure: 'message-key',
+      bind: 'request',
     });
   }
-  const otherReplyTopic = replyTopicMismatch(event, replyTopic);
+  const otherReplyTopic = replyTopicMismatch(event, route.replyTopic);
   if (otherReplyTopic)
     return deny(to, {
       reasons: [otherReplyTopic],
@@ -119,7 +126,8 @@ export async function decideRequest(
   }
   const { facts } = established;
   const { identityTokenJwe: _token, ...request } = event.data;
-  const result: PolicyDecision = policy.decide({ claims, facts, request, now: new Date(now) });
+  const now = new Date(ports.clock.now());
+  const result: PolicyDecision = policy.decide({ claims, facts, request, now });
   return finish(to, result, { claims, facts });
 }
 

@@ -5,7 +5,7 @@ import type { Decision } from '../events/decision.ts';
 import type { DecryptionKeyLookup } from '../jose/decrypt.ts';
 import type { PolicyEngine } from '../policy/types.ts';
 import type { Clock } from '../time.ts';
-import type { ReplayGuard } from './replay-guard.ts';
+import type { DecisionRecord, ReplayQuestion, ReplayVerdict } from './decision-table.ts';
 import type { RequestLimiter } from './request-limits.ts';
 
 /** The step-token verifier as the service needs it (src/identity/verify-step-token.ts). */
@@ -34,6 +34,23 @@ export interface AuditPort {
   write(record: AuditRecord, durable: boolean): Promise<number>;
 }
 
+/** How the decisions topic settled a recorded decision (src/service/decision-ledger.ts). */
+export type Settled =
+  | { readonly kind: 'recorded' }
+  /** Another decision for this request id came first: it stands, and is the answer. */
+  | { readonly kind: 'superseded'; readonly record: DecisionRecord }
+  /** Another key bound the step first: this request gets the second key's deny instead. */
+  | { readonly kind: 'second-key' };
+
+/** P2: one decision per request id and one request key per step, across every replica. */
+export interface ReplayPort {
+  /** Runs `task` alone among the step's requests on this replica, after catching up with every replica. */
+  withStep<T>(stepUuid: string, task: () => Promise<T>): Promise<T>;
+  check(input: ReplayQuestion): ReplayVerdict;
+  /** Records a signed decision before it is published; resolves with the decision that stands. */
+  record(record: DecisionRecord): Promise<Settled>;
+}
+
 /** What deciding one request needs, wired once by `serve`. */
 export interface DeciderPorts {
   /** The service's decryption keys by `kid`: the step token arrives encrypted (P5). */
@@ -42,7 +59,7 @@ export interface DeciderPorts {
   /** Read on every request, so a reload swaps it atomically. */
   readonly policy: () => PolicyEngine;
   readonly signer: DecisionSignerPort;
-  readonly guard: ReplayGuard;
+  readonly replay: ReplayPort;
   /** Per-step and per-repository limits, asked before anything is decided (issue 13 §4). */
   readonly limits: RequestLimiter;
   readonly clock: Clock;

@@ -13,8 +13,10 @@ export interface ReservedTopic {
 export function serviceReservedTopics(
   keysTopic: string | undefined,
   auditTopic: string | undefined,
+  decisionsTopic?: string,
 ): ReservedTopic[] {
   return [
+    ...(decisionsTopic === undefined ? [] : [{ role: 'DECISIONS_TOPIC', topic: decisionsTopic }]),
     ...(keysTopic === undefined ? [] : [{ role: 'KEYS_TOPIC', topic: keysTopic }]),
     ...(auditTopic === undefined ? [] : [{ role: 'AUDIT_TOPIC', topic: auditTopic }]),
   ];

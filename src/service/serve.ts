@@ -1,9 +1,12 @@
 import { isGateError } from '../errors.ts';
+import { sha256Base64url } from '../lib/sha256.ts';
 import { parseTopic } from '../transport/topic.ts';
 import type { IncomingMessage, Subscription, Transport } from '../transport/transport.ts';
 import { decideRequest } from './decide-request.ts';
 import { type DecisionLogEntry, decisionLogEntry } from './decision-log.ts';
+import { SingleFlight } from './key-lock.ts';
 import type { Metrics } from './metrics.ts';
+import type { Outcome } from './outcome.ts';
 import type { DeciderPorts } from './ports.ts';
 import { PublisherCache } from './reply-publishers.ts';
 import { ReplyRoutes, type ReservedTopic, serviceTopics } from './reply-routes.ts';
@@ -33,10 +36,11 @@ export interface RunningService {
 }
 
 /**
- * Consumes the request topics with a durable Shared subscription (replicas split the
- * load). A message is acknowledged only after its decision is published; a transient
- * failure is negatively acknowledged and redelivered, and the replay guard then hands out
- * the decision already made, so at-least-once delivery never yields two decisions.
+ * Consumes the request topics with a durable Key_Shared subscription (replicas split the
+ * load by step). A message is acknowledged only after its decision is recorded on the
+ * decisions topic and published; a transient failure is negatively acknowledged and
+ * redelivered, and the decisions topic then hands out the decision already made, so
+ * at-least-once delivery never yields two decisions, on this replica or another.
  * Decisions go only to the reply topic derived from the request topic; a template that maps
  * a request topic onto a reserved one stops the start (CONFIG_INVALID).
  */
@@ -44,10 +48,14 @@ export async function startService(options: ServiceOptions): Promise<RunningServ
   const reserved = [...options.reservedTopics, ...serviceTopics(options.topics, options.deadLetterTopic)];
   const routes = ReplyRoutes.checked(options.replyTemplate, options.topics, reserved);
   const replies = new PublisherCache(options.transport);
+  const flights = new SingleFlight<Outcome>();
   const subscriptions = await Promise.all(
     options.topics.map((topic) =>
       options.transport.subscribe(topic, options.subscription, {
-        type: 'Shared',
+        // By message key (the pipe's step uuid), so a step's requests meet one replica at a
+        // time, in order; when a key moves, the broker holds its new messages until the old
+        // consumer's are acknowledged or redelivered (P2; docs/architecture.md).
+        type: 'Key_Shared',
         initialPosition: 'Earliest',
         nackRedeliveryDelayMs: 1_000,
       }),
@@ -86,7 +94,13 @@ export async function startService(options: ServiceOptions): Promise<RunningServ
         await deadLetter(message, subscription, topic, reply.reason);
         return;
       }
-      const outcome = await decideRequest(message.payload, options.ports, reply.topic);
+      // Copies of one request in flight at once share one decision (P2): the same signed bytes.
+      const flight = flights.run(sha256Base64url(message.payload), () =>
+        decideRequest(message.payload, options.ports, { replyTopic: reply.topic, messageKey: message.key }),
+      );
+      const decided = await flight.result;
+      const outcome =
+        flight.shared && decided.kind === 'decided' ? { ...decided, redelivered: true } : decided;
       if (outcome.kind === 'poison') {
         await deadLetter(message, subscription, topic, outcome.reason);
         return;
@@ -111,7 +125,7 @@ export async function startService(options: ServiceOptions): Promise<RunningServ
   /**
    * The reply topic, checked again for this message (defence in depth), and its producer
    * opened before anything is decided (issue 13 §3): a topic the broker refuses leaves no
-   * audit record, replay-guard entry or signature behind, only the dead letter.
+   * audit record, decision record or signature behind, only the dead letter.
    */
   async function replyRoute(
     topic: string,

@@ -20,6 +20,8 @@ export interface IncomingMessage {
   readonly messageId: string;
   readonly publishTime: Date;
   readonly redeliveryCount: number;
+  /** The message key (routing key for Key_Shared), when the producer set one. */
+  readonly key?: string;
 }
 
 export interface Publisher {

@@ -28,7 +28,7 @@ describe.skipIf(identity === undefined)(
     let world: GateWorld;
     let service: ServiceFixture;
     const topic = topicName('gates-oidc');
-    const topics = { topic, replyTopic: `${topic}-replies` };
+    const topics = { topic, replyTopic: `${topic}-replies`, decisionsTopic: `${topic}-decisions` };
 
     beforeAll(async () => {
       if (identity === undefined) return;

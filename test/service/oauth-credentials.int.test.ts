@@ -36,7 +36,11 @@ describe('the decision service on OAuth 2.0 client credentials', () => {
       resource: identity.service.audience,
       allowInsecureIssuer: true,
     });
-    await grantService({ topic, replyTopic: `${topic}-replies` }, identity.service.role, info);
+    await grantService(
+      { topic, replyTopic: `${topic}-replies`, decisionsTopic: `${topic}-decisions` },
+      identity.service.role,
+      info,
+    );
     service = await serviceFixture({
       broker: info,
       issuer: await issuerForRepository(identity.bitbucket),

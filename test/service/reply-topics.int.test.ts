@@ -175,13 +175,15 @@ describe('the reply topic is settled before anything is decided (issue 13 §3)',
     ).rejects.toThrow(`REPLY_TOPIC_TEMPLATE {topic}-keys maps ${fx.topic} onto KEYS_TOPIC ${fx.topic}-keys`);
   });
 
-  it('a reply topic the broker refuses: dead letter only, then no audit record, no replay entry, no signature', async () => {
+  it('a reply topic the broker refuses: dead letter only, then no audit record, no decision record, no signature', async () => {
     const topic = at('refused');
     const role = `service-${randomUUID().slice(0, 8)}`;
     const admin = brokerAdmin();
-    for (const t of [topic, `${topic}-replies`, `${topic}-dlq`]) await admin.createTopic(t);
+    for (const t of [topic, `${topic}-replies`, `${topic}-dlq`, `${topic}-decisions`])
+      await admin.createTopic(t);
     await admin.grantTopicPermission(topic, role, ['consume']);
     await admin.grantTopicPermission(`${topic}-dlq`, role, ['produce']);
+    await admin.grantTopicPermission(`${topic}-decisions`, role, ['produce', 'consume']);
     const refused = await serviceFixture({
       now: WEEKDAY,
       topic,
@@ -208,7 +210,7 @@ describe('the reply topic is settled before anything is decided (issue 13 §3)',
       );
       expect(records).toEqual([]);
       expect(refused.decisions).toEqual([]);
-      // Granted now: the same request is decided afresh (no replay-guard entry was left),
+      // Granted now: the same request is decided afresh (no decision record was left),
       // once, and audited once.
       await admin.grantTopicPermission(refused.replyTopic, role, ['produce']);
       let answer: IncomingMessage | undefined;
@@ -240,7 +242,8 @@ describe('what the service wrote, read back from the broker', () => {
     expect(decisions.filter((m) => m.topic === fx.replyTopic)).toHaveLength(fx.decisions.length);
     expect(found.filter((m) => [KEYS_TOPIC, AUDIT_TOPIC, OTHER_REPLIES].includes(m.topic))).toEqual([]);
     const written = new Set(found.map((m) => m.topic));
-    for (const topic of written)
-      expect([fx.topic, at('refused')].flatMap((t) => [t, `${t}-replies`, `${t}-dlq`])).toContain(topic);
+    // The decisions topics hold the replicas' decision records (P2): JSON, never a bare decision.
+    const kinds = (t: string) => [t, `${t}-replies`, `${t}-dlq`, `${t}-decisions`];
+    for (const topic of written) expect([fx.topic, at('refused')].flatMap(kinds)).toContain(topic);
   });
 });

@@ -95,7 +95,9 @@ async function sendRequest(options: { sealTo: EncryptionKey; identityTokenJwe?: 
   });
   tokens.push(token);
   const publisher = await fixture.transport.publisher(topics.request);
-  await publisher.publish({ payload: signed.jws, properties: { correlationId: event.id }, key: event.id });
+  // Keyed by the step, as the pipe keys it (else the answer would be the routing deny).
+  const key = event.data.pipeline.stepUuid ?? event.id;
+  await publisher.publish({ payload: signed.jws, properties: { correlationId: event.id }, key });
   await publisher.close();
   return event.id;
 }

@@ -12,10 +12,11 @@ import { currentEncryptionKey } from '../../src/keys/trusted-encryption-keys.ts'
 import { parseTrustedKeys, type TrustedKeys } from '../../src/keys/trusted-keys.ts';
 import { loadPolicySet } from '../../src/policy/load-policy-set.ts';
 import type { PolicyEngine } from '../../src/policy/types.ts';
+import { DecisionLedger } from '../../src/service/decision-ledger.ts';
 import type { DecisionLogEntry } from '../../src/service/decision-log.ts';
+import { DecisionTable } from '../../src/service/decision-table.ts';
 import { Metrics } from '../../src/service/metrics.ts';
 import type { AuditPort } from '../../src/service/ports.ts';
-import { ReplayGuard } from '../../src/service/replay-guard.ts';
 import type { ReservedTopic } from '../../src/service/reply-routes.ts';
 import { DEFAULT_REPLY_TEMPLATE, type ReplyTemplate } from '../../src/service/reply-template.ts';
 import { InMemoryRequestLimiter, type RequestLimiter } from '../../src/service/request-limits.ts';
@@ -57,6 +58,8 @@ export async function serviceFixture(
     openEnvironments?: readonly string[];
     /** Where environments and pipelines are looked up (default: this process's Bitbucket). */
     facts?: BitbucketFacts;
+    /** Where the replicas record decisions (default: `<topic>-decisions`, this fixture's own). */
+    decisionsTopic?: string;
   } = {},
 ) {
   const broker = options.broker ?? brokerInfo();
@@ -77,6 +80,7 @@ export async function serviceFixture(
       : new WebSocketTransport({ url: broker.webSocketUrl, token: broker.adminToken });
   const topic = options.topic ?? topicName('requests');
   const replyTopic = `${topic}-replies`;
+  const decisionsTopic = options.decisionsTopic ?? `${topic}-decisions`;
   const decisions: DecisionLogEntry[] = [];
   const logs: string[] = [];
   let policy: PolicyEngine = await loadPolicySet(options.policyDir ?? POLICY_DIR);
@@ -94,6 +98,10 @@ export async function serviceFixture(
     now: () => new Date(),
   });
 
+  /**
+   * One replica: its own connection to the broker (so a test can cut it as a crash would),
+   * its own decisions table, the fixture's request topic, subscription and decisions topic.
+   */
   async function start(
     signingKey: JWK = privateJwk,
     own: {
@@ -104,16 +112,28 @@ export async function serviceFixture(
       replyTemplate?: ReplyTemplate;
       reservedTopics?: readonly ReservedTopic[];
       encryptionKey?: JWK;
+      /** Request topics this replica consumes (default: the fixture's one). */
+      topics?: readonly string[];
     } = {},
-  ): Promise<RunningService> {
-    const guard = await ReplayGuard.open(stateDir, 300_000, clock.now());
+  ): Promise<Replica> {
+    const link = new WebSocketTransport({
+      url: broker.webSocketUrl,
+      token: options.token ?? broker.adminToken,
+    });
+    const replay = await DecisionLedger.open({
+      transport: link,
+      topic: decisionsTopic,
+      table: new DecisionTable(300_000, clock),
+      timeoutMs: 10_000,
+      warn: (message) => logs.push(`warn: ${message}`),
+    });
     // Another world's keys (a pipe given its DECISION_KEYS): decrypt with its encryption key.
     const ring = own.encryptionKey
       ? await importDecryptionKeys({ keys: [own.encryptionKey] }, 'test keyring')
       : keyring;
-    return startService({
-      transport,
-      topics: [topic],
+    const service = await startService({
+      transport: link,
+      topics: own.topics ?? [topic],
       subscription: 'service',
       deadLetterTopic: (t) => `${t}-dlq`,
       replyTemplate: own.replyTemplate ?? DEFAULT_REPLY_TEMPLATE,
@@ -123,7 +143,7 @@ export async function serviceFixture(
         verifier,
         policy: () => policy,
         signer: await createDecisionSigner(signingKey),
-        guard,
+        replay,
         limits:
           own.limits ?? new InMemoryRequestLimiter({ perStep: 1000, perRepositoryPerMinute: 100_000 }, clock),
         clock,
@@ -136,13 +156,32 @@ export async function serviceFixture(
       decisionLog: (entry) => decisions.push(entry),
       log: (level, message) => logs.push(`${level}: ${message}`),
     });
+    let stopped: Promise<void> | undefined;
+    const stop = (): Promise<void> =>
+      (stopped ??= (async () => {
+        await service.stop();
+        await replay.close();
+        await link.close();
+      })());
+    return {
+      ready: service.ready,
+      stop,
+      // A crash as the broker sees it: the connection goes, nothing in flight is acknowledged.
+      kill: async () => {
+        await link.close();
+        await stop();
+      },
+    };
   }
 
   let opened: Promise<Publisher> | undefined;
   const publisher = {
+    // Keyed as the pipe keys it: by the step's uuid (read from the request, unverified: the
+    // harness is the pipe here), unless the test chooses another key.
     publish: async (message: OutgoingMessage) => {
       opened ??= client.publisher(topic);
-      return (await opened).publish(message);
+      const key = message.key ?? stepOf(message.payload);
+      return (await opened).publish({ ...message, ...(key === undefined ? {} : { key }) });
     },
   };
   return {
@@ -162,8 +201,10 @@ export async function serviceFixture(
     setPolicy: (next: PolicyEngine) => {
       policy = next;
     },
-    /** Publishes raw bytes on the request topic. */
-    publishRaw: (payload: string | Uint8Array) => publisher.publish({ payload }),
+    decisionsTopic,
+    /** Publishes raw bytes on the request topic (keyed by the step when they are a request). */
+    publishRaw: (payload: string | Uint8Array, key?: string) =>
+      publisher.publish({ payload, ...(key === undefined ? {} : { key }) }),
     /** Signs and publishes a request, waits for its verified decision (or undefined at the deadline). */
     async ask(
       request: Omit<RequestOptions, 'replyTopic' | 'sealTo'> & { readonly replyTopic?: string } = {},
@@ -210,3 +251,20 @@ export async function serviceFixture(
 }
 
 export type ServiceFixture = Awaited<ReturnType<typeof serviceFixture>>;
+
+/** A replica of the service; `kill` drops its connection without acknowledging anything. */
+export interface Replica extends RunningService {
+  kill(): Promise<void>;
+}
+
+/** The `data.pipeline.stepUuid` a compact JWS request claims, if it is one. */
+function stepOf(payload: string | Uint8Array): string | undefined {
+  const text = typeof payload === 'string' ? payload : Buffer.from(payload).toString('utf8');
+  try {
+    const event: unknown = JSON.parse(Buffer.from(text.split('.')[1] ?? '', 'base64url').toString('utf8'));
+    const step = (event as { data?: { pipeline?: { stepUuid?: unknown } } })?.data?.pipeline?.stepUuid;
+    return typeof step === 'string' ? step : undefined;
+  } catch {
+    return undefined;
+  }
+}

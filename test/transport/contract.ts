@@ -58,6 +58,45 @@ export function transportContract(name: string, peer: () => ContractPeer): void 
       }
     });
 
+    it('Key_Shared: each key meets one consumer, in publish order, and arrives with its key', async () => {
+      const [a, b] = [await peer().open(), await peer().open()];
+      try {
+        const topic = topicName('key-shared');
+        const options = { type: 'Key_Shared', initialPosition: 'Earliest' } as const;
+        const consumers = [
+          await a.subscribe(topic, 'replicas', options),
+          await b.subscribe(topic, 'replicas', options),
+        ];
+        const publisher = await a.publisher(topic);
+        const keys = Array.from({ length: 16 }, () => `{${randomUUID()}}`);
+        for (let i = 0; i < 4; i++)
+          for (const key of keys) await publisher.publish({ payload: `${key}#${i}`, key });
+        const got = consumers.map(() => [] as IncomingMessage[]);
+        const deadline = soon(20_000);
+        while (got.flat().length < keys.length * 4 && Date.now() < deadline) {
+          await Promise.all(
+            consumers.map(async (c, n) => {
+              const message = await c.receive(soon(200)).catch(() => undefined);
+              if (!message) return;
+              got[n]?.push(message);
+              await c.ack(message);
+            }),
+          );
+        }
+        expect(got.flat()).toHaveLength(keys.length * 4);
+        for (const key of keys) {
+          const holders = got.filter((messages) => messages.some((m) => m.key === key));
+          expect(holders).toHaveLength(1);
+          const order = holders[0]?.filter((m) => m.key === key).map((m) => m.payload.toString());
+          expect(order).toEqual([0, 1, 2, 3].map((i) => `${key}#${i}`));
+        }
+        // Sixteen keys over two consumers: both get some (auto-split hash ranges).
+        expect(got.every((messages) => messages.length > 0)).toBe(true);
+      } finally {
+        await Promise.allSettled([a.close(), b.close()]);
+      }
+    });
+
     it('messages() yields what arrives and ends quietly at its deadline', async () => {
       const transport = await peer().open();
       try {

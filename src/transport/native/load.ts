@@ -12,6 +12,7 @@ export interface NativeMessage {
   getMessageId(): { serialize(): Buffer; toString(): string };
   getPublishTimestamp(): number;
   getRedeliveryCount(): number;
+  getPartitionKey(): string;
 }
 export interface NativeConsumer {
   receive(timeoutMs?: number): Promise<NativeMessage>;

@@ -96,13 +96,14 @@ export class NativeTransport implements Transport {
     return this.#subscribe(topic, subscription, options);
   }
 
-  // Key-set topics are read over the WebSocket API only (the pipe's default transport).
-  read(): Promise<Attachment> {
-    return Promise.reject(keysTopicNeedsWebSocket());
+  // Topics read to their end (KEYS_TOPIC, DECISIONS_TOPIC) are read over the WebSocket API
+  // only: it asks the admin API where a topic ends (topic-end.ts).
+  read(topic: string): Promise<Attachment> {
+    return Promise.reject(readNeedsWebSocket(topic));
   }
 
-  endOf(): Promise<TopicEnd> {
-    return Promise.reject(keysTopicNeedsWebSocket());
+  endOf(topic: string): Promise<TopicEnd> {
+    return Promise.reject(readNeedsWebSocket(topic));
   }
 
   async close(): Promise<void> {
@@ -153,18 +154,20 @@ export class NativeTransport implements Transport {
 }
 
 function toIncoming(message: NativeMessage): IncomingMessage {
+  const key = message.getPartitionKey();
   return Object.freeze({
     payload: message.getData(),
     properties: Object.freeze({ ...message.getProperties() }),
     messageId: message.getMessageId().serialize().toString('base64'),
     publishTime: new Date(message.getPublishTimestamp()),
     redeliveryCount: message.getRedeliveryCount(),
+    ...(key ? { key } : {}),
   });
 }
 
-function keysTopicNeedsWebSocket(): GateError {
+function readNeedsWebSocket(topic: string): GateError {
   return new GateError(
     'CONFIG_INVALID',
-    'KEYS_TOPIC is read over the WebSocket API: use a ws:// or wss:// PULSAR_URL',
+    `${topic} (KEYS_TOPIC, DECISIONS_TOPIC) is read over the WebSocket API: use a ws://, wss://, http:// or https:// PULSAR_URL`,
   );
 }

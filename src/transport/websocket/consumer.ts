@@ -1,5 +1,6 @@
 import { GateError } from '../../errors.ts';
 import { Inbox } from '../inbox.ts';
+import { type Position, positionOf } from '../topic-end.ts';
 import type { Attachment, IncomingMessage, Subscription } from '../transport.ts';
 import { untilDeadline } from '../until-deadline.ts';
 import { Channel, type ChannelOptions } from './channel.ts';
@@ -84,6 +85,8 @@ export class WebSocketAttachment implements Attachment {
   readonly #subscription: WebSocketSubscription;
   readonly #unsubscribe: boolean;
   readonly #seen = new Set<string>();
+  /** A reader's last position: its ids only grow, so one position replaces the set (no growth). */
+  #last: Position | undefined;
 
   constructor(
     subscription: WebSocketSubscription,
@@ -98,10 +101,31 @@ export class WebSocketAttachment implements Attachment {
       const message = await this.#subscription.receive(deadline);
       await this.#subscription.ack(message);
       // A message delivered just before a drop may come again after the reconnect.
-      if (this.#seen.has(message.messageId)) continue;
-      this.#seen.add(message.messageId);
+      if (this.#again(message.messageId)) continue;
       return message;
     }
+  }
+
+  /**
+   * A reader (long-lived: the service tails DECISIONS_TOPIC for months) reads one topic in
+   * order, so anything at or before its last position is a repeat; a subscription keeps the
+   * ids it saw (it lives as long as one pipe run).
+   */
+  #again(messageId: string): boolean {
+    const at = this.#unsubscribe ? undefined : positionOf(messageId);
+    if (at === undefined) {
+      if (this.#seen.has(messageId)) return true;
+      this.#seen.add(messageId);
+      return false;
+    }
+    const last = this.#last;
+    if (
+      last &&
+      (at.ledgerId < last.ledgerId || (at.ledgerId === last.ledgerId && at.entryId <= last.entryId))
+    )
+      return true;
+    this.#last = at;
+    return false;
   }
 
   messages(deadline: number): AsyncIterable<IncomingMessage> {

@@ -36,6 +36,7 @@ export function parseDelivery(text: string): IncomingMessage | undefined {
     properties: stringMap(frame.properties),
     publishTime,
     redeliveryCount: typeof frame.redeliveryCount === 'number' ? frame.redeliveryCount : 0,
+    ...(typeof frame.key === 'string' ? { key: frame.key } : {}),
   });
 }
 

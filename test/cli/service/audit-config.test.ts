@@ -80,11 +80,21 @@ describe('serve: where it answers and how much (issue 13)', () => {
     expect(config.limits).toEqual({ perStep: 5, perRepositoryPerMinute: 60 });
   });
 
+  it('DECISIONS_TOPIC: by default pulsar-gate-decisions in the first request topic’s namespace, so replicas meet', () => {
+    expect(
+      parseServeConfig({ ...BASE, TOPICS: 'platform/gates/production,other/ns/staging' }).decisionsTopic,
+    ).toBe('persistent://platform/gates/pulsar-gate-decisions');
+    expect(parseServeConfig({ ...BASE, DECISIONS_TOPIC: 'platform/shared/decisions' }).decisionsTopic).toBe(
+      'persistent://platform/shared/decisions',
+    );
+    expect(problems({ DECISIONS_TOPIC: 'a/b' })).toMatch(/^DECISIONS_TOPIC: /);
+  });
+
   it('a template mapping a request topic onto KEYS_TOPIC is one line naming both; so is AUDIT_TOPIC and a DLQ', () => {
     expect(
       problems({ KEYS_TOPIC: 'platform/gates/production-keys', REPLY_TOPIC_TEMPLATE: '{topic}-keys' }),
     ).toBe(
-      'REPLY_TOPIC_TEMPLATE: maps persistent://platform/gates/production onto KEYS_TOPIC persistent://platform/gates/production-keys (got "{topic}-keys"); accepts the reply topic of each request topic, from {topic} (its full name), {tenant}, {namespace} and {name}; never KEYS_TOPIC, AUDIT_TOPIC, a request or dead-letter topic',
+      'REPLY_TOPIC_TEMPLATE: maps persistent://platform/gates/production onto KEYS_TOPIC persistent://platform/gates/production-keys (got "{topic}-keys"); accepts the reply topic of each request topic, from {topic} (its full name), {tenant}, {namespace} and {name}; never KEYS_TOPIC, AUDIT_TOPIC, DECISIONS_TOPIC, a request or dead-letter topic',
     );
     expect(
       problems({
@@ -94,6 +104,15 @@ describe('serve: where it answers and how much (issue 13)', () => {
       }),
     ).toMatch(/^REPLY_TOPIC_TEMPLATE: maps \S+ onto AUDIT_TOPIC persistent:\/\/platform\/audit\/production /);
     expect(problems({ REPLY_TOPIC_TEMPLATE: '{topic}-dlq' })).toMatch(/onto dead-letter topic /);
+    // Replies on the decisions topic would be read as decision records by every replica.
+    expect(
+      problems({
+        DECISIONS_TOPIC: 'platform/gates/production-decisions',
+        REPLY_TOPIC_TEMPLATE: '{topic}-decisions',
+      }),
+    ).toMatch(
+      /^REPLY_TOPIC_TEMPLATE: maps \S+ onto DECISIONS_TOPIC persistent:\/\/platform\/gates\/production-decisions /,
+    );
     expect(problems({ REPLY_TOPIC_TEMPLATE: '{topic}-{env}' })).toMatch(
       /^REPLY_TOPIC_TEMPLATE: has an unknown placeholder \{env\}/,
     );

@@ -1,5 +1,6 @@
 // The topic permissions of README "Configure your Pulsar cluster", made through the admin REST
 // API as an operator's pulsar-admin would: per role, per topic, nothing namespace-wide.
+import { decisionsTopicFor } from '../../../src/service/decisions-topic.ts';
 import { type PulsarAdmin, pulsarAdmin } from './admin.ts';
 import { mintToken } from './tokens.ts';
 import type { BrokerInfo } from './types.ts';
@@ -12,6 +13,8 @@ export const SERVICE_ROLE = 'pulsar-gate-service';
 export interface GateTopics {
   readonly topic: string;
   readonly replyTopic: string;
+  /** Where the service's replicas record decisions (default: `serve`'s, from `topic`'s namespace). */
+  readonly decisionsTopic?: string;
 }
 
 async function ensureTopic(admin: PulsarAdmin, topic: string): Promise<void> {
@@ -33,7 +36,10 @@ export async function grantRepository(
   if (only !== 'produce') await admin.grantTopicPermission(topics.replyTopic, role, ['consume']);
 }
 
-/** The service consumes requests, and alone publishes decisions and dead letters. */
+/**
+ * The service consumes requests, and alone publishes decisions and dead letters; its
+ * replicas record and read every decision on the decisions topic (produce and consume).
+ */
 export async function grantService(
   broker: BrokerInfo,
   topics: GateTopics,
@@ -41,10 +47,12 @@ export async function grantService(
 ): Promise<void> {
   const admin = adminOf(broker);
   const dlq = `${topics.topic}-dlq`;
-  await Promise.all([topics.topic, topics.replyTopic, dlq].map((t) => ensureTopic(admin, t)));
+  const decisions = decisionsTopicFor(topics.decisionsTopic, [topics.topic]);
+  await Promise.all([topics.topic, topics.replyTopic, dlq, decisions].map((t) => ensureTopic(admin, t)));
   await admin.grantTopicPermission(topics.topic, role, ['consume']);
   await admin.grantTopicPermission(topics.replyTopic, role, ['produce']);
   await admin.grantTopicPermission(dlq, role, ['produce']);
+  await admin.grantTopicPermission(decisions, role, ['produce', 'consume']);
 }
 
 /** A token-provider token for `role`, signed with the test broker's secret. */
