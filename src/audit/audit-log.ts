@@ -29,7 +29,8 @@ export interface AuditLogOptions {
  * (fsync'd) and shipped to each mirror. A durable write — an `allow` for an audited
  * environment — resolves only when every mirror confirmed it, and fails with
  * AUDIT_UNAVAILABLE (carrying the record's seq) when one did not in time. Signed
- * checkpoints are appended every interval that saw a decision, and at close.
+ * checkpoints are appended every interval that saw a decision, and at close; a new trail
+ * starts with a signed genesis.
  */
 export class AuditLog {
   readonly #options: AuditLogOptions;
@@ -66,6 +67,7 @@ export class AuditLog {
     const log = new AuditLog(options, trail, pumps);
     // After a crash, the next checkpoint also signs what the last run left uncovered.
     if (trail.uncovered) log.#sinceCheckpoint = 1;
+    if (trail.next.seq === 0) await log.#openTrail();
     log.#timer = setInterval(() => {
       log
         .checkpoint()
@@ -134,6 +136,22 @@ export class AuditLog {
     await Promise.allSettled(this.#pumps.map((p) => p.flushTo(last, deadline)));
     await Promise.all(this.#pumps.map((p) => p.stop()));
     await this.#trail.close();
+  }
+
+  /**
+   * A new trail starts with a signed genesis (trail id, key id, time), shipped like any entry,
+   * and a checkpoint over it at once: `audit verify` refuses a trail without a checkpoint
+   * (issue 15 §1), and a running trail must verify (with its unsigned tail allowed) before
+   * its first interval ends.
+   */
+  async #openTrail(): Promise<void> {
+    const at = new Date(this.#options.clock.now()).toISOString();
+    const entry = await this.#trail.append((head) =>
+      this.#options.signer.sign({ v: 1, ...head, at, type: 'genesis', kid: this.#options.signer.kid }),
+    );
+    this.#ship(entry);
+    this.#sinceCheckpoint = 1;
+    await this.checkpoint();
   }
 
   #ship(entry: Parameters<MirrorPump['enqueue']>[0]): void {

@@ -23,6 +23,12 @@ export const AUDIT_SOURCE_OPTIONS = options({
     parse: url(['http', 'https'], 'is not an http(s) URL'),
     accepts: 'an S3-compatible endpoint URL',
   },
+  allowUnsignedTail: {
+    flag: '--allow-unsigned-tail',
+    parse: boolean,
+    fallback: false,
+    accepts: 'true or false: report records after the last checkpoint with exit 4 instead of failing',
+  },
   s3ForcePathStyle: {
     flag: '--s3-force-path-style',
     parse: boolean,

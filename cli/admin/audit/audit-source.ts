@@ -34,7 +34,10 @@ export async function readVerifiedTrail(
   }
   try {
     const { lines, ordered, origin } = await source.read();
-    return { verdict: await verifyTrail(lines, keys, { ordered }), origin };
+    return {
+      verdict: await verifyTrail(lines, keys, { ordered, allowUnsignedTail: options.allowUnsignedTail }),
+      origin,
+    };
   } finally {
     await close();
   }
