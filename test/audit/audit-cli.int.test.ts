@@ -1,32 +1,11 @@
-import { execFile } from 'node:child_process';
 import { randomUUID } from 'node:crypto';
 import { writeFile } from 'node:fs/promises';
-import { promisify } from 'node:util';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import { auditVerifyCommand } from '../../cli/admin/audit/audit-command.ts';
-import { parseEntry } from '../../src/audit/entry.ts';
-import type { Mirror } from '../../src/audit/mirror.ts';
-import { createPulsarMirror } from '../../src/audit/pulsar-mirror.ts';
-import { createS3Mirror, ensureLockedBucket } from '../../src/audit/s3-mirror.ts';
-import { WebSocketTransport } from '../../src/transport/websocket/transport.ts';
 import { type S3Peer, startS3 } from '../peers/s3/moto.ts';
 import { brokerAdmin, brokerInfo } from '../support/broker.ts';
+import { cli, mirrorAll, S3_ENV } from './mirror-all.ts';
 import { forge, io, keysFile, writeTrail } from './trail-fixture.ts';
-
-const MAIN = new URL('../../cli/service/main.ts', import.meta.url).pathname;
-
-async function cli(
-  args: string[],
-  env: Record<string, string> = {},
-): Promise<{ code: number; text: string }> {
-  return promisify(execFile)(process.execPath, [MAIN, ...args], {
-    env: { ...process.env, ...env },
-    timeout: 60_000,
-  }).then(
-    ({ stdout, stderr }) => ({ code: 0, text: stdout + stderr }),
-    (e: { code: number; stdout: string; stderr: string }) => ({ code: e.code, text: e.stdout + e.stderr }),
-  );
-}
 
 describe('pulsar-gate-service audit verify', () => {
   it('a trail file: exit 0 when intact; exit 1 naming the first broken link when a record was edited', async () => {
@@ -52,41 +31,6 @@ describe('pulsar-gate-service audit verify', () => {
     expect(await auditVerifyCommand({ file: 'a', topic: 'b', keys: 'x' }, o.io)).toBe(2);
   });
 });
-
-/** Writes trail lines to a new Object Lock bucket and a topic, as the service's mirrors do. */
-async function mirrorAll(
-  s3: S3Peer,
-  bucket: string,
-  topic: string,
-  lines: readonly string[],
-  put: (mirror: string, seq: number) => boolean = () => true,
-): Promise<void> {
-  const client = s3.client();
-  await ensureLockedBucket(client, bucket, true);
-  const transport = new WebSocketTransport({
-    url: brokerInfo().webSocketUrl,
-    token: brokerInfo().adminToken,
-  });
-  const mirrors: Mirror[] = [
-    createS3Mirror({
-      client,
-      bucket,
-      prefix: 'pulsar-gate/audit/',
-      retentionDays: 1,
-      clock: { now: () => Date.now() },
-    }),
-    createPulsarMirror(transport, topic),
-  ];
-  for (const line of lines) {
-    const entry = parseEntry(line);
-    if (typeof entry === 'string') throw new Error(entry);
-    for (const m of mirrors) if (put(m.name, entry.seq)) await m.put(entry, line, Date.now() + 10_000);
-  }
-  await Promise.all(mirrors.map((m) => m.close()));
-  await transport.close();
-}
-
-const S3_ENV = { AWS_ACCESS_KEY_ID: 'test', AWS_SECRET_ACCESS_KEY: 'test' };
 
 describe('pulsar-gate-service audit verify from the topic and the bucket (the CLI as a process)', () => {
   let s3: S3Peer;
