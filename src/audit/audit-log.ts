@@ -2,9 +2,10 @@ import { GateError, isGateError } from '../errors.ts';
 import { type Clock, type Sleep, sleep } from '../time.ts';
 import type { CheckpointSigner } from './checkpoint.ts';
 import { type AuditRecord, entryLine } from './entry.ts';
-import type { Mirror } from './mirror.ts';
+import type { Mirror, TrailSource } from './mirror.ts';
 import { readCursor } from './mirror-cursor.ts';
 import { MirrorPump, type PumpLog } from './mirror-pump.ts';
+import { agreeWithWitness } from './trail-agreement.ts';
 import { TrailFile } from './trail-file.ts';
 
 export interface AuditLogOptions {
@@ -12,6 +13,11 @@ export interface AuditLogOptions {
   readonly dir: string;
   readonly trailId?: string | undefined;
   readonly mirrors: readonly Mirror[];
+  /**
+   * The mirrors read back (issue 15 §2): at open, a local trail that does not hold a head one
+   * of them has for it identically — cut back, or forked — stops the service.
+   */
+  readonly witnesses?: readonly TrailSource[];
   readonly signer: CheckpointSigner;
   /** Environment names whose `allow` waits for every mirror; `*` means all. */
   readonly auditedEnvironments: readonly string[];
@@ -49,6 +55,12 @@ export class AuditLog {
 
   static async open(options: AuditLogOptions): Promise<AuditLog> {
     const trail = await TrailFile.open(options.dir, options.trailId);
+    try {
+      for (const witness of options.witnesses ?? []) await agreeWithWitness(trail, witness, options.log);
+    } catch (error) {
+      await trail.close();
+      throw error;
+    }
     const pumps: MirrorPump[] = [];
     for (const mirror of options.mirrors) {
       const pump = new MirrorPump({

@@ -11,6 +11,15 @@ export interface WitnessedHead {
   readonly at: string;
 }
 
+/**
+ * How strict: an auditor passes the trusted keys and needs a head for every trail of the file;
+ * the service at start (no public keys at hand) passes its own trail id and none, so any head
+ * in its mirror that its local trail does not hold identically stops it, signed or not.
+ */
+export type WitnessCheck =
+  | { readonly keys: TrustedKeys; readonly trail?: undefined }
+  | { readonly keys?: undefined; readonly trail: string };
+
 export type WitnessVerdict =
   | { readonly ok: true; readonly heads: readonly WitnessedHead[] }
   | { readonly ok: false; readonly broken: BrokenLink };
@@ -29,8 +38,9 @@ export type WitnessVerdict =
 export async function checkWitness(
   fileLines: readonly string[],
   witnessLines: readonly string[],
-  keys: TrustedKeys,
+  check: WitnessCheck,
 ): Promise<WitnessVerdict> {
+  const { keys } = check;
   const file = new Map<string, Map<number, string>>();
   for (const line of fileLines) {
     const entry = parseEntry(line);
@@ -39,6 +49,7 @@ export async function checkWitness(
     seqs.set(entry.seq, entryDigest(entry));
     file.set(entry.trail, seqs);
   }
+  if (check.trail !== undefined && !file.has(check.trail)) file.set(check.trail, new Map());
   const heads = new Map<string, CheckpointEntry[]>();
   for (const [index, line] of witnessLines.entries()) {
     const entry = parseEntry(line);
@@ -50,7 +61,7 @@ export async function checkWitness(
         `the witness holds something that is not an audit entry (${entry})`,
       );
     if (entry.type !== 'checkpoint' || !file.has(entry.trail)) continue;
-    const problem = await checkpointProblem(entry, keys);
+    const problem = keys && (await checkpointProblem(entry, keys));
     if (problem)
       return broken(entry.trail, index + 1, entry.seq, `the witness's head at seq ${entry.seq}: ${problem}`);
     heads.set(entry.trail, [...(heads.get(entry.trail) ?? []), entry]);
@@ -59,8 +70,11 @@ export async function checkWitness(
   for (const [trail, seqs] of file) {
     const held = (heads.get(trail) ?? []).sort((a, b) => a.seq - b.seq);
     const last = held[held.length - 1];
-    if (!last) return broken(trail, 0, undefined, `the witness holds no signed head of trail ${trail}`);
-    const end = Math.max(...seqs.keys());
+    if (!last) {
+      if (keys) return broken(trail, 0, undefined, `the witness holds no signed head of trail ${trail}`);
+      continue;
+    }
+    const end = Math.max(-1, ...seqs.keys());
     for (const head of held) {
       const digest = seqs.get(head.seq);
       if (digest === undefined)

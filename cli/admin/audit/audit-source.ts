@@ -35,7 +35,7 @@ export async function readVerifiedTrail(options: Options): Promise<VerifiedTrail
   const verdict = await verifyTrail(lines, keys, { ordered, allowUnsignedTail: options.allowUnsignedTail });
   if (!verdict.ok || options.witness === undefined) return { verdict, origin };
   const witness = await readSource(options.witness, options);
-  const held = await checkWitness(lines, witness.lines, keys);
+  const held = await checkWitness(lines, witness.lines, { keys });
   if (!held.ok) return { verdict: held, origin: `${origin} against the witness ${witness.origin}` };
   return { verdict, origin, witnessed: { origin: witness.origin, heads: held.heads } };
 }
