@@ -42,10 +42,12 @@ export type ErrorCode =
   | 'DENIED'
   | 'DECISION_TIMEOUT'
   // the audit trail: a mirror did not take a record in time (the decision fails closed),
-  // the local trail could not be written, a stored trail is unreadable or broken
+  // the local trail could not be written, a stored trail is unreadable or broken, a trail
+  // holds only with records no checkpoint signs yet (`audit verify --allow-unsigned-tail`)
   | 'AUDIT_UNAVAILABLE'
   | 'AUDIT_WRITE'
   | 'AUDIT_INVALID'
+  | 'AUDIT_UNSIGNED_TAIL'
   // writing the step's outputs
   | 'OUTPUT_UNSAFE'
   | 'OUTPUT_WRITE';

@@ -189,6 +189,13 @@ export const OUTCOMES: Readonly<Record<ErrorCode, Outcome>> = Object.freeze({
     path: 'audit trail',
     hint: 'the trail is unreadable or broken: see the first broken link',
   },
+  // A warning, not a pass: exit 4 ("not yet", as a decision still pending), so a script that
+  // only accepts 0 never takes records nobody signed (issue 15 §1).
+  AUDIT_UNSIGNED_TAIL: {
+    exit: EXIT.timeout,
+    path: 'audit trail',
+    hint: 'the records after the last checkpoint are not signed yet: verify again after the next checkpoint (AUDIT_CHECKPOINT_INTERVAL)',
+  },
   OUTPUT_UNSAFE: {
     exit: EXIT.config,
     path: 'OUTPUT_DIR',

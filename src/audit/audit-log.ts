@@ -2,9 +2,10 @@ import { GateError, isGateError } from '../errors.ts';
 import { type Clock, type Sleep, sleep } from '../time.ts';
 import type { CheckpointSigner } from './checkpoint.ts';
 import { type AuditRecord, entryLine } from './entry.ts';
-import type { Mirror } from './mirror.ts';
+import type { Mirror, TrailSource } from './mirror.ts';
 import { readCursor } from './mirror-cursor.ts';
 import { MirrorPump, type PumpLog } from './mirror-pump.ts';
+import { agreeWithWitness } from './trail-agreement.ts';
 import { TrailFile } from './trail-file.ts';
 
 export interface AuditLogOptions {
@@ -12,6 +13,11 @@ export interface AuditLogOptions {
   readonly dir: string;
   readonly trailId?: string | undefined;
   readonly mirrors: readonly Mirror[];
+  /**
+   * The mirrors read back (issue 15 §2): at open, a local trail that does not hold a head one
+   * of them has for it identically — cut back, or forked — stops the service.
+   */
+  readonly witnesses?: readonly TrailSource[];
   readonly signer: CheckpointSigner;
   /** Environment names whose `allow` waits for every mirror; `*` means all. */
   readonly auditedEnvironments: readonly string[];
@@ -29,7 +35,8 @@ export interface AuditLogOptions {
  * (fsync'd) and shipped to each mirror. A durable write — an `allow` for an audited
  * environment — resolves only when every mirror confirmed it, and fails with
  * AUDIT_UNAVAILABLE (carrying the record's seq) when one did not in time. Signed
- * checkpoints are appended every interval that saw a decision, and at close.
+ * checkpoints are appended every interval that saw a decision, and at close; a new trail
+ * starts with a signed genesis.
  */
 export class AuditLog {
   readonly #options: AuditLogOptions;
@@ -48,6 +55,12 @@ export class AuditLog {
 
   static async open(options: AuditLogOptions): Promise<AuditLog> {
     const trail = await TrailFile.open(options.dir, options.trailId);
+    try {
+      for (const witness of options.witnesses ?? []) await agreeWithWitness(trail, witness, options.log);
+    } catch (error) {
+      await trail.close();
+      throw error;
+    }
     const pumps: MirrorPump[] = [];
     for (const mirror of options.mirrors) {
       const pump = new MirrorPump({
@@ -66,6 +79,7 @@ export class AuditLog {
     const log = new AuditLog(options, trail, pumps);
     // After a crash, the next checkpoint also signs what the last run left uncovered.
     if (trail.uncovered) log.#sinceCheckpoint = 1;
+    if (trail.next.seq === 0) await log.#openTrail();
     log.#timer = setInterval(() => {
       log
         .checkpoint()
@@ -134,6 +148,22 @@ export class AuditLog {
     await Promise.allSettled(this.#pumps.map((p) => p.flushTo(last, deadline)));
     await Promise.all(this.#pumps.map((p) => p.stop()));
     await this.#trail.close();
+  }
+
+  /**
+   * A new trail starts with a signed genesis (trail id, key id, time), shipped like any entry,
+   * and a checkpoint over it at once: `audit verify` refuses a trail without a checkpoint
+   * (issue 15 §1), and a running trail must verify (with its unsigned tail allowed) before
+   * its first interval ends.
+   */
+  async #openTrail(): Promise<void> {
+    const at = new Date(this.#options.clock.now()).toISOString();
+    const entry = await this.#trail.append((head) =>
+      this.#options.signer.sign({ v: 1, ...head, at, type: 'genesis', kid: this.#options.signer.kid }),
+    );
+    this.#ship(entry);
+    this.#sinceCheckpoint = 1;
+    await this.checkpoint();
   }
 
   #ship(entry: Parameters<MirrorPump['enqueue']>[0]): void {

@@ -36,7 +36,22 @@ export interface CheckpointEntry extends EntryHead {
   readonly signature: string;
 }
 
-export type AuditEntry = DecisionEntry | CheckpointEntry;
+/**
+ * A trail's first entry (seq 0), signed like a checkpoint: it names the trail and the key
+ * that opened it, so a trail nobody with a trusted key started cannot pass (issue 15 §1).
+ */
+export interface GenesisEntry extends EntryHead {
+  readonly type: 'genesis';
+  /** The service key (JWK `kid`, RFC 7517 §4.5) that signed this genesis. */
+  readonly kid: string;
+  /** Compact JWS (RFC 7515 §7.1) over the entry without `signature`. */
+  readonly signature: string;
+}
+
+export type AuditEntry = DecisionEntry | CheckpointEntry | GenesisEntry;
+
+/** The entries that carry their own signature. */
+export type SignedEntry = CheckpointEntry | GenesisEntry;
 
 /** The line stored in the trail file, the topic and the bucket: canonical JSON (RFC 8785). */
 export const entryLine = (entry: AuditEntry): string => canonicalJson(entry);
@@ -65,5 +80,9 @@ export function parseEntry(text: string): AuditEntry | string {
   }
   if (e.type === 'checkpoint')
     return typeof e.signature === 'string' ? (value as CheckpointEntry) : 'unsigned checkpoint';
+  if (e.type === 'genesis')
+    return typeof e.signature === 'string' && typeof e.kid === 'string'
+      ? (value as GenesisEntry)
+      : 'unsigned genesis';
   return 'unknown type';
 }

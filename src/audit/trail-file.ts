@@ -25,7 +25,7 @@ interface Pending {
  */
 export class TrailFile {
   readonly path: string;
-  /** The last entry on disk at open was a decision: a crash left records no checkpoint covers. */
+  /** The last entry on disk at open was not a checkpoint: a crash left entries no checkpoint covers. */
   readonly uncovered: boolean;
   readonly #handle: fs.FileHandle;
   #next: TrailHead;
@@ -56,7 +56,12 @@ export class TrailFile {
     const next: TrailHead = last
       ? { trail: last.trail, seq: last.seq + 1, prev: entryDigest(last) }
       : { trail: trailId ?? randomUUID(), seq: 0, prev: GENESIS };
-    return new TrailFile(path, await fs.open(path, 'a', 0o600), next, last?.type === 'decision');
+    return new TrailFile(
+      path,
+      await fs.open(path, 'a', 0o600),
+      next,
+      last !== undefined && last.type !== 'checkpoint',
+    );
   }
 
   /** What the next append will get. */

@@ -8,7 +8,10 @@ export interface TrailSummary {
   readonly checkpoints: number;
   /** Seq of the last valid checkpoint, -1 when there is none. */
   readonly lastCheckpoint: number;
-  /** Decision entries after the last checkpoint: their removal from the end could not be told. */
+  /**
+   * Decision entries after the last checkpoint: their removal or rewriting could not be told.
+   * Non-zero only with `allowUnsignedTail`; otherwise such a trail is broken.
+   */
   readonly uncovered: number;
 }
 
@@ -33,19 +36,30 @@ interface Located {
   readonly position: number;
 }
 
+export interface VerifyOptions {
+  /** Whether the source's order is the trail's (a file) or not (topic, bucket). */
+  readonly ordered: boolean;
+  /** Report decisions after the last checkpoint instead of failing on them. */
+  readonly allowUnsignedTail?: boolean;
+}
+
 /**
- * Checks stored entries against each other: every trail starts at seq 0 from GENESIS, each
+ * Checks stored entries against each other (issue 15 §1: nothing unsigned passes): every
+ * trail starts at seq 0 with a genesis signed by a trusted key, so a trail added by someone
+ * without the key fails the whole source; each
  * entry carries the digest of the one before it (so an edit breaks the next link), seqs run
  * without a gap (so a removal shows), and every checkpoint's signature verifies with a
  * trusted key over the entry it sits in (so the chain up to it cannot be rebuilt by anyone
- * without the key). `ordered` sources (a file) must also hold entries in seq order;
+ * without the key); a trail needs at least one checkpoint, and a decision after the last
+ * one fails unless `allowUnsignedTail`. What this cannot see: a trail cut back to one of its
+ * own checkpoints (the witness's signed head can). `ordered` sources (a file) must also hold entries in seq order;
  * unordered ones (topic, bucket) are sorted by seq, identical copies of one entry (a
  * mirror retry) counting once. Pure: the same input always gives the same first broken link.
  */
 export async function verifyTrail(
   lines: readonly string[],
   keys: TrustedKeys,
-  options: { ordered: boolean },
+  options: VerifyOptions,
 ): Promise<TrailVerdict> {
   const byTrail = new Map<string, Located[]>();
   for (const [index, line] of lines.entries()) {
@@ -81,21 +95,46 @@ export async function verifyTrail(
             : `seq ${expected} does not carry the digest of seq ${expected - 1}: seq ${expected - 1} was altered, or seq ${expected} was`;
         return broken(trail, position, entry.seq, reason);
       }
-      if (entry.type === 'checkpoint') {
-        const problem = await checkpointProblem(entry, keys);
-        if (problem) return broken(trail, position, entry.seq, problem);
-        lastCheckpoint = entry.seq;
-        checkpoints++;
-        uncovered = 0;
-      } else {
+      if ((expected === 0) !== (entry.type === 'genesis')) {
+        const reason =
+          expected === 0
+            ? `trail ${trail} has no genesis: its first entry is a ${entry.type}, so no trusted key opened it`
+            : `a second genesis at seq ${expected}`;
+        return broken(trail, position, entry.seq, reason);
+      }
+      if (entry.type === 'decision') {
         decisions.push(entry);
         uncovered++;
+      } else {
+        const problem = await checkpointProblem(entry, keys);
+        const what = entry.type === 'genesis' ? `trail ${trail} has no valid genesis: ` : '';
+        if (problem) return broken(trail, position, entry.seq, `${what}${problem}`);
+        if (entry.type === 'checkpoint') {
+          lastCheckpoint = entry.seq;
+          checkpoints++;
+          uncovered = 0;
+        }
       }
       prev = entryDigest(entry);
     }
+    const last = list[list.length - 1];
+    const unsigned = unsignedProblem(list.length, lastCheckpoint, uncovered, options);
+    if (unsigned) return broken(trail, last?.position ?? 0, last?.entry.seq, unsigned);
     trails.push({ trail, entries: list.length, checkpoints, lastCheckpoint, uncovered });
   }
   return { ok: true, trails, decisions };
+}
+
+/** A trail with no checkpoint never passes; a signed one with an unsigned tail passes only when allowed. */
+function unsignedProblem(
+  entries: number,
+  lastCheckpoint: number,
+  uncovered: number,
+  options: VerifyOptions,
+): string | undefined {
+  if (lastCheckpoint < 0) return 'no signed checkpoint: nothing in this trail is covered by a trusted key';
+  if (uncovered === 0 || options.allowUnsignedTail) return undefined;
+  return `${uncovered} record(s) after the last checkpoint (seq ${lastCheckpoint}) are not signed: seq ${lastCheckpoint + 1}–${entries - 1} (--allow-unsigned-tail reports them instead)`;
 }
 
 function dedupeSorted(located: readonly Located[]): Located[] | string {

@@ -1,32 +1,11 @@
-import { execFile } from 'node:child_process';
 import { randomUUID } from 'node:crypto';
 import { writeFile } from 'node:fs/promises';
-import { promisify } from 'node:util';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import { auditVerifyCommand } from '../../cli/admin/audit/audit-command.ts';
-import { parseEntry } from '../../src/audit/entry.ts';
-import type { Mirror } from '../../src/audit/mirror.ts';
-import { createPulsarMirror } from '../../src/audit/pulsar-mirror.ts';
-import { createS3Mirror, ensureLockedBucket } from '../../src/audit/s3-mirror.ts';
-import { WebSocketTransport } from '../../src/transport/websocket/transport.ts';
 import { type S3Peer, startS3 } from '../peers/s3/moto.ts';
 import { brokerAdmin, brokerInfo } from '../support/broker.ts';
-import { io, keysFile, writeTrail } from './trail-fixture.ts';
-
-const MAIN = new URL('../../cli/service/main.ts', import.meta.url).pathname;
-
-async function cli(
-  args: string[],
-  env: Record<string, string> = {},
-): Promise<{ code: number; text: string }> {
-  return promisify(execFile)(process.execPath, [MAIN, ...args], {
-    env: { ...process.env, ...env },
-    timeout: 60_000,
-  }).then(
-    ({ stdout, stderr }) => ({ code: 0, text: stdout + stderr }),
-    (e: { code: number; stdout: string; stderr: string }) => ({ code: e.code, text: e.stdout + e.stderr }),
-  );
-}
+import { cli, mirrorAll, S3_ENV } from './mirror-all.ts';
+import { forge, io, keysFile, writeTrail } from './trail-fixture.ts';
 
 describe('pulsar-gate-service audit verify', () => {
   it('a trail file: exit 0 when intact; exit 1 naming the first broken link when a record was edited', async () => {
@@ -34,7 +13,7 @@ describe('pulsar-gate-service audit verify', () => {
     const keys = await keysFile(trail);
     const ok = io();
     expect(await auditVerifyCommand({ file: trail.path, keys }, ok.io)).toBe(0);
-    expect(ok.out.join('')).toMatch(/✔ audit trail .*: 8 entries in 1 trail\(s\)/);
+    expect(ok.out.join('')).toMatch(/✔ audit trail .*: 9 entries in 1 trail\(s\)/);
     await writeFile(
       trail.path,
       `${trail.lines.map((l, i) => (i === 2 ? l.replace('"main"', '"hotfix"') : l)).join('\n')}\n`,
@@ -66,31 +45,8 @@ describe('pulsar-gate-service audit verify from the topic and the bucket (the CL
     keys = await keysFile(trail);
     await brokerAdmin().createNamespace(namespace);
     await brokerAdmin().setRetention(namespace, -1, -1);
-    const client = s3.client();
-    await ensureLockedBucket(client, bucket, true);
-    const transport = new WebSocketTransport({
-      url: brokerInfo().webSocketUrl,
-      token: brokerInfo().adminToken,
-    });
-    const mirrors: Mirror[] = [
-      createS3Mirror({
-        client,
-        bucket,
-        prefix: 'pulsar-gate/audit/',
-        retentionDays: 1,
-        clock: { now: () => Date.now() },
-      }),
-      createPulsarMirror(transport, topic),
-    ];
-    for (const line of trail.lines) {
-      const entry = parseEntry(line);
-      if (typeof entry === 'string') throw new Error(entry);
-      // Skip seq 4 in the topic only: the topic then has a gap the CLI must report.
-      for (const m of mirrors)
-        if (!(m.name === 'pulsar' && entry.seq === 4)) await m.put(entry, line, Date.now() + 10_000);
-    }
-    await Promise.all(mirrors.map((m) => m.close()));
-    await transport.close();
+    // Skip seq 4 in the topic only: the topic then has a gap the CLI must report.
+    await mirrorAll(s3, bucket, topic, trail.lines, (m, seq) => !(m === 'pulsar' && seq === 4));
   });
   afterAll(async () => {
     await s3?.stop();
@@ -109,9 +65,9 @@ describe('pulsar-gate-service audit verify from the topic and the bucket (the CL
         s3.endpoint,
         '--s3-force-path-style',
       ],
-      { AWS_ACCESS_KEY_ID: 'test', AWS_SECRET_ACCESS_KEY: 'test' },
+      S3_ENV,
     );
-    expect(run.text).toMatch(/✔ audit trail s3:\/\/.*: 8 entries/);
+    expect(run.text).toMatch(/✔ audit trail s3:\/\/.*: 9 entries/);
     expect(run.code).toBe(0);
   });
 
@@ -125,6 +81,69 @@ describe('pulsar-gate-service audit verify from the topic and the bucket (the CL
     );
     expect(run.text).toMatch(
       /✖ audit trail .* is broken at trail .*, seq 5.*: seq 4 missing: seq 5 follows seq 3/,
+    );
+    expect(run.code).toBe(1);
+  });
+});
+
+describe('an extra unsigned trail (replica-2) added next to the real one (issue 15 §1)', () => {
+  let s3: S3Peer;
+  let keys: string;
+  const bucket = `audit-inject-${randomUUID().slice(0, 8)}`;
+  const namespace = `public/audit-inject-${randomUUID().slice(0, 8)}`;
+  const topic = `persistent://${namespace}/trail`;
+  beforeAll(async () => {
+    s3 = await startS3(inject('motoServer'));
+    const trail = await writeTrail(4, 2);
+    keys = await keysFile(trail);
+    await brokerAdmin().createNamespace(namespace);
+    await brokerAdmin().setRetention(namespace, -1, -1);
+    // Object Lock stops overwrites, not additions: a rebuilt chain under another trail id.
+    const replica = forge(
+      trail.lines,
+      (e) => e.type === 'decision',
+      (e) => {
+        e.trail = 'replica-2';
+        if (e.record) e.record.verdict = 'allow';
+      },
+    );
+    await mirrorAll(s3, bucket, topic, [...trail.lines, ...replica]);
+  });
+  afterAll(async () => {
+    await s3?.stop();
+  });
+
+  it('the bucket fails as a whole, naming replica-2', async () => {
+    const run = await cli(
+      [
+        'audit',
+        'verify',
+        '--keys',
+        keys,
+        '--s3-bucket',
+        bucket,
+        '--s3-endpoint',
+        s3.endpoint,
+        '--s3-force-path-style',
+      ],
+      S3_ENV,
+    );
+    expect(run.text).toMatch(
+      /✖ audit trail s3:.* is broken at trail replica-2, seq 0.*: trail replica-2 has no genesis/,
+    );
+    expect(run.code).toBe(1);
+  });
+
+  it('the topic fails as a whole, naming replica-2', async () => {
+    const info = brokerInfo();
+    const run = await cli(
+      ['audit', 'verify', '--keys', keys, '--topic', topic, '--pulsar-url', info.webSocketUrl],
+      {
+        PULSAR_TOKEN: info.adminToken ?? '',
+      },
+    );
+    expect(run.text).toMatch(
+      /✖ audit trail .* is broken at trail replica-2, seq 0.*: trail replica-2 has no genesis/,
     );
     expect(run.code).toBe(1);
   });

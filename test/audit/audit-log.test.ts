@@ -57,13 +57,19 @@ describe('AuditLog keeps time by the injected clock', () => {
     try {
       const refused = await log.write(sampleRecord(0), true).catch((error: unknown) => error);
       expect(refused).toBeInstanceOf(GateError);
-      expect(refused).toMatchObject({ code: 'AUDIT_UNAVAILABLE', details: { seq: '0' } });
+      // seq 0 is the trail's genesis, seq 1 the checkpoint over it, seq 2 the first decision.
+      expect(refused).toMatchObject({ code: 'AUDIT_UNAVAILABLE', details: { seq: '2' } });
       // The wait was the whole timeout: deadline (1 000 + 2 500) minus now (1 000).
       expect(waits).toEqual([2_500]);
       // The pump's own attempt deadline is on the same clock (10 s per attempt).
       expect(deadlines).toEqual([11_000]);
       const [first] = (await readFile(join(dir, 'trail.jsonl'), 'utf8')).split('\n');
-      expect(JSON.parse(first ?? '{}')).toMatchObject({ seq: 0, at: new Date(1_000).toISOString() });
+      expect(JSON.parse(first ?? '{}')).toMatchObject({
+        seq: 0,
+        type: 'genesis',
+        kid: 'test',
+        at: new Date(1_000).toISOString(),
+      });
     } finally {
       release();
       await log.close();

@@ -37,7 +37,7 @@ describe('pulsar-gate-service audit export', () => {
         pipeline: { repository: 'acme/web', commit: 'c0ffee1', branch: 'main' },
         role: { roleArn: 'arn:aws:iam::123456789012:role/deploy' },
       },
-      trail: { seq: 1, signedCheckpoint: true },
+      trail: { seq: 2, signedCheckpoint: true },
     });
     const index = await readFile(join(out, 'index.md'), 'utf8');
     expect(index).toMatch(

@@ -1,4 +1,7 @@
+import { readFile, writeFile } from 'node:fs/promises';
+import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { isGateError } from '../../src/errors.ts';
 import { signedRequest } from '../support/requester.ts';
 import { type ServiceFixture, serviceFixture, WEEKDAY } from '../support/service-fixture.ts';
 import { auditWorld, eventually } from './audit-world.ts';
@@ -92,5 +95,21 @@ describe('the audit trail across restarts', () => {
     expect(result.ok).toBe(true);
     if (result.ok)
       expect(staged.every((id) => result.decisions.some((d) => d.record.requestId === id))).toBe(true);
+  }, 120_000);
+
+  it('a local trail restored from an old copy is not continued: the service stops, naming the mirror head it is behind', async () => {
+    const path = join(world.config.dir, 'trail.jsonl');
+    const whole = await readFile(path, 'utf8');
+    const lines = whole.split('\n').filter(Boolean);
+    // Back to the checkpoint over the genesis (seq 1): a backup from the first minute.
+    await writeFile(path, `${lines.slice(0, 2).join('\n')}\n`);
+    const refused = await world.open().catch((error: unknown) => error);
+    expect(isGateError(refused, 'AUDIT_INVALID')).toBe(true);
+    expect(String((refused as Error).message)).toMatch(
+      /disagrees with the newest head in .*: the file is behind the witness: it ends at seq 1, the witness holds a signed head at seq \d+/,
+    );
+    // Put back, it agrees again and opens.
+    await writeFile(path, whole);
+    await (await world.open()).close();
   }, 120_000);
 });

@@ -123,10 +123,10 @@ describe('S3 mirror with Object Lock (real moto server)', () => {
 
   it('writing an entry again is harmless; another entry under its key is refused', async () => {
     const { trail, mirror, prefix } = await mirrored('audit-idempotent');
-    const entry = parseEntry(trail.lines[0] ?? '');
+    const entry = parseEntry(trail.lines[1] ?? '');
     if (typeof entry === 'string') throw new Error(entry);
-    await mirror.put(entry, trail.lines[0] ?? '', Date.now() + 10_000);
-    const forged = (trail.lines[0] ?? '').replace('"allow"', '"deny"');
+    await mirror.put(entry, trail.lines[1] ?? '', Date.now() + 10_000);
+    const forged = (trail.lines[1] ?? '').replace('"allow"', '"deny"');
     const error = await mirror.put(entry, forged, Date.now() + 10_000).catch((e: unknown) => e);
     expect(isGateError(error, 'AUDIT_INVALID')).toBe(true);
     expect(mirror.retryable(error)).toBe(false);

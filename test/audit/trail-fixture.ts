@@ -1,6 +1,7 @@
 import { mkdtemp, readFile, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { canonicalJson, digestOf } from '../../src/audit/canonical-json.ts';
 import { createCheckpointSigner } from '../../src/audit/checkpoint.ts';
 import type { AuditRecord } from '../../src/audit/entry.ts';
 import { TrailFile } from '../../src/audit/trail-file.ts';
@@ -49,13 +50,14 @@ export function sampleRecord(n: number, overrides: Partial<AuditRecord> = {}): A
   };
 }
 
-/** A trail of `n` decisions with a checkpoint after every `every` of them and one at the end. */
+/** A trail of a signed genesis, then `n` decisions with a checkpoint after every `every` of them and one at the end. */
 export async function writeTrail(n: number, every = 3) {
   const dir = await mkdtemp(join(tmpdir(), 'pulsar-gate-audit-'));
   const { privateJwk, publicJwks } = await generateServiceKey();
   const signer = await createCheckpointSigner(privateJwk);
   const trail = await TrailFile.open(dir);
   const at = '2026-11-24T12:00:00.000Z';
+  await trail.append((head) => signer.sign({ v: 1, ...head, at, type: 'genesis', kid: signer.kid }));
   for (let i = 0; i < n; i++) {
     await trail.append((head) => ({ v: 1, ...head, at, type: 'decision', record: sampleRecord(i) }));
     if ((i + 1) % every === 0 || i === n - 1)
@@ -77,4 +79,25 @@ export async function keysFile(trail: Awaited<ReturnType<typeof writeTrail>>): P
   const path = join(trail.dir, 'decision-keys.json');
   await writeFile(path, JSON.stringify(publicJwksOf([trail.privateJwk])));
   return path;
+}
+
+export type Raw = Record<string, unknown> & { seq: number; type: string; record?: Record<string, unknown> };
+
+/**
+ * What a rogue operator with write access but no key can make of a trail: keep the entries
+ * `keep` lets through, change them at will, renumber and rebuild every `prev` digest — a
+ * chain that holds link by link.
+ */
+export function forge(
+  lines: readonly string[],
+  keep: (e: Raw) => boolean,
+  change: (e: Raw) => void = () => {},
+) {
+  const entries = lines.map((l) => JSON.parse(l) as Raw).filter(keep);
+  for (const [i, e] of entries.entries()) {
+    change(e);
+    e.seq = i;
+    e.prev = i === 0 ? 'genesis' : digestOf(entries[i - 1]);
+  }
+  return entries.map(canonicalJson);
 }

@@ -22,12 +22,12 @@ describe('audit verify finds the first broken link', () => {
     expect(result.ok).toBe(true);
     if (!result.ok) return;
     expect(result.decisions).toHaveLength(7);
-    expect(result.trails[0]).toMatchObject({ entries: 10, checkpoints: 3, lastCheckpoint: 9, uncovered: 0 });
+    expect(result.trails[0]).toMatchObject({ entries: 11, checkpoints: 3, lastCheckpoint: 10, uncovered: 0 });
   });
 
   it('an edited record: the link after it breaks', async () => {
     const { lines, keys } = await writeTrail(7);
-    // Line 3 is seq 2, the third decision: make the feature branch look like main.
+    // Line 3 is seq 2, the second decision (seq 0 is the genesis): turn it into a deny.
     lines[2] = edit(lines[2] ?? '', (e) => {
       (e.record as Record<string, unknown>).verdict = 'deny';
     });
@@ -65,7 +65,7 @@ describe('audit verify finds the first broken link', () => {
       if (current) current.prev = digestOf(entries[i - 1]);
     }
     const result = await verifyTrail(entries.map(canonicalJson), keys, { ordered: true });
-    expect(result).toMatchObject({ ok: false, broken: { seq: 4 } });
+    expect(result).toMatchObject({ ok: false, broken: { seq: 5 } });
     if (!result.ok)
       expect(result.broken.reason).toBe('checkpoint signature covers other content than the entry');
   });
@@ -88,10 +88,16 @@ describe('audit verify finds the first broken link', () => {
     if (!result.ok) expect(result.broken.reason).toMatch(/seq 2 is stored twice with different content/);
   });
 
-  it('records after the last checkpoint are reported as uncovered', async () => {
+  it('records after the last checkpoint fail; with allowUnsignedTail they are reported as uncovered', async () => {
     const { lines, keys } = await writeTrail(6, 3);
-    const result = await verifyTrail(lines.slice(0, -1), keys, { ordered: true });
-    expect(result.ok && result.trails[0]?.uncovered).toBe(3);
+    const failed = await verifyTrail(lines.slice(0, -1), keys, { ordered: true });
+    expect(failed).toMatchObject({ ok: false, broken: { seq: 7 } });
+    if (!failed.ok)
+      expect(failed.broken.reason).toMatch(
+        /^3 record\(s\) after the last checkpoint \(seq 4\) are not signed: seq 5–7/,
+      );
+    const allowed = await verifyTrail(lines.slice(0, -1), keys, { ordered: true, allowUnsignedTail: true });
+    expect(allowed.ok && allowed.trails[0]?.uncovered).toBe(3);
   });
 });
 

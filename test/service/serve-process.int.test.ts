@@ -188,10 +188,11 @@ describe('pulsar-gate-service serve, as a process, answering the pipe as a proce
       .filter((l) => l.includes('"decision"'));
     expect(lines).toHaveLength(4);
     expect(serveOutput()).not.toMatch(/eyJ[\w-]+\.eyJ/);
-    // The audit trail holds the four decisions under the checkpoint written at shutdown.
+    // The audit trail: its signed genesis and the checkpoint over it, the four decisions, the
+    // checkpoint written at shutdown.
     const verify = await auditVerify(stateDir, join(keysDir, 'decision-keys.json'), 'bundle');
-    expect(verify.output).toMatch(/✔ audit trail .*: 5 entries in 1 trail/);
-    expect(verify.output).toMatch(/1 checkpoints, last at seq 4\n/);
+    expect(verify.output).toMatch(/✔ audit trail .*: 7 entries in 1 trail/);
+    expect(verify.output).toMatch(/2 checkpoints, last at seq 6\n/);
     expect(verify.code).toBe(0);
   }, 120_000);
 });

@@ -9,7 +9,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { JWK } from 'jose';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { CHECKPOINT_TYP } from '../../src/audit/checkpoint.ts';
+import { CHECKPOINT_TYP, GENESIS_TYP } from '../../src/audit/checkpoint.ts';
 import { DECISION_TYP } from '../../src/events/decision.ts';
 import { REQUEST_TYP } from '../../src/events/request-signing.ts';
 import { STEP_TOKEN_TYP } from '../../src/events/token-seal.ts';
@@ -54,7 +54,7 @@ async function drain(): Promise<void> {
   }
 }
 
-const ENVELOPES: readonly string[] = [REQUEST_TYP, DECISION_TYP, KEY_SET_TYP, CHECKPOINT_TYP];
+const ENVELOPES: readonly string[] = [REQUEST_TYP, DECISION_TYP, KEY_SET_TYP, CHECKPOINT_TYP, GENESIS_TYP];
 const decode = (segment: string): string => Buffer.from(segment, 'base64url').toString('utf8');
 
 /**

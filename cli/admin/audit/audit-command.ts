@@ -9,26 +9,51 @@ import type { OptionSource, Values } from '../../options/spec.ts';
 import { endThroughTable, outcomeOf } from '../../outcome/end.ts';
 import { EXIT } from '../../outcome/exit.ts';
 import { AUDIT_EXPORT_OPTIONS, AUDIT_SOURCE_OPTIONS, AUDIT_SOURCE_RULES } from './audit-options.ts';
-import { readVerifiedTrail } from './audit-source.ts';
+import { readVerifiedTrail, type VerifiedTrail } from './audit-source.ts';
 
 /**
- * `pulsar-gate-service audit verify`: exit 0 when the trail holds, 1 (AUDIT_INVALID) with the first
- * broken link when it does not, 2 when the options or keys are unusable.
+ * `pulsar-gate-service audit verify`: exit 0 when every trail starts with a signed genesis and
+ * every record is under a signed checkpoint, 1 (AUDIT_INVALID) with the first broken link
+ * otherwise, 4 (AUDIT_UNSIGNED_TAIL) when only `--allow-unsigned-tail` let records after the
+ * last checkpoint through, 2 when the options or keys are unusable.
  */
 export async function auditVerifyCommand(flags: OptionSource['flags'], io: Io): Promise<number> {
-  return onIntactTrail('audit verify', AUDIT_SOURCE_OPTIONS, flags, io, async (_, verdict, origin) => {
-    const entries = verdict.trails.reduce((n, t) => n + t.entries, 0);
-    io.write(
-      `✔ audit trail ${origin}: ${entries} entries in ${verdict.trails.length} trail(s); every link, seq and checkpoint holds\n`,
-    );
-    for (const t of verdict.trails) {
-      const tail = t.uncovered ? `; ${t.uncovered} records after the last checkpoint (not yet signed)` : '';
+  return onIntactTrail(
+    'audit verify',
+    AUDIT_SOURCE_OPTIONS,
+    flags,
+    io,
+    async (_, verdict, origin, witnessed) => {
+      const entries = verdict.trails.reduce((n, t) => n + t.entries, 0);
       io.write(
-        `  trail ${t.trail}: seq 0–${t.entries - 1}, ${t.checkpoints} checkpoints, last at seq ${t.lastCheckpoint}${tail}\n`,
+        `${unsignedTail(verdict) ? '⚠' : '✔'} audit trail ${origin}: ${entries} entries in ${verdict.trails.length} trail(s); each opened by a signed genesis, every link, seq and checkpoint holds\n`,
       );
-    }
-    return EXIT.allowed;
-  });
+      for (const t of verdict.trails) {
+        const tail = t.uncovered
+          ? `; ${t.uncovered} records after it NOT SIGNED (seq ${t.lastCheckpoint + 1}–${t.entries - 1})`
+          : '';
+        io.write(
+          `  trail ${t.trail}: seq 0–${t.entries - 1}, ${t.checkpoints} checkpoints, last at seq ${t.lastCheckpoint}${tail}\n`,
+        );
+      }
+      for (const h of witnessed?.heads ?? [])
+        io.write(
+          `  witness ${witnessed?.origin}: trail ${h.trail} holds the signed head at seq ${h.seq} (${h.at})\n`,
+        );
+      return endOfVerified(io, verdict);
+    },
+  );
+}
+
+const unsignedTail = (verdict: Extract<TrailVerdict, { ok: true }>): boolean =>
+  verdict.trails.some((t) => t.uncovered > 0);
+
+/** Exit 0 for a wholly signed trail; AUDIT_UNSIGNED_TAIL's code, with its hint, when a tail was let through. */
+function endOfVerified(io: Io, verdict: Extract<TrailVerdict, { ok: true }>): number {
+  if (!unsignedTail(verdict)) return EXIT.allowed;
+  const outcome = outcomeOf('AUDIT_UNSIGNED_TAIL', 'audit');
+  io.write(`  hint: ${outcome.hint}\n`);
+  return outcome.exit;
 }
 
 /** `pulsar-gate-service audit export`: verifies, then writes one JSON + Markdown pair per deployment and an index. */
@@ -59,7 +84,7 @@ export async function auditExportCommand(flags: OptionSource['flags'], io: Io): 
     io.write(
       `✔ ${deployments.length} deployments from a verified trail (${origin}) written to ${options.out}\n`,
     );
-    return EXIT.allowed;
+    return endOfVerified(io, verdict);
   });
 }
 
@@ -72,12 +97,17 @@ async function onIntactTrail<S extends typeof AUDIT_SOURCE_OPTIONS>(
   table: S,
   flags: OptionSource['flags'],
   io: Io,
-  then: (options: Values<S>, verdict: Extract<TrailVerdict, { ok: true }>, origin: string) => Promise<number>,
+  then: (
+    options: Values<S>,
+    verdict: Extract<TrailVerdict, { ok: true }>,
+    origin: string,
+    witnessed: VerifiedTrail['witnessed'],
+  ) => Promise<number>,
 ): Promise<number> {
   return endThroughTable(command, 'audit', io.write, async () => {
     const options = mustRead(table, { flags, env: io.env }, AUDIT_SOURCE_RULES, 'audit options');
-    const { verdict, origin } = await readVerifiedTrail(options);
-    return verdict.ok ? then(options, verdict, origin) : brokenLink(io, origin, verdict.broken);
+    const { verdict, origin, witnessed } = await readVerifiedTrail(options);
+    return verdict.ok ? then(options, verdict, origin, witnessed) : brokenLink(io, origin, verdict.broken);
   });
 }
 

@@ -1,6 +1,6 @@
 import { boolean, text, topic, url } from '../../options/parsers.ts';
 import { PULSAR_URL_OPTION, pulsarTokenOption } from '../../options/shared-options.ts';
-import { fail, ok, options, type Parse, type Rule } from '../../options/spec.ts';
+import { fail, ok, options, type Parse, type Parsed, type Rule } from '../../options/spec.ts';
 
 /** Where `audit verify` / `audit export` read a trail from: exactly one of file, topic, bucket. */
 export const AUDIT_SOURCE_OPTIONS = options({
@@ -23,6 +23,18 @@ export const AUDIT_SOURCE_OPTIONS = options({
     parse: url(['http', 'https'], 'is not an http(s) URL'),
     accepts: 'an S3-compatible endpoint URL',
   },
+  witness: {
+    flag: '--witness',
+    parse: witness,
+    accepts:
+      'with --file: where the newest signed heads are, s3://BUCKET[/PREFIX] (the --s3-* options apply) or the audit topic (with --pulsar-url)',
+  },
+  allowUnsignedTail: {
+    flag: '--allow-unsigned-tail',
+    parse: boolean,
+    fallback: false,
+    accepts: 'true or false: report records after the last checkpoint with exit 4 instead of failing',
+  },
   s3ForcePathStyle: {
     flag: '--s3-force-path-style',
     parse: boolean,
@@ -32,6 +44,20 @@ export const AUDIT_SOURCE_OPTIONS = options({
 });
 
 type Source = typeof AUDIT_SOURCE_OPTIONS;
+
+/** A witness (issue 15 §2): an S3 bucket and prefix, or a Pulsar topic. */
+export type Witness =
+  | { readonly kind: 's3'; readonly bucket: string; readonly prefix: string | undefined }
+  | { readonly kind: 'topic'; readonly topic: string };
+
+function witness(value: string): Parsed<Witness> {
+  const s3 = /^s3:\/\/([^/\s]+)(?:\/(\S*))?$/.exec(value);
+  if (s3) return ok({ kind: 's3', bucket: s3[1] ?? '', prefix: s3[2] || undefined });
+  const parsed = topic(value);
+  return parsed.ok
+    ? ok({ kind: 'topic', topic: parsed.value })
+    : fail(`is not s3://BUCKET or a topic: ${parsed.issue}`);
+}
 
 /** Exactly one source; a topic needs a broker. */
 export const AUDIT_SOURCE_RULES: readonly Rule<Source>[] = [
@@ -43,6 +69,12 @@ export const AUDIT_SOURCE_RULES: readonly Rule<Source>[] = [
   (v) =>
     v.topic !== undefined && v.pulsarUrl === undefined
       ? [{ key: 'pulsarUrl', issue: 'is required with --topic' }]
+      : [],
+  (v) =>
+    v.witness !== undefined && v.file === undefined ? [{ key: 'witness', issue: 'checks a --file' }] : [],
+  (v) =>
+    v.witness?.kind === 'topic' && v.pulsarUrl === undefined
+      ? [{ key: 'pulsarUrl', issue: 'is required with a topic --witness' }]
       : [],
 ];
 
