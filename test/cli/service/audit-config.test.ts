@@ -1,28 +1,9 @@
 import { describe, expect, it } from 'vitest';
-import { parseServeConfig as parseSource } from '../../../cli/service/serve-config.ts';
-import { isGateError } from '../../../src/errors.ts';
+import { readServe as parseServeConfig, SERVE_REQUIRED, serveProblems } from './serve-env.ts';
 
-const BASE = {
-  PULSAR_URL: 'ws://127.0.0.1:8080',
-  TOPICS: 'platform/gates/production',
-  SIGNING_KEY_FILE: 'key.json',
-  POLICY_DIR: 'policies',
-  OIDC_ISSUERS: 'https://issuer.example',
-  OIDC_AUDIENCES: 'aud',
-  BITBUCKET_TOKEN: 'bb-token',
-};
+const BASE = { ...SERVE_REQUIRED, BITBUCKET_TOKEN: 'bb-token' };
 
-const parseServeConfig = (env: Record<string, string>) => parseSource({ flags: {}, env });
-
-const problems = (raw: Record<string, string>): string => {
-  try {
-    parseServeConfig({ ...BASE, ...raw });
-    return '';
-  } catch (error) {
-    if (!isGateError(error, 'CONFIG_INVALID')) throw error;
-    return error.message;
-  }
-};
+const problems = (raw: Record<string, string>): string => serveProblems({ ...BASE, ...raw });
 
 describe('serve: audit options', () => {
   it('without STATE_DIR there is no trail, and a mirror is refused rather than silently dropped', () => {

@@ -1,27 +1,9 @@
 import { describe, expect, it } from 'vitest';
-import { parseServeConfig } from '../../../cli/service/serve-config.ts';
-import { isGateError } from '../../../src/errors.ts';
+import { readServe, SERVE_REQUIRED, serveProblems } from './serve-env.ts';
 
-const BASE = {
-  PULSAR_URL: 'ws://127.0.0.1:8080',
-  TOPICS: 'platform/gates/production',
-  SIGNING_KEY_FILE: 'key.json',
-  POLICY_DIR: 'policies',
-  OIDC_ISSUERS: 'https://issuer.example',
-  OIDC_AUDIENCES: 'aud',
-};
+const read = (env: Record<string, string>) => readServe({ ...SERVE_REQUIRED, ...env });
 
-const read = (env: Record<string, string>) => parseServeConfig({ flags: {}, env: { ...BASE, ...env } });
-
-const problems = (env: Record<string, string>): string => {
-  try {
-    read(env);
-    return '';
-  } catch (error) {
-    if (!isGateError(error, 'CONFIG_INVALID')) throw error;
-    return error.message;
-  }
-};
+const problems = (env: Record<string, string>): string => serveProblems({ ...SERVE_REQUIRED, ...env });
 
 describe("serve: where environments and pipelines are looked up (Bitbucket's API or a map)", () => {
   it('needs exactly one source, and says why a request alone is not enough', () => {
