@@ -7,6 +7,29 @@ import { brokerAdmin, brokerInfo } from '../support/broker.ts';
 import { cli, mirrorAll, S3_ENV } from './mirror-all.ts';
 import { forge, io, keysFile, writeTrail } from './trail-fixture.ts';
 
+/** `audit verify` of a bucket on the S3 peer, as an operator runs it. */
+const verifyBucket = (keys: string, bucket: string, s3: S3Peer) =>
+  cli(
+    [
+      'audit',
+      'verify',
+      '--keys',
+      keys,
+      '--s3-bucket',
+      bucket,
+      '--s3-endpoint',
+      s3.endpoint,
+      '--s3-force-path-style',
+    ],
+    S3_ENV,
+  );
+
+/** `audit verify` of the audit topic on the run's broker. */
+const verifyTopic = (keys: string, topic: string) =>
+  cli(['audit', 'verify', '--keys', keys, '--topic', topic, '--pulsar-url', brokerInfo().webSocketUrl], {
+    PULSAR_TOKEN: brokerInfo().adminToken ?? '',
+  });
+
 describe('pulsar-gate-service audit verify', () => {
   it('a trail file: exit 0 when intact; exit 1 naming the first broken link when a record was edited', async () => {
     const trail = await writeTrail(6);
@@ -53,32 +76,13 @@ describe('pulsar-gate-service audit verify from the topic and the bucket (the CL
   });
 
   it('the bucket verifies', async () => {
-    const run = await cli(
-      [
-        'audit',
-        'verify',
-        '--keys',
-        keys,
-        '--s3-bucket',
-        bucket,
-        '--s3-endpoint',
-        s3.endpoint,
-        '--s3-force-path-style',
-      ],
-      S3_ENV,
-    );
+    const run = await verifyBucket(keys, bucket, s3);
     expect(run.text).toMatch(/✔ audit trail s3:\/\/.*: 9 entries/);
     expect(run.code).toBe(0);
   });
 
   it('the topic with a message missing: exit 1, the gap named', async () => {
-    const info = brokerInfo();
-    const run = await cli(
-      ['audit', 'verify', '--keys', keys, '--topic', topic, '--pulsar-url', info.webSocketUrl],
-      {
-        PULSAR_TOKEN: info.adminToken ?? '',
-      },
-    );
+    const run = await verifyTopic(keys, topic);
     expect(run.text).toMatch(
       /✖ audit trail .* is broken at trail .*, seq 5.*: seq 4 missing: seq 5 follows seq 3/,
     );
@@ -114,20 +118,7 @@ describe('an extra unsigned trail (replica-2) added next to the real one (issue 
   });
 
   it('the bucket fails as a whole, naming replica-2', async () => {
-    const run = await cli(
-      [
-        'audit',
-        'verify',
-        '--keys',
-        keys,
-        '--s3-bucket',
-        bucket,
-        '--s3-endpoint',
-        s3.endpoint,
-        '--s3-force-path-style',
-      ],
-      S3_ENV,
-    );
+    const run = await verifyBucket(keys, bucket, s3);
     expect(run.text).toMatch(
       /✖ audit trail s3:.* is broken at trail replica-2, seq 0.*: trail replica-2 has no genesis/,
     );
@@ -135,13 +126,7 @@ describe('an extra unsigned trail (replica-2) added next to the real one (issue 
   });
 
   it('the topic fails as a whole, naming replica-2', async () => {
-    const info = brokerInfo();
-    const run = await cli(
-      ['audit', 'verify', '--keys', keys, '--topic', topic, '--pulsar-url', info.webSocketUrl],
-      {
-        PULSAR_TOKEN: info.adminToken ?? '',
-      },
-    );
+    const run = await verifyTopic(keys, topic);
     expect(run.text).toMatch(
       /✖ audit trail .* is broken at trail replica-2, seq 0.*: trail replica-2 has no genesis/,
     );
