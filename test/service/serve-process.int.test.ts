@@ -6,6 +6,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type PipeFixture, pipeFixture } from '../support/pipe-fixture.ts';
 import { runPipe } from '../support/run-pipe.ts';
 import { auditVerify, localServeEnv, type ServeProcess, spawnServe } from '../support/serve-process.ts';
+import { expectSampleVerdicts } from '../support/served-verdicts.ts';
 import { POLICY_DIR } from '../support/service-fixture.ts';
 import { topicName } from '../transport/contract.ts';
 
@@ -140,19 +141,7 @@ describe('pulsar-gate-service serve, as a process, answering the pipe as a proce
     expect((await fetch(`${healthUrl}/healthz`)).status).toBe(200);
     expect((await fetch(`${healthUrl}/readyz`)).status).toBe(200);
     const variables = { TOPIC: topic, DECISION_KEYS: join(keysDir, 'decision-keys.json') };
-    const staging = await fixture.run(undefined, {
-      topic,
-      variables: { ...variables, ENVIRONMENT: 'staging' },
-    });
-    expect(staging.output).toContain('✔ Allowed by policy staging-any-branch');
-    expect(staging.code).toBe(0);
-    const production = await fixture.run(undefined, {
-      topic,
-      token: await fixture.world.issuer.mint({ branchName: 'feature/login' }),
-      variables,
-    });
-    expect(production.code).toBe(1);
-    expect(production.output).toMatch(/✖ Denied: .*— failed at: /);
+    await expectSampleVerdicts(fixture, topic, join(keysDir, 'decision-keys.json'));
     // A staging step that asks for production: the service names the environment its token
     // proves (Bitbucket's API), not the one the request declares.
     const confused = await fixture.run(undefined, {
