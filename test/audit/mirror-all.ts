@@ -1,5 +1,3 @@
-import { execFile } from 'node:child_process';
-import { promisify } from 'node:util';
 import { parseEntry } from '../../src/audit/entry.ts';
 import type { Mirror } from '../../src/audit/mirror.ts';
 import { createPulsarMirror } from '../../src/audit/pulsar-mirror.ts';
@@ -7,6 +5,7 @@ import { createS3Mirror, ensureLockedBucket } from '../../src/audit/s3-mirror.ts
 import { WebSocketTransport } from '../../src/transport/websocket/transport.ts';
 import type { S3Peer } from '../peers/s3/moto.ts';
 import { brokerInfo } from '../support/broker.ts';
+import { runProcess } from '../support/run-process.ts';
 
 /** Writes trail lines to a new Object Lock bucket and a topic, as the service's mirrors do. */
 export async function mirrorAll(
@@ -48,13 +47,11 @@ export async function cli(
   args: string[],
   env: Record<string, string> = {},
 ): Promise<{ code: number; text: string }> {
-  return promisify(execFile)(process.execPath, [MAIN, ...args], {
+  const run = await runProcess(process.execPath, [MAIN, ...args], {
     env: { ...process.env, ...env },
     timeout: 60_000,
-  }).then(
-    ({ stdout, stderr }) => ({ code: 0, text: stdout + stderr }),
-    (e: { code: number; stdout: string; stderr: string }) => ({ code: e.code, text: e.stdout + e.stderr }),
-  );
+  });
+  return { code: run.code, text: run.stdout + run.stderr };
 }
 
 export const S3_ENV = { AWS_ACCESS_KEY_ID: 'test', AWS_SECRET_ACCESS_KEY: 'test' };

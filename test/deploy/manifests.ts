@@ -6,6 +6,7 @@ import { execFile } from 'node:child_process';
 import { readdir } from 'node:fs/promises';
 import { fileURLToPath } from 'node:url';
 import { promisify } from 'node:util';
+import { runProcess } from '../support/run-process.ts';
 
 const run = promisify(execFile);
 const VENV_SCRIPT = fileURLToPath(new URL('kubernetes-validate-venv.sh', import.meta.url));
@@ -38,17 +39,8 @@ export async function kubernetesValidator(): Promise<Validator> {
   const bin = (await run('bash', [VENV_SCRIPT], { timeout: 5 * 60_000 })).stdout.trim();
   return {
     async validate(files, version) {
-      try {
-        const out = await run(`${bin}/kubernetes-validate`, ['--strict', '-k', version, ...files]);
-        return { code: 0, output: out.stdout + out.stderr };
-      } catch (error) {
-        const {
-          code = 1,
-          stdout = '',
-          stderr = '',
-        } = error as { code?: number; stdout?: string; stderr?: string };
-        return { code, output: stdout + stderr };
-      }
+      const out = await runProcess(`${bin}/kubernetes-validate`, ['--strict', '-k', version, ...files]);
+      return { code: out.code, output: out.stdout + out.stderr };
     },
     async load(files) {
       const script =

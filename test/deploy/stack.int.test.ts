@@ -1,20 +1,18 @@
 // `npm run stack` on the run's broker (PULSAR_URL): two `serve` replicas come up (containers
 // of the service image where the engine is, processes otherwise), both answer real pipes, and
 // `npm run stack -- down` takes them away again.
-import { execFile } from 'node:child_process';
 import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { promisify } from 'node:util';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import { freePort } from '../peers/pulsar/ports.ts';
 import { type PipeFixture, pipeFixture } from '../support/pipe-fixture.ts';
+import { runProcess } from '../support/run-process.ts';
 import { topicName } from '../transport/contract.ts';
 
 const STACK = fileURLToPath(new URL('../../scripts/stack/main.ts', import.meta.url));
-const run = promisify(execFile);
 
 let fixture: PipeFixture;
 let dir: string;
@@ -22,17 +20,7 @@ let env: Record<string, string>;
 const topic = topicName('stack');
 
 async function stack(...args: string[]): Promise<{ code: number; stdout: string; stderr: string }> {
-  try {
-    const out = await run(process.execPath, [STACK, ...args], { env, timeout: 150_000 });
-    return { code: 0, ...out };
-  } catch (error) {
-    const {
-      code = 1,
-      stdout = '',
-      stderr = '',
-    } = error as { code?: number; stdout?: string; stderr?: string };
-    return { code, stdout, stderr };
-  }
+  return runProcess(process.execPath, [STACK, ...args], { env, timeout: 150_000 });
 }
 
 function canListen(port: number): Promise<boolean> {
