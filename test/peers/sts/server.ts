@@ -87,7 +87,8 @@ export async function startSts(options: StsOptions): Promise<StsPeer> {
     const credentials = issueCredentials();
     issued.push(credentials);
     const accountOfRole = role.arn.split(':')[4];
-    const expiration = new Date(Date.now() + request.durationSeconds * 1000);
+    // Whole seconds, as AWS's Expiration is printed (xml.ts), so a session matches the answer.
+    const expiration = new Date(Math.floor(Date.now() / 1000 + request.durationSeconds) * 1000);
     // For OIDC, AWS reports the IAM OIDC provider's ARN: the issuer without its scheme.
     const provider = providerArn(accountId, token.iss);
     sessions.push({
