@@ -17,10 +17,10 @@ import { type GateClaimOptions, gateClaims, gateSubject, STS_AUDIENCE } from '..
 import { type Issuer, startIssuer } from '../peers/oidc/issuer.ts';
 import { isolateFromAwsConfig, rejection } from '../peers/sts/harness.ts';
 import { type StsPeer, startSts } from '../peers/sts/server.ts';
-import { readTemplate, resolveStack, type Stack } from './cloudformation.ts';
+import type { Stack } from './cloudformation.ts';
+import { gateRole } from './gate-role.ts';
 
 const ACCOUNT = '123456789012';
-const TEMPLATE = 'deploy/aws/gate-deploy-role.yaml';
 const NO_TAG_ROLE = `arn:aws:iam::${ACCOUNT}:role/without-tag-session`;
 
 describe('deploy/aws CloudFormation template: the role opens only for the gate', () => {
@@ -68,31 +68,19 @@ describe('deploy/aws CloudFormation template: the role opens only for the gate',
     // Bitbucket's issuer, still registered in the account as most accounts have it today.
     bitbucket = await startIssuer();
     repository = withoutBraces(bitbucket.repositoryUuid);
-    const gateHost = gate.url.replace(/^http:\/\//, '');
-    stack = resolveStack(
-      await readTemplate(TEMPLATE),
-      { GateIssuerUrl: gateHost, RepositoryUuid: repository, Environment: 'production' },
-      { accountId: ACCOUNT, stackName: 'pulsar-gate-production' },
-    );
-    const provider = stack.resources.GateOidcProvider;
-    const role = stack.resources.DeployRole;
-    if (provider === undefined || role === undefined) throw new Error('the template lost a resource');
-    roleArn = role.arn;
-    // The template's https URL names the same host and path; the loopback issuer serves http.
-    expect(provider.properties.Url).toBe(`https://${gateHost}`);
-    const trustPolicy = String(role.properties.AssumeRolePolicyDocument);
-    const document = JSON.parse(trustPolicy);
-    document.Statement[0].Action = 'sts:AssumeRoleWithWebIdentity';
+    const deploy = await gateRole({
+      issuerUrl: gate.url,
+      repositoryUuid: repository,
+      environment: 'production',
+    });
+    stack = deploy.stack;
+    roleArn = deploy.role.arn;
+    const withoutTagSession = JSON.parse(deploy.role.trustPolicy);
+    withoutTagSession.Statement[0].Action = 'sts:AssumeRoleWithWebIdentity';
     sts = await startSts({
       accountId: ACCOUNT,
-      issuers: [
-        { url: gate.url, clientIds: provider.properties.ClientIdList as string[] },
-        { url: bitbucket.url, clientIds: [bitbucket.audience] },
-      ],
-      roles: [
-        { arn: roleArn, trustPolicy, maxSessionDuration: Number(role.properties.MaxSessionDuration) },
-        { arn: NO_TAG_ROLE, trustPolicy: document },
-      ],
+      issuers: [deploy.provider, { url: bitbucket.url, clientIds: [bitbucket.audience] }],
+      roles: [deploy.role, { arn: NO_TAG_ROLE, trustPolicy: withoutTagSession }],
     });
     client = new STSClient({ region: 'eu-west-1', endpoint: sts.endpoint, maxAttempts: 1 });
   });
@@ -149,12 +137,23 @@ describe('deploy/aws CloudFormation template: the role opens only for the gate',
     expect(sts.sessions.filter((s) => s.roleArn === NO_TAG_ROLE)).toEqual([]);
   });
 
-  it('refuses an expired gate token and a malformed tags claim before the trust policy', async () => {
+  it('refuses an expired or not yet valid gate token and a malformed tags claim before the trust policy', async () => {
     const expired = await rejection(assume(await gateToken({ lifetimeSeconds: -60 })));
     expect(expired).toBeInstanceOf(ExpiredTokenException);
     const braces = { principal_tags: { repository: [`{${repository}}`], environment: ['production'] } };
     const malformed = await rejection(assume(await gateToken({ tags: braces })));
     expect(malformed).toBeInstanceOf(InvalidIdentityTokenException);
     expect(sts.calls.at(-1)?.reason).toMatch(/characters AWS does not allow/);
+    const claims = gateClaims({
+      issuer: gate.url,
+      repositoryUuid: repository,
+      workspaceUuid: bitbucket.workspaceUuid,
+      environment: 'production',
+    });
+    const early = await rejection(
+      assume(await gate.mint({ claims: { ...claims, nbf: Number(claims.iat) + 120 } })),
+    );
+    expect(early).toBeInstanceOf(InvalidIdentityTokenException);
+    expect(sts.calls.at(-1)?.reason).toMatch(/nbf .* in the future/);
   });
 });
