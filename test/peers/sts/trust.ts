@@ -19,8 +19,6 @@ import { evaluate, webIdentityContext } from './policy-evaluation.ts';
 import { ROLE_ARN } from './request.ts';
 import type { SessionTags } from './session-tags.ts';
 
-export { stringLike } from './policy-conditions.ts';
-
 export type RoleDefinition = {
   arn: string;
   /** IAM's MaxSessionDuration, 3600–43200; default 3600. */
