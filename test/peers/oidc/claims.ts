@@ -57,6 +57,11 @@ export type MintOptions = {
   signWith?: 'unknown-key' | 'unknown-key-same-kid';
   /** Attacks: an unsecured JWT, or HS256 keyed with the public key's SPKI PEM (algorithm confusion). */
   alg?: 'none' | 'HS256';
+  /**
+   * Sign exactly this payload instead of a Bitbucket step's claims (a token of another shape,
+   * e.g. a gate token: test/peers/oidc/gate-claims.ts). Every other option but the attacks is ignored.
+   */
+  claims?: Readonly<Record<string, unknown>>;
 };
 
 /** A fresh brace-wrapped UUID, the way Bitbucket prints every identifier. */

@@ -1,6 +1,7 @@
 import { createRemoteJWKSet, decodeJwt, decodeProtectedHeader, errors, jwtVerify } from 'jose';
 import { allowInsecureRequests, discovery } from 'openid-client';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { gateClaims } from './gate-claims.ts';
 import { type Issuer, startIssuer } from './issuer.ts';
 
 // Key order and variables as in the shared fixture bitbucket-step.json (oidcToken, pipeEnvironment).
@@ -182,6 +183,32 @@ describe('Bitbucket-shaped OIDC issuer', () => {
       expect(payload.iss).toContain('/2.0/workspaces/globex/');
     } finally {
       await es.close();
+    }
+  });
+
+  it('serves another issuer path and signs exactly the claims given (a gate token)', async () => {
+    const gate = await startIssuer({ algorithm: 'ES256', path: '/oidc' });
+    try {
+      expect(new URL(gate.url).pathname).toBe('/oidc');
+      const claims = gateClaims({
+        issuer: gate.url,
+        repositoryUuid: issuer.repositoryUuid,
+        workspaceUuid: issuer.workspaceUuid,
+        environment: 'production',
+      });
+      const token = await gate.mint({ claims, branchName: 'ignored', expiresInSeconds: 9 });
+      expect(decodeProtectedHeader(token)).toEqual({ alg: 'ES256', typ: 'JWT', kid: expect.any(String) });
+      // Discovery at <issuer>/.well-known/openid-configuration leads to the keys that verify it.
+      const config = await discovery(new URL(gate.url), 'sts', undefined, undefined, {
+        execute: [allowInsecureRequests],
+      });
+      const jwks = createRemoteJWKSet(new URL(String(config.serverMetadata().jwks_uri)));
+      const { payload } = await jwtVerify(token, jwks, { issuer: gate.url, audience: 'sts.amazonaws.com' });
+      expect(payload).toEqual(claims);
+      expect(payload.sub).toBe(`repo:${issuer.repositoryUuid.slice(1, -1)}:env:production`);
+      expect(payload.exp).toBe(Number(payload.iat) + 300);
+    } finally {
+      await gate.close();
     }
   });
 });

@@ -21,6 +21,11 @@ export type IssuerOptions = {
   algorithm?: SigningAlgorithm;
   /** Start from this private key (a shared issuer's), not a fresh one. */
   seed?: JWK;
+  /**
+   * The issuer URL's path, for an issuer that is not Bitbucket (e.g. `/oidc` for the decision
+   * service as a gate issuer). Default: Bitbucket's `/2.0/workspaces/<workspace>/pipelines-config/identity/oidc`.
+   */
+  path?: string;
 };
 
 export type JwksFailure = number | 'hang' | null;
@@ -99,7 +104,7 @@ export async function startIssuer(options: IssuerOptions = {}): Promise<Issuer> 
   });
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
   const { port } = server.address() as AddressInfo;
-  base = `/2.0/workspaces/${workspace}/pipelines-config/identity/oidc`;
+  base = options.path ?? `/2.0/workspaces/${workspace}/pipelines-config/identity/oidc`;
   const url = `http://127.0.0.1:${port}${base}`;
   const jwksUri = `${url}/keys.json`;
 
@@ -122,6 +127,7 @@ export async function startIssuer(options: IssuerOptions = {}): Promise<Issuer> 
     jwksUri,
     exportSigningKey: () => keys.exportCurrent(),
     mint: async (mintOptions = {}) => {
+      if (mintOptions.claims !== undefined) return keys.sign({ ...mintOptions.claims }, mintOptions);
       const effective = await siteMintOptions(identity, mintOptions, context.commit);
       const claims = buildClaims(identity, effective, Math.floor(Date.now() / 1000));
       return keys.sign(claims, effective);

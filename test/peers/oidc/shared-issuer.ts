@@ -49,6 +49,7 @@ export async function issuerForRepository(info: SharedIssuerInfo): Promise<Issue
     ...identity,
     jwksUri: info.jwksUri,
     mint: async (options = {}) => {
+      if (options.claims !== undefined) return keys.sign({ ...options.claims }, options);
       const effective = await siteMintOptions(identity, options, context.commit);
       return keys.sign(buildClaims(identity, effective, Math.floor(Date.now() / 1000)), effective);
     },

@@ -31,7 +31,7 @@ export type Harness = {
 };
 
 /** The SDK must not pick up credentials, profiles or endpoints from the machine running the tests. */
-function isolateFromAwsConfig(): () => void {
+export function isolateFromAwsConfig(): () => void {
   const saved = Object.entries(process.env).filter(([name]) => name.startsWith('AWS_'));
   for (const [name] of saved) delete process.env[name];
   process.env.AWS_CONFIG_FILE = '/nonexistent/aws/config';

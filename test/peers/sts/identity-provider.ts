@@ -81,6 +81,13 @@ export function createVerifier(
           `Token expired: current date/time ${now} must be before the expiration date/time ${exp}`,
         );
       }
+      // A token used before its nbf: AWS documents no wording for it; the token is invalid.
+      if (error instanceof errors.JWTClaimValidationFailed && error.claim === 'nbf') {
+        throw invalid(
+          'The web identity token is not yet valid',
+          `nbf ${String(error.payload.nbf)} is in the future`,
+        );
+      }
       if (error instanceof errors.JWKSNoMatchingKey)
         throw invalid(IDP_UNREACHABLE, 'no key in the JWKS matches the kid');
       const code = error instanceof errors.JOSEError ? error.code : 'ERR_UNKNOWN';

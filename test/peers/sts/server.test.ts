@@ -45,6 +45,26 @@ describe('STS peer: AssumeRoleWithWebIdentity with the real SDK', () => {
       durationSeconds: 900,
     });
     expect(h.sts.calls.at(-1)?.outcome).toBe('ok');
+    expect(h.sts.sessions.at(-1)).toEqual({
+      roleArn: DEPLOY_ROLE,
+      sessionName: 'bb-step-1',
+      subject: decodeJwt(token).sub,
+      audience: h.issuer.audience,
+      provider: out.Provider,
+      tags: {},
+      transitiveTagKeys: [],
+      expiration: c?.Expiration,
+    });
+  });
+
+  it('a tagged token needs sts:TagSession, which a short-form role does not allow', async () => {
+    const tags = { principal_tags: { environment: ['production'] }, transitive_tag_keys: [] };
+    const claims = { ...decodeJwt(await mint()), 'https://aws.amazon.com/tags': tags };
+    const sessions = h.sts.sessions.length;
+    const error = await rejection(h.assume({ WebIdentityToken: await mint({ claims }) }));
+    expect(error.name).toBe('AccessDenied');
+    expect(h.sts.calls.at(-1)?.reason).toMatch(/no statement allows sts:TagSession/);
+    expect(h.sts.sessions).toHaveLength(sessions);
   });
 
   it('speaks the Query protocol: form body in, AWS XML out, InvalidAction for other actions', async () => {
@@ -105,8 +125,8 @@ describe('STS peer: AssumeRoleWithWebIdentity with the real SDK', () => {
     expect(h.issuer.requests.get(jwksPath)).toBe(2);
   });
 
-  it('never records the token or the issued secrets in calls', () => {
-    const recorded = JSON.stringify(h.sts.calls);
+  it('never records the token or the issued secrets in calls or sessions', () => {
+    const recorded = JSON.stringify([h.sts.calls, h.sts.sessions]);
     expect(tokens.length).toBeGreaterThan(5);
     for (const token of tokens) expect(recorded).not.toContain(token.split('.')[2] ?? token);
     for (const { secretAccessKey, sessionToken } of h.sts.issued) {

@@ -8,14 +8,18 @@ import { randomUUID } from 'node:crypto';
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { type IssuedCredentials, issueCredentials, roleUniqueId } from './credentials.ts';
-import { type FaultKind, faultError, StsError, type StsErrorCode } from './errors.ts';
+import { type FaultKind, faultError, StsError } from './errors.ts';
 import { createVerifier, type ProviderDefinition } from './identity-provider.ts';
+import { providerArn } from './policy-document.ts';
+import type { StsCall, StsSession } from './records.ts';
 import { readRequest, validateAction, validateRequest } from './request.ts';
 import { checkSessionPolicy } from './session-policy.ts';
-import { assumeRole, type RoleDefinition, roleName } from './trust.ts';
+import { sessionTagsOf } from './session-tags.ts';
+import { assumeRole, type RoleDefinition, readRoles, roleName } from './trust.ts';
 import { errorXml, successXml } from './xml.ts';
 
 export type { FaultKind, StsErrorCode } from './errors.ts';
+export type { StsCall, StsSession } from './records.ts';
 export type { RoleDefinition } from './trust.ts';
 
 export type StsOptions = {
@@ -27,24 +31,10 @@ export type StsOptions = {
   idpTimeoutMs?: number;
 };
 
-/** One AssumeRoleWithWebIdentity call. Never holds the token or the issued secrets. */
-export type StsCall = {
-  roleArn: string;
-  sessionName: string;
-  durationSeconds: number;
-  policy?: string;
-  policyArns: string[];
-  outcome: 'ok' | StsErrorCode;
-  reason?: string;
-  /** The verified token's `sub` and matched `aud`, once the token passed verification. */
-  subject?: string;
-  audience?: string;
-  at: Date;
-};
-
 export type StsPeer = {
   endpoint: string;
   calls: ReadonlyArray<StsCall>;
+  sessions: ReadonlyArray<StsSession>;
   issued: ReadonlyArray<IssuedCredentials>;
   failNext(count: number, kind: FaultKind): void;
   close(): Promise<void>;
@@ -58,13 +48,17 @@ async function readBody(req: IncomingMessage): Promise<string> {
 
 export async function startSts(options: StsOptions): Promise<StsPeer> {
   const accountId = options.accountId ?? '123456789012';
-  const verify = createVerifier(
-    options.issuers,
-    options.roles.map((role) => role.trust.aud),
-    options.idpTimeoutMs ?? 5000,
+  // Providers registered without a ClientIdList accept the short-form roles' audiences.
+  const shortFormAudiences = options.roles.flatMap((role) => ('trust' in role ? [role.trust.aud] : []));
+  const verify = createVerifier(options.issuers, shortFormAudiences, options.idpTimeoutMs ?? 5000);
+  const roles = readRoles(
+    options.roles,
+    accountId,
+    options.issuers.map((issuer) => issuer.url),
   );
   const roleIds = new Map(options.roles.map((role) => [role.arn, roleUniqueId()]));
   const calls: StsCall[] = [];
+  const sessions: StsSession[] = [];
   const issued: IssuedCredentials[] = [];
   let faults: { count: number; kind: FaultKind } = { count: 0, kind: 'Throttling' };
 
@@ -79,7 +73,8 @@ export async function startSts(options: StsOptions): Promise<StsPeer> {
     const token = await verify(request.token);
     call.subject = token.sub;
     call.audience = token.aud;
-    const role = assumeRole(options.roles, accountId, request.roleArn, token);
+    const tags = sessionTagsOf(token.claims);
+    const role = assumeRole(roles, accountId, request.roleArn, token, tags);
     const max = role.maxSessionDuration ?? 3600;
     if (request.durationSeconds > max) {
       throw new StsError(
@@ -92,15 +87,28 @@ export async function startSts(options: StsOptions): Promise<StsPeer> {
     const credentials = issueCredentials();
     issued.push(credentials);
     const accountOfRole = role.arn.split(':')[4];
+    // Whole seconds, as AWS's Expiration is printed (xml.ts), so a session matches the answer.
+    const expiration = new Date(Math.floor(Date.now() / 1000 + request.durationSeconds) * 1000);
+    // For OIDC, AWS reports the IAM OIDC provider's ARN: the issuer without its scheme.
+    const provider = providerArn(accountId, token.iss);
+    sessions.push({
+      roleArn: role.arn,
+      sessionName: request.sessionName,
+      subject: token.sub,
+      audience: token.aud,
+      provider,
+      tags: tags?.tags ?? {},
+      transitiveTagKeys: tags?.transitiveTagKeys ?? [],
+      expiration,
+    });
     return successXml(
       {
         ...credentials,
-        expiration: new Date(Date.now() + request.durationSeconds * 1000),
+        expiration,
         subject: token.sub,
         assumedRoleArn: `arn:aws:sts::${accountOfRole}:assumed-role/${roleName(role.arn)}/${request.sessionName}`,
         assumedRoleId: `${roleIds.get(role.arn)}:${request.sessionName}`,
-        // For OIDC, AWS reports the IAM OIDC provider's ARN: the issuer without its scheme.
-        provider: `arn:aws:iam::${accountId}:oidc-provider/${token.iss.replace(/^https?:\/\//, '')}`,
+        provider,
         audience: token.aud,
         ...(packedPolicySize === undefined ? {} : { packedPolicySize }),
       },
@@ -141,6 +149,7 @@ export async function startSts(options: StsOptions): Promise<StsPeer> {
   return {
     endpoint: `http://127.0.0.1:${port}`,
     calls,
+    sessions,
     issued,
     failNext(count, kind) {
       faults = { count, kind };

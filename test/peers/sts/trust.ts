@@ -1,47 +1,107 @@
 /**
- * Roles and their trust policies, reduced to the two conditions an OIDC trust policy uses:
- * `<provider>:aud` with StringEquals and `<provider>:sub` with StringLike (IAM User Guide,
- * "IAM JSON policy elements: Condition operators" — `*` any run of characters, `?` one).
+ * Roles and their trust policies. A role is given a real trust policy document, or the short
+ * form `{aud, sub}` the older tests use, which becomes the document IAM would hold: per OIDC
+ * provider the peer knows, an Allow of sts:AssumeRoleWithWebIdentity with StringEquals on
+ * `<provider>:aud` and StringLike on `<provider>:sub`. AssumeRoleWithWebIdentity with session
+ * tags also needs sts:TagSession (IAM User Guide, "Passing session tags in AWS STS", "Required
+ * permissions to add session tags"); each action is evaluated on its own and both must be allowed.
  */
 import { accessDenied } from './errors.ts';
+import {
+  type PolicyDocument,
+  type PolicyStatement,
+  providerArn,
+  providerHost,
+  readTrustPolicy,
+  type TrustPolicy,
+} from './policy-document.ts';
+import { evaluate, webIdentityContext } from './policy-evaluation.ts';
 import { ROLE_ARN } from './request.ts';
+import type { SessionTags } from './session-tags.ts';
 
 export type RoleDefinition = {
   arn: string;
-  trust: { aud: string; sub?: string };
   /** IAM's MaxSessionDuration, 3600–43200; default 3600. */
   maxSessionDuration?: number;
-};
+} & (
+  | { trust: { aud: string; sub?: string } }
+  /** The role's AssumeRolePolicyDocument, as an object or the JSON text IAM stores. */
+  | { trustPolicy: PolicyDocument | string }
+);
 
-export function stringLike(pattern: string, value: string): boolean {
-  const source = [...pattern]
-    .map((char) => (char === '*' ? '.*' : char === '?' ? '.' : char.replace(/[\\^$.|+()[\]{}]/g, '\\$&')))
-    .join('');
-  return new RegExp(`^${source}$`, 's').test(value);
-}
+export type Role = { arn: string; maxSessionDuration?: number; policy: TrustPolicy };
 
 export function roleName(arn: string): string {
   return ROLE_ARN.exec(arn)?.[2] ?? arn;
 }
 
-/** AWS says the same thing for an unknown role and a failed condition; `reason` says which. */
+function shortFormDocument(
+  trust: { aud: string; sub?: string },
+  accountId: string,
+  issuers: readonly string[],
+): PolicyDocument {
+  const statements = issuers.map(
+    (issuer): PolicyStatement => ({
+      Effect: 'Allow',
+      Principal: { Federated: providerArn(accountId, issuer) },
+      Action: 'sts:AssumeRoleWithWebIdentity',
+      Condition: {
+        StringEquals: { [`${providerHost(issuer)}:aud`]: trust.aud },
+        ...(trust.sub === undefined ? {} : { StringLike: { [`${providerHost(issuer)}:sub`]: trust.sub } }),
+      },
+    }),
+  );
+  return { Version: '2012-10-17', Statement: statements };
+}
+
+/** Reads every role's policy when the peer starts; a malformed one fails the start. */
+export function readRoles(
+  definitions: readonly RoleDefinition[],
+  accountId: string,
+  issuers: readonly string[],
+): Role[] {
+  return definitions.map((definition) => {
+    const document =
+      'trust' in definition
+        ? shortFormDocument(definition.trust, accountId, issuers)
+        : definition.trustPolicy;
+    let policy: TrustPolicy;
+    try {
+      policy = readTrustPolicy(document);
+    } catch (error) {
+      throw new Error(`role ${definition.arn}: ${(error as Error).message}`);
+    }
+    return {
+      arn: definition.arn,
+      ...(definition.maxSessionDuration === undefined
+        ? {}
+        : { maxSessionDuration: definition.maxSessionDuration }),
+      policy,
+    };
+  });
+}
+
+/** AWS says the same thing for an unknown role and a denied trust policy; `reason` says which. */
 export function assumeRole(
-  roles: readonly RoleDefinition[],
+  roles: readonly Role[],
   accountId: string,
   roleArn: string,
-  claims: { aud: string; sub: string },
-): RoleDefinition {
+  token: { iss: string; aud: string; sub: string },
+  tags: SessionTags | undefined,
+): Role {
   const role = roles.find((r) => r.arn === roleArn);
   if (role === undefined) throw accessDenied(`no role ${roleArn}`);
   const account = ROLE_ARN.exec(roleArn)?.[1];
   if (account !== accountId) {
     throw accessDenied(`role is in account ${account}; the OIDC provider is in ${accountId}`);
   }
-  if (role.trust.aud !== claims.aud) {
-    throw accessDenied(`trust policy condition aud: '${claims.aud}' is not '${role.trust.aud}'`);
-  }
-  if (role.trust.sub !== undefined && !stringLike(role.trust.sub, claims.sub)) {
-    throw accessDenied(`trust policy condition sub: '${claims.sub}' is not like '${role.trust.sub}'`);
+  const principal = providerArn(accountId, token.iss);
+  const context = webIdentityContext(providerHost(token.iss), token, tags);
+  const actions = ['sts:AssumeRoleWithWebIdentity', ...(tags === undefined ? [] : ['sts:TagSession'])];
+  for (const action of actions) {
+    const verdict = evaluate(role.policy, { principal, action, context });
+    if (verdict.effect === 'ExplicitDeny') throw accessDenied(`${action} explicitly denied by ${verdict.by}`);
+    if (verdict.effect === 'ImplicitDeny') throw accessDenied(verdict.reason);
   }
   return role;
 }
