@@ -25,6 +25,11 @@ export interface OptionSpec<T = unknown> {
    * `<ENV>_FILE` / `<flag>-file`, so that it need not stand on a command line.
    */
   readonly secret?: boolean;
+  /**
+   * This option names a config file (YAML or JSON) holding the table's other options under
+   * their variable names; flags and variables win over it (cli/options/config-file.ts).
+   */
+  readonly configFile?: true;
 }
 
 /** A parser turns trimmed, non-empty text into a value, or says what is wrong with it. */

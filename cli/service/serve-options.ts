@@ -7,6 +7,14 @@ import { REPLY_OPTIONS } from './reply-options.ts';
 
 /** `pulsar-gate-service serve` options: flags, the environment variables behind them, parsers, help. */
 export const SERVE_OPTIONS = options({
+  config: {
+    flag: '--config',
+    env: 'CONFIG_FILE',
+    configFile: true,
+    parse: text,
+    accepts:
+      'a YAML or JSON file of these settings under their variable names (TOPICS: …); flags and variables win over it, secrets only as X_FILE',
+  },
   pulsarUrl: { ...PULSAR_URL_OPTION, required: true },
   pulsarToken: pulsarTokenOption("the service's Pulsar token (or the OAuth options below)"),
   oauthIssuer: {
