@@ -1,4 +1,5 @@
 import { GateError } from '../errors.ts';
+import { adminFailure } from './admin-failure.ts';
 import type { TokenSource } from './transport.ts';
 import { adminRest } from './websocket/admin-rest.ts';
 import { webSocketBase } from './websocket/base-url.ts';
@@ -40,20 +41,12 @@ export function namespaceTopics(
     }
     const { response } = answer;
     const body = await response.text();
-    if (response.status === 401)
-      throw new GateError(
-        'PULSAR_AUTH',
-        `Pulsar refused the credentials listing the topics of ${namespace} (HTTP 401)`,
-      );
-    if (response.status === 403)
-      throw new GateError(
-        'PULSAR_NOT_PERMITTED',
-        `Pulsar refused to list the topics of ${namespace} (HTTP 403): a TOPICS pattern needs consume on the namespace, not only on its topics`,
-      );
-    if (response.status === 404)
-      throw new GateError('PULSAR_TOPIC_NOT_FOUND', `no namespace ${namespace} (HTTP 404)`);
     if (!response.ok)
-      throw new GateError('PULSAR_PROTOCOL', `listing the topics of ${namespace}: HTTP ${response.status}`);
+      throw adminFailure(
+        response.status,
+        `listing the topics of ${namespace}`,
+        'a TOPICS pattern needs consume on the namespace, not only on its topics',
+      );
     let topics: unknown;
     try {
       topics = JSON.parse(body);

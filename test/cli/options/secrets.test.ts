@@ -4,6 +4,7 @@
 import { describe, expect, it } from 'vitest';
 import { AUDIT_EXPORT_OPTIONS, AUDIT_SOURCE_OPTIONS } from '../../../cli/admin/audit/audit-options.ts';
 import { KEYS_GENERATE_OPTIONS, KEYS_ROTATE_OPTIONS } from '../../../cli/admin/keys/keys-options.ts';
+import { ONBOARD_OPTIONS } from '../../../cli/admin/onboard/onboard-options.ts';
 import { POLICY_TEST_OPTIONS } from '../../../cli/admin/policy/policy-options.ts';
 import { readOptions } from '../../../cli/options/read.ts';
 import type { OptionTable } from '../../../cli/options/spec.ts';
@@ -18,6 +19,7 @@ const TABLES: Record<string, OptionTable> = {
   'audit (source)': AUDIT_SOURCE_OPTIONS,
   'audit export': AUDIT_EXPORT_OPTIONS,
   'policy test': POLICY_TEST_OPTIONS,
+  onboard: ONBOARD_OPTIONS,
 };
 
 // A name that holds a credential itself. `…_FILE` names a file (read by the command), and
