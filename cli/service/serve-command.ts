@@ -68,7 +68,7 @@ export async function serveCommand(
     });
     const audit =
       config.audit && (await openAudit(config.audit, { signer: checkpointSigner.port, transport, log }));
-    if (!audit) log('warn', 'no audit trail: set STATE_DIR to keep one (README: "Audit trail")');
+    if (!audit) log('warn', 'no audit trail: set STATE_DIR to keep one (docs/service.md, "Audit trail")');
     const metrics = new Metrics();
     if (audit) metrics.watchAuditBacklog(() => audit.backlog());
     const resolveTopics = requestTopics(config, token.source);
