@@ -1,4 +1,3 @@
-import { parse as parseYaml } from 'yaml';
 import type { OptionSpec, OptionTable } from './spec.ts';
 
 /** A config file's settings under the variable names of a command's table, and where they came from. */
@@ -16,8 +15,8 @@ export interface LoadedConfig {
 /**
  * A config file (`serve --config serve.yaml`) holds the same options as the environment,
  * under the same names (`TOPICS`, `PULSAR_URL`, …): one schema, the command's option table,
- * whose parsers then check each value exactly as they check a variable. YAML 1.2 (a JSON
- * document is YAML too; `.json` is read as strict JSON, RFC 8259). A secret may appear only
+ * whose parsers then check each value exactly as they check a variable (the document itself
+ * is read by the option's `configFile` function: YAML or JSON). A secret may appear only
  * as its `X_FILE` path, never as a value: a config file is a ConfigMap, copied and diffed.
  * Lists may be YAML sequences; scalars are taken as their text.
  */
@@ -25,11 +24,11 @@ export function loadConfigFile(
   path: string,
   table: OptionTable,
   read: (path: string) => string,
+  parse: (text: string, path: string) => unknown,
 ): LoadedConfig {
   let document: unknown;
   try {
-    const text = read(path);
-    document = path.toLowerCase().endsWith('.json') ? JSON.parse(text) : parseYaml(text);
+    document = parse(read(path), path);
   } catch (error) {
     const why =
       error instanceof Error && 'code' in error && typeof error.code === 'string'

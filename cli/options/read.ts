@@ -88,8 +88,8 @@ function plainOf(spec: OptionSpec, { flags, env, file }: From): Raw {
 function configOf(table: OptionTable, source: OptionSource, read: ReadText, problems: string[]) {
   const spec = Object.values(table).find((s) => s.configFile);
   const path = spec === undefined ? undefined : plainOf(spec, source).text;
-  if (path === undefined) return undefined;
-  const loaded = loadConfigFile(path, table, read);
+  if (path === undefined || spec?.configFile === undefined) return undefined;
+  const loaded = loadConfigFile(path, table, read, spec.configFile);
   problems.push(...loaded.problems);
   return loaded.file;
 }

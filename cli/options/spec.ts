@@ -26,10 +26,12 @@ export interface OptionSpec<T = unknown> {
    */
   readonly secret?: boolean;
   /**
-   * This option names a config file (YAML or JSON) holding the table's other options under
-   * their variable names; flags and variables win over it (cli/options/config-file.ts).
+   * This option names a config file holding the table's other options under their variable
+   * names, and this reads the file's text into a document (YAML or JSON); flags and variables
+   * win over it (cli/options/config-file.ts). A function, so that only a command with a
+   * config file bundles a YAML parser.
    */
-  readonly configFile?: true;
+  readonly configFile?: (text: string, path: string) => unknown;
 }
 
 /** A parser turns trimmed, non-empty text into a value, or says what is wrong with it. */

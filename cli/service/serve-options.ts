@@ -4,6 +4,7 @@ import { POLICY_DIR_OPTION, PULSAR_URL_OPTION, pulsarTokenOption } from '../opti
 import { fail, ok, options, type Parse } from '../options/spec.ts';
 import { AUDIT_OPTIONS } from './audit-options.ts';
 import { BITBUCKET_OPTIONS } from './bitbucket-options.ts';
+import { configDocument } from './config-document.ts';
 import { REPLY_OPTIONS } from './reply-options.ts';
 
 /** A topic, or a pattern over one namespace's topics (src/service/topic-patterns.ts). */
@@ -26,7 +27,7 @@ export const SERVE_OPTIONS = options({
   config: {
     flag: '--config',
     env: 'CONFIG_FILE',
-    configFile: true,
+    configFile: configDocument,
     parse: text,
     accepts:
       'a YAML or JSON file of these settings under their variable names (TOPICS: …); flags and variables win over it, secrets only as X_FILE',
