@@ -32,12 +32,13 @@ async function main(): Promise<void> {
     const { buildProgram, runProgram } = await import('../cli/program.ts');
     const { registerRequest } = await import('./register.ts');
     const { registerKeys } = await import('../cli/admin/keys/register.ts');
+    const { registerOnboard } = await import('../cli/admin/onboard/register.ts');
     code = await runProgram(
       (exit) =>
         buildProgram(
           'pulsar-gate',
           'Gate a Bitbucket Pipelines step on OIDC identity and a signed policy decision over Apache Pulsar',
-          [registerRequest, registerKeys],
+          [registerRequest, registerKeys, registerOnboard],
           io,
           exit,
         ),

@@ -1,6 +1,7 @@
 import { readFileSync } from 'node:fs';
 import { GateError } from '../../src/errors.ts';
 import { camel } from './camel.ts';
+import { type ConfigFile, loadConfigFile } from './config-file.ts';
 import { fileNameOf, nameOf, problemLine } from './problem.ts';
 import type { Loose, OptionSource, OptionSpec, OptionTable, Rule, Values } from './spec.ts';
 
@@ -22,11 +23,15 @@ interface Raw {
   readonly reported?: true;
 }
 
+/** The raw text's sources: flags, the environment, and the config file where the table has one. */
+type From = OptionSource & { readonly file?: ConfigFile | undefined };
+
 /**
- * The one way a command reads its options: flags over environment variables, secrets from
- * `<X>_FILE` where given, each value parsed by its option's parser, then the table's
- * cross-option rules over what could be read. Nothing is reported until everything has been
- * looked at, so a person fixes all of it in one go.
+ * The one way a command reads its options: flags over environment variables over the config
+ * file (where the table has a `configFile` option and it is given), secrets from `<X>_FILE`
+ * where given, each value parsed by its option's parser, then the table's cross-option rules
+ * over what could be read. Nothing is reported until everything has been looked at, so a
+ * person fixes all of it in one go.
  */
 export function readOptions<S extends OptionTable>(
   table: S,
@@ -37,8 +42,9 @@ export function readOptions<S extends OptionTable>(
   const problems: string[] = [];
   const values: Record<string, unknown> = {};
   const labels: Record<string, string> = {};
+  const from: From = { ...source, file: configOf(table, source, read, problems) };
   for (const [key, spec] of Object.entries(table)) {
-    const raw = spec.secret ? secretOf(spec, source, read, problems) : plainOf(spec, source);
+    const raw = spec.secret ? secretOf(spec, from, read, problems) : plainOf(spec, from);
     labels[key] = raw.label;
     if (raw.text === undefined) {
       if (spec.required !== undefined && !raw.reported) problems.push(missing(spec, raw.label));
@@ -66,24 +72,44 @@ const given = (value: string | boolean | undefined): string | undefined => {
   return text === '' ? undefined : text;
 };
 
-function plainOf(spec: OptionSpec, { flags, env }: OptionSource): Raw {
+function plainOf(spec: OptionSpec, { flags, env, file }: From): Raw {
   const flag = given(flags[camel(spec.flag)]);
   if (flag !== undefined) return { text: flag, label: spec.flag };
   for (const name of [spec.env, ...(spec.alsoEnv ?? [])]) {
     const text = name === undefined ? undefined : given(env[name]);
     if (text !== undefined && name !== undefined) return { text, label: name };
   }
+  const text = spec.env === undefined || file === undefined ? undefined : given(file.values[spec.env]);
+  if (text !== undefined && file !== undefined) return { text, label: `${file.path}: ${spec.env}` };
   return { text: undefined, label: nameOf(spec) };
 }
 
+/** The config file the table's `configFile` option names, loaded; its problems join the rest. */
+function configOf(table: OptionTable, source: OptionSource, read: ReadText, problems: string[]) {
+  const spec = Object.values(table).find((s) => s.configFile);
+  const path = spec === undefined ? undefined : plainOf(spec, source).text;
+  if (path === undefined || spec?.configFile === undefined) return undefined;
+  const loaded = loadConfigFile(path, table, read, spec.configFile);
+  problems.push(...loaded.problems);
+  return loaded.file;
+}
+
 /** A secret: the value itself, or the content of the file named by its `_FILE` twin; not both. */
-function secretOf(spec: OptionSpec, source: OptionSource, read: ReadText, problems: string[]): Raw {
+function secretOf(spec: OptionSpec, source: From, read: ReadText, problems: string[]): Raw {
   const direct = plainOf(spec, source);
   const fileFlag = given(source.flags[camel(`${spec.flag}-file`)]);
   const fileEnv = spec.env === undefined ? undefined : given(source.env[`${spec.env}_FILE`]);
-  const path = fileFlag ?? fileEnv;
+  // The config file holds a secret only as its _FILE path (config-file.ts), under flags and env.
+  const fileConf =
+    spec.env === undefined || direct.text !== undefined
+      ? undefined
+      : given(source.file?.values[`${spec.env}_FILE`]);
+  const path = fileFlag ?? fileEnv ?? fileConf;
   if (path === undefined) return direct;
-  const label = fileNameOf(spec, fileFlag === undefined ? 'env' : 'flag');
+  const label =
+    fileFlag === undefined && fileEnv === undefined
+      ? `${source.file?.path}: ${spec.env}_FILE`
+      : fileNameOf(spec, fileFlag === undefined ? 'env' : 'flag');
   if (direct.text !== undefined) {
     problems.push(problemLine(spec, direct.label, `is given together with ${label}; give one of them`));
     return { text: undefined, label, reported: true };

@@ -25,6 +25,13 @@ export interface OptionSpec<T = unknown> {
    * `<ENV>_FILE` / `<flag>-file`, so that it need not stand on a command line.
    */
   readonly secret?: boolean;
+  /**
+   * This option names a config file holding the table's other options under their variable
+   * names, and this reads the file's text into a document (YAML or JSON); flags and variables
+   * win over it (cli/options/config-file.ts). A function, so that only a command with a
+   * config file bundles a YAML parser.
+   */
+  readonly configFile?: (text: string, path: string) => unknown;
 }
 
 /** A parser turns trimmed, non-empty text into a value, or says what is wrong with it. */

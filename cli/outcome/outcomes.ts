@@ -18,6 +18,7 @@ export const OUTCOMES: Readonly<Record<ErrorCode, Outcome>> = Object.freeze({
       keys: 'fix the options named above; `keys --help` lists them',
       audit: 'fix the options named above; `audit verify --help` lists them',
       policy: 'fix the policy directory or request file named above',
+      onboard: 'fix the options named above; `onboard --help` lists them',
     },
   },
   KEYS_UNAVAILABLE: {
@@ -115,6 +116,8 @@ export const OUTCOMES: Readonly<Record<ErrorCode, Outcome>> = Object.freeze({
     hints: {
       serve: 'the broker refused the credential: check PULSAR_TOKEN_FILE or the OAUTH_ options',
       keys: 'the broker refused the credential: check PULSAR_TOKEN_FILE',
+      onboard:
+        'the broker refused the admin token: check --admin-token-file (a superuser or tenant-admin token)',
       audit: 'the broker refused the credential: check PULSAR_TOKEN_FILE',
     },
   },
@@ -125,6 +128,8 @@ export const OUTCOMES: Readonly<Record<ErrorCode, Outcome>> = Object.freeze({
     hints: {
       serve: "grant the service's role consume on TOPICS and produce on their reply topics",
       keys: 'grant this role produce on KEYS_TOPIC',
+      onboard:
+        "the admin token's role may not administer this tenant: use a superuser token or make the role a tenant admin",
       audit: 'grant this role consume on the audit topic',
     },
   },

@@ -2,7 +2,7 @@ import { join } from 'node:path';
 import type { Values } from '../options/spec.ts';
 import type { AUDIT_OPTIONS } from './audit-options.ts';
 
-/** The audit trail's part of `serve`'s configuration (README: "Audit trail"). */
+/** The audit trail's part of `serve`'s configuration (docs/service.md, "Audit trail"). */
 export interface AuditConfig {
   /** `<STATE_DIR>/audit`: the local trail (also the mirrors' outbox) and their cursors. */
   readonly dir: string;

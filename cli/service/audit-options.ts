@@ -1,7 +1,7 @@
 import { boolean, integer, list, matching, text, topic, url } from '../options/parsers.ts';
 import { options } from '../options/spec.ts';
 
-/** `serve`'s audit trail options (README: "Audit trail"). */
+/** `serve`'s audit trail options (docs/service.md, "Audit trail"). */
 export const AUDIT_OPTIONS = options({
   auditedEnvironments: {
     flag: '--audited-environments',

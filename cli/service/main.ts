@@ -1,6 +1,7 @@
 #!/usr/bin/env node
 import { registerAudit } from '../admin/audit/register.ts';
 import { registerKeys } from '../admin/keys/register.ts';
+import { registerOnboard } from '../admin/onboard/register.ts';
 import { registerPolicy } from '../admin/policy/register.ts';
 import { processIo } from '../io.ts';
 import { buildProgram, runProgram } from '../program.ts';
@@ -15,8 +16,8 @@ const code = await runProgram(
   (exit) =>
     buildProgram(
       'pulsar-gate-service',
-      'The pulsar-gate decision service and its admin commands: serve, policy, audit, keys',
-      [registerServe, registerPolicy, registerAudit, registerKeys],
+      'The pulsar-gate decision service and its admin commands: serve, policy, audit, keys, onboard',
+      [registerServe, registerPolicy, registerAudit, registerKeys, registerOnboard],
       io,
       exit,
     ),

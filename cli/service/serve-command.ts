@@ -22,11 +22,12 @@ import { openAudit } from './audit-wiring.ts';
 import { bitbucketFacts } from './bitbucket-wiring.ts';
 import { parseServeConfig } from './serve-config.ts';
 import { pulsarCredential } from './serve-credential.ts';
+import { reloadTopics, requestTopics } from './serve-topics.ts';
 
 /**
  * `pulsar-gate-service serve`: the decision service. Runs until SIGTERM/SIGINT (graceful: finish
- * in-flight decisions, stop consuming, close); SIGHUP reloads the policy directory, and a
- * reload that fails keeps the policies in force.
+ * in-flight decisions, stop consuming, close); SIGHUP reloads the policy directory, the keys
+ * and TOPICS (patterns listed again), and a reload that fails keeps what is in force.
  */
 export async function serveCommand(
   flags: OptionSource['flags'],
@@ -67,16 +68,19 @@ export async function serveCommand(
     });
     const audit =
       config.audit && (await openAudit(config.audit, { signer: checkpointSigner.port, transport, log }));
-    if (!audit) log('warn', 'no audit trail: set STATE_DIR to keep one (README: "Audit trail")');
+    if (!audit) log('warn', 'no audit trail: set STATE_DIR to keep one (docs/service.md, "Audit trail")');
     const metrics = new Metrics();
     if (audit) metrics.watchAuditBacklog(() => audit.backlog());
+    const resolveTopics = requestTopics(config, token.source);
+    const topics = await resolveTopics(config.topics);
+    if (topics.length === 0) log('warn', 'TOPICS names no topic yet: add one and send SIGHUP');
     const out =
       config.decisionLog === '-'
         ? undefined
         : createWriteStream(config.decisionLog, { flags: 'a', mode: 0o600 });
     const service = await startService({
       transport,
-      topics: config.topics,
+      topics,
       subscription: config.subscription,
       deadLetterTopic: (topic) => `${topic}${config.deadLetterSuffix}`,
       replyTemplate: config.replyTemplate,
@@ -111,7 +115,7 @@ export async function serveCommand(
     });
     log(
       'info',
-      `serving ${config.topics.join(', ')} as ${config.subscription}; decisions on ${config.decisionsTopic}; audit trail ${audit ? `${audit.trail} (audited: ${config.audit?.auditedEnvironments.join(', ')})` : 'off'}; policy ${policy.digest} (${policy.policyIds.length} policies); signing key ${signer.port.kid}; encryption keys ${keyring.kids().join(', ')}; health ${http.url}/healthz`,
+      `serving ${topics.join(', ')} as ${config.subscription}; decisions on ${config.decisionsTopic}; audit trail ${audit ? `${audit.trail} (audited: ${config.audit?.auditedEnvironments.join(', ')})` : 'off'}; policy ${policy.digest} (${policy.policyIds.length} policies); signing key ${signer.port.kid}; encryption keys ${keyring.kids().join(', ')}; health ${http.url}/healthz`,
     );
     if (config.keysTopic !== undefined) {
       const count = await announceKeySets(transport, config.keysTopic, config.signingKeyFile);
@@ -140,6 +144,7 @@ export async function serveCommand(
       readKeyring()
         .then((next) => keyring.swap(next))
         .catch((error: unknown) => log('error', `encryption keys reload failed: ${messageOf(error)}`));
+      void reloadTopics(service, () => resolveTopics(parseServeConfig({ flags, env: io.env }).topics), log);
     });
     await new Promise<void>((resolve) => {
       signals.once('SIGTERM', resolve);

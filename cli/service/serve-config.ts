@@ -3,6 +3,8 @@ import { ENCRYPTION_KEYS } from '../../src/keys/key-store.ts';
 import { decisionsTopicFor } from '../../src/service/decisions-topic.ts';
 import type { ReplyTemplate } from '../../src/service/reply-template.ts';
 import type { RequestLimits } from '../../src/service/request-limits.ts';
+import { anchorTopic, parseTopicEntry, type TopicEntry } from '../../src/service/topic-patterns.ts';
+import { adminUrlOf } from '../../src/transport/namespace-topics.ts';
 import { mustRead } from '../options/read.ts';
 import type { OptionSource } from '../options/spec.ts';
 import { type AuditConfig, auditConfigOf } from './audit-config.ts';
@@ -16,7 +18,10 @@ export interface ServeConfig {
   readonly pulsarToken: string | undefined;
   /** OAuth 2.0 client credentials for Pulsar (issue 5 §3); exclusive with pulsarToken. */
   readonly oauth: OAuthClientConfig | undefined;
-  readonly topics: readonly string[];
+  /** TOPICS: topics and patterns, resolved by cli/service/serve-topics.ts (at start and on SIGHUP). */
+  readonly topics: readonly TopicEntry[];
+  /** Where patterns are listed: PULSAR_ADMIN_URL, else PULSAR_URL when it is the web service. */
+  readonly adminUrl: string | undefined;
   /** Where key sets are announced (issue 5 §4); undefined: no announcements. */
   readonly keysTopic: string | undefined;
   readonly subscription: string;
@@ -60,14 +65,16 @@ export interface ServeConfig {
 /** Reads every `serve` option once; all problems together as one CONFIG_INVALID. */
 export function parseServeConfig(source: OptionSource): ServeConfig {
   const v = mustRead(SERVE_OPTIONS, source, SERVE_RULES, 'serve options');
+  const topics = v.topics.map(parseTopicEntry);
   return Object.freeze({
     pulsarUrl: v.pulsarUrl,
     pulsarToken: v.pulsarToken,
     oauth: oauthClientOf(v),
-    topics: v.topics,
+    topics,
+    adminUrl: adminUrlOf(v.pulsarUrl, v.pulsarAdminUrl),
     keysTopic: v.keysTopic,
     subscription: v.subscription,
-    decisionsTopic: decisionsTopicFor(v.decisionsTopic, v.topics),
+    decisionsTopic: decisionsTopicFor(v.decisionsTopic, topics.map(anchorTopic)),
     deadLetterSuffix: v.deadLetterSuffix,
     replyTemplate: v.replyTopicTemplate,
     limits: { perStep: v.maxRequestsPerStep, perRepositoryPerMinute: v.rateLimitPerRepository },

@@ -1,12 +1,37 @@
+import { parseTopicEntry } from '../../src/service/topic-patterns.ts';
 import { boolean, integer, list, text, topic, url } from '../options/parsers.ts';
 import { POLICY_DIR_OPTION, PULSAR_URL_OPTION, pulsarTokenOption } from '../options/shared-options.ts';
-import { options } from '../options/spec.ts';
+import { fail, ok, options, type Parse } from '../options/spec.ts';
 import { AUDIT_OPTIONS } from './audit-options.ts';
 import { BITBUCKET_OPTIONS } from './bitbucket-options.ts';
+import { configDocument } from './config-document.ts';
 import { REPLY_OPTIONS } from './reply-options.ts';
+
+/** A topic, or a pattern over one namespace's topics (src/service/topic-patterns.ts). */
+const topicOrPattern: Parse<string> = (value) => {
+  const checked = topic(value);
+  if (checked.ok) return checked;
+  try {
+    return parseTopicEntry(value).kind === 'pattern' ? ok(value) : checked;
+  } catch (error) {
+    return fail(
+      error instanceof Error
+        ? error.message.replace(/^invalid topic (pattern )?"[^"]*": /, '')
+        : 'is invalid',
+    );
+  }
+};
 
 /** `pulsar-gate-service serve` options: flags, the environment variables behind them, parsers, help. */
 export const SERVE_OPTIONS = options({
+  config: {
+    flag: '--config',
+    env: 'CONFIG_FILE',
+    configFile: configDocument,
+    parse: text,
+    accepts:
+      'a YAML or JSON file of these settings under their variable names (TOPICS: …); flags and variables win over it, secrets only as X_FILE',
+  },
   pulsarUrl: { ...PULSAR_URL_OPTION, required: true },
   pulsarToken: pulsarTokenOption("the service's Pulsar token (or the OAuth options below)"),
   oauthIssuer: {
@@ -38,8 +63,16 @@ export const SERVE_OPTIONS = options({
     flag: '--topics',
     env: 'TOPICS',
     required: true,
-    parse: list(topic),
-    accepts: 'comma-separated request topics to consume',
+    parse: list(topicOrPattern),
+    accepts:
+      'comma-separated request topics, or patterns over one namespace (persistent://TENANT/NS/REGEX) listed through the admin REST API; re-read on SIGHUP',
+  },
+  pulsarAdminUrl: {
+    flag: '--pulsar-admin-url',
+    env: 'PULSAR_ADMIN_URL',
+    parse: url(['https', 'http']),
+    accepts: "the broker's admin REST API, where TOPICS patterns are listed",
+    defaultText: 'PULSAR_URL when it is ws(s):// or http(s)://',
   },
   keysTopic: {
     flag: '--keys-topic',

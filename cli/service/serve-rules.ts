@@ -5,6 +5,8 @@ import {
   serviceReservedTopics,
   serviceTopics,
 } from '../../src/service/reply-routes.ts';
+import { anchorTopic, parseTopicEntry } from '../../src/service/topic-patterns.ts';
+import { adminUrlOf } from '../../src/transport/namespace-topics.ts';
 import type { Problem, Rule } from '../options/spec.ts';
 import { oneFactSource } from './bitbucket-options.ts';
 import type { ServeOptions } from './serve-options.ts';
@@ -53,18 +55,34 @@ const replyTopicsFree: Rule<ServeOptions> = (v) => {
   if (v.topics === undefined || v.replyTopicTemplate === undefined || v.deadLetterSuffix === undefined)
     return [];
   const suffix = v.deadLetterSuffix;
+  const entries = v.topics.map(parseTopicEntry);
+  // Topics a pattern matches are known only at run time: startService checks them then.
+  const topics = entries.flatMap((e) => (e.kind === 'topic' ? [e.full] : []));
   const reserved: ReservedTopic[] = [
-    ...serviceReservedTopics(v.keysTopic, v.auditTopic, decisionsTopicFor(v.decisionsTopic, v.topics)),
-    ...serviceTopics(v.topics, (topic) => `${topic}${suffix}`),
+    ...serviceReservedTopics(
+      v.keysTopic,
+      v.auditTopic,
+      decisionsTopicFor(v.decisionsTopic, entries.map(anchorTopic)),
+    ),
+    ...serviceTopics(topics, (topic) => `${topic}${suffix}`),
   ];
-  return replyTopicConflicts(v.replyTopicTemplate, v.topics, reserved).map((issue) => ({
+  return replyTopicConflicts(v.replyTopicTemplate, topics, reserved).map((issue) => ({
     key: 'replyTopicTemplate' as const,
     issue,
     value: v.replyTopicTemplate?.text,
   }));
 };
 
+/** Patterns are listed through the admin REST API: a pulsar:// PULSAR_URL does not serve it. */
+const patternsNeedAdminUrl: Rule<ServeOptions> = (v) =>
+  v.pulsarUrl !== undefined &&
+  adminUrlOf(v.pulsarUrl, v.pulsarAdminUrl) === undefined &&
+  (v.topics ?? []).some((t) => parseTopicEntry(t).kind === 'pattern')
+    ? [{ key: 'pulsarAdminUrl', issue: 'is required for a TOPICS pattern with a pulsar:// PULSAR_URL' }]
+    : [];
+
 export const SERVE_RULES: readonly Rule<ServeOptions>[] = [
+  patternsNeedAdminUrl,
   oauthComplete,
   secureIssuers,
   mirrorsNeedStateDir,

@@ -11,6 +11,7 @@ import type { DeciderPorts } from './ports.ts';
 import { PublisherCache } from './reply-publishers.ts';
 import { ReplyRoutes, type ReservedTopic, serviceTopics } from './reply-routes.ts';
 import type { ReplyTemplate } from './reply-template.ts';
+import { TopicConsumers } from './topic-consumers.ts';
 
 export interface ServiceOptions {
   readonly transport: Transport;
@@ -31,6 +32,14 @@ export interface ServiceOptions {
 
 export interface RunningService {
   readonly ready: () => boolean;
+  /** The request topics consumed now. */
+  readonly topics: () => readonly string[];
+  /**
+   * Consumes exactly `next` from now on (TOPICS reloaded on SIGHUP; topic-consumers.ts):
+   * nothing in flight is dropped. Reply topics that conflict (CONFIG_INVALID) or a topic the
+   * broker refuses change nothing and reject.
+   */
+  setTopics(next: readonly string[]): Promise<{ added: string[]; removed: string[] }>;
   /** Graceful stop: no new messages, in-flight ones finished and acknowledged, then close. */
   stop(): Promise<void>;
 }
@@ -45,12 +54,18 @@ export interface RunningService {
  * a request topic onto a reserved one stops the start (CONFIG_INVALID).
  */
 export async function startService(options: ServiceOptions): Promise<RunningService> {
-  const reserved = [...options.reservedTopics, ...serviceTopics(options.topics, options.deadLetterTopic)];
-  const routes = ReplyRoutes.checked(options.replyTemplate, options.topics, reserved);
+  const routesFor = (topics: readonly string[]) =>
+    ReplyRoutes.checked(options.replyTemplate, topics, [
+      ...options.reservedTopics,
+      ...serviceTopics(topics, options.deadLetterTopic),
+    ]);
+  let routes = routesFor(options.topics);
   const replies = new PublisherCache(options.transport);
   const flights = new SingleFlight<Outcome>();
-  const subscriptions = await Promise.all(
-    options.topics.map((topic) =>
+  let stopping = false;
+  const inFlight = new Set<Promise<void>>();
+  const consumers = new TopicConsumers({
+    subscribe: (topic) =>
       options.transport.subscribe(topic, options.subscription, {
         // By message key (the pipe's step uuid), so a step's requests meet one replica at a
         // time, in order; when a key moves, the broker holds its new messages until the old
@@ -59,21 +74,22 @@ export async function startService(options: ServiceOptions): Promise<RunningServ
         initialPosition: 'Earliest',
         nackRedeliveryDelayMs: 1_000,
       }),
-    ),
-  );
-  let stopping = false;
-  const inFlight = new Set<Promise<void>>();
-  const loops = subscriptions.map((subscription, i) => consume(subscription, options.topics[i] ?? ''));
+    consume,
+    drain: async () => {
+      await Promise.allSettled([...inFlight]);
+    },
+  });
+  await Promise.all(options.topics.map((topic) => consumers.open(topic)));
 
-  async function consume(subscription: Subscription, topic: string): Promise<void> {
-    while (!stopping) {
+  async function consume(subscription: Subscription, topic: string, stopped: () => boolean): Promise<void> {
+    while (!stopping && !stopped()) {
       while (inFlight.size >= options.concurrency) await Promise.race(inFlight);
       let message: IncomingMessage;
       try {
         message = await subscription.receive(options.ports.clock.now() + 500);
       } catch (error) {
         if (isGateError(error, 'PULSAR_TIMEOUT')) continue;
-        if (stopping) return;
+        if (stopping || stopped()) return;
         options.log(
           'error',
           `receiving on ${topic} failed: ${error instanceof Error ? error.message : String(error)}`,
@@ -162,11 +178,22 @@ export async function startService(options: ServiceOptions): Promise<RunningServ
 
   return {
     ready: () => !stopping,
+    topics: () => consumers.topics(),
+    setTopics: (next) => {
+      let nextRoutes = routes;
+      return consumers.set(
+        next,
+        () => {
+          nextRoutes = routesFor(next);
+        },
+        () => {
+          routes = nextRoutes;
+        },
+      );
+    },
     stop: async () => {
       stopping = true;
-      await Promise.allSettled(loops);
-      await Promise.allSettled([...inFlight]);
-      await Promise.allSettled(subscriptions.map((s) => s.close()));
+      await consumers.stopAll();
       await replies.close();
     },
   };

@@ -164,7 +164,7 @@ export async function serviceFixture(
         await link.close();
       })());
     return {
-      ready: service.ready,
+      ...service,
       stop,
       // A crash as the broker sees it: the connection goes, nothing in flight is acknowledged.
       kill: async () => {

@@ -9,7 +9,7 @@ export async function adminRest(
   base: URL,
   path: string,
   token: TokenSource | undefined,
-  init: { method?: 'GET' | 'PUT'; body?: unknown; timeoutMs: number },
+  init: { method?: 'GET' | 'PUT' | 'POST'; body?: unknown; timeoutMs: number },
 ): Promise<{ url: URL; response: Response }> {
   const url = new URL(`${base.pathname.replace(/\/$/, '')}/admin/v2/${path}`, base);
   url.protocol = url.protocol === 'wss:' ? 'https:' : 'http:';

@@ -1,0 +1,58 @@
+import { deriveReplyTopic } from '../../src/service/reply-template.ts';
+import type { RunningService } from '../../src/service/serve.ts';
+import { resolveTopics, type TopicEntry } from '../../src/service/topic-patterns.ts';
+import { namespaceTopics } from '../../src/transport/namespace-topics.ts';
+import type { TokenSource } from '../../src/transport/transport.ts';
+import type { ServeConfig } from './serve-config.ts';
+
+/**
+ * The request topics TOPICS names now, with the service's own credential: its patterns listed
+ * in their namespaces, leaving out every topic the service writes or reads for another reason
+ * (keys, audit, decisions, dead-letter topics) and every reply topic of another match.
+ */
+export function requestTopics(
+  config: ServeConfig,
+  token: TokenSource | undefined,
+): (entries: readonly TopicEntry[]) => Promise<string[]> {
+  const list =
+    config.adminUrl === undefined
+      ? async () => {
+          throw new Error('a TOPICS pattern needs PULSAR_ADMIN_URL'); // the options' rules stop this first
+        }
+      : namespaceTopics(config.adminUrl, token);
+  const reserved = new Set(
+    [config.keysTopic, config.audit?.topic, config.decisionsTopic].filter((t) => t !== undefined),
+  );
+  const skip = (full: string): boolean => {
+    const local = full.slice(full.lastIndexOf('/') + 1);
+    return reserved.has(full) || local.endsWith(config.deadLetterSuffix);
+  };
+  const replyOf = (full: string): string | undefined => {
+    try {
+      return deriveReplyTopic(config.replyTemplate, full).full;
+    } catch {
+      return undefined;
+    }
+  };
+  return (entries) => resolveTopics(entries, list, { skip, replyOf });
+}
+
+/**
+ * SIGHUP's part for TOPICS: the configuration read again (variables, flags, and the config
+ * file, which is where a running service's TOPICS can change), its topics resolved, and the
+ * service switched to them. Any failure keeps the topics in force and says why.
+ */
+export async function reloadTopics(
+  service: Pick<RunningService, 'topics' | 'setTopics'>,
+  next: () => Promise<readonly string[]>,
+  log: (level: 'info' | 'error', message: string) => void,
+): Promise<void> {
+  try {
+    const { added, removed } = await service.setTopics(await next());
+    const change = [...added.map((t) => `+${t}`), ...removed.map((t) => `-${t}`)].join(' ') || 'no change';
+    log('info', `topics reloaded (${change}): serving ${service.topics().join(', ')}`);
+  } catch (error) {
+    const why = error instanceof Error ? error.message : String(error);
+    log('error', `topics reload failed, keeping ${service.topics().join(', ')}: ${why}`);
+  }
+}
