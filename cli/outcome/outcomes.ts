@@ -18,6 +18,7 @@ export const OUTCOMES: Readonly<Record<ErrorCode, Outcome>> = Object.freeze({
       keys: 'fix the options named above; `keys --help` lists them',
       audit: 'fix the options named above; `audit verify --help` lists them',
       policy: 'fix the policy directory or request file named above',
+      webhooks: 'fix the options named above; `pulsar-gate-service webhooks --help` lists them',
     },
   },
   KEYS_UNAVAILABLE: {

@@ -4,6 +4,7 @@ import { registerKeys } from '../admin/keys/register.ts';
 import { registerPolicy } from '../admin/policy/register.ts';
 import { processIo } from '../io.ts';
 import { buildProgram, runProgram } from '../program.ts';
+import { registerWebhooks } from '../webhooks/register.ts';
 import { registerServe } from './register.ts';
 
 /**
@@ -15,8 +16,8 @@ const code = await runProgram(
   (exit) =>
     buildProgram(
       'pulsar-gate-service',
-      'The pulsar-gate decision service and its admin commands: serve, policy, audit, keys',
-      [registerServe, registerPolicy, registerAudit, registerKeys],
+      'The pulsar-gate decision service and its admin commands: serve, webhooks, policy, audit, keys',
+      [registerServe, registerWebhooks, registerPolicy, registerAudit, registerKeys],
       io,
       exit,
     ),
