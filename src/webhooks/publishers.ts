@@ -19,7 +19,13 @@ export function publisherPool(
       producer = transport.publisher(topic);
       open.set(topic, producer);
     }
-    const attempt = producer.then((p) => p.publish(message));
+    let gaveUp = false;
+    // A producer that connects after the deadline must not send: that delivery was answered 503
+    // and Bitbucket's retry will publish it again (each late send was one more copy on the topic).
+    const attempt = producer.then((p) => {
+      if (gaveUp) throw new GateError('PULSAR_TIMEOUT', `gave up on ${topic} before the producer opened`);
+      return p.publish(message);
+    });
     let timer: NodeJS.Timeout | undefined;
     const late = new Promise<never>((_, reject) => {
       timer = setTimeout(
@@ -36,6 +42,7 @@ export function publisherPool(
     try {
       return await Promise.race([attempt, late]);
     } catch (error) {
+      gaveUp = true;
       attempt.catch(() => {}); // it may still settle; nobody waits for it now
       if (open.get(topic) === producer) {
         open.delete(topic);
