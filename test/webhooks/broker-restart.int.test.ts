@@ -139,21 +139,16 @@ describe('webhooks through a broker outage', () => {
           (a) => a.status !== 202 || (a.start <= restart.end && a.end >= restart.start),
         );
       const doubled = [...copies].filter(([, n]) => n > 1).map(([id]) => id);
-      for (const id of doubled)
-        expect(
-          touched(id),
-          `${id} doubled without being touched by the restart ${JSON.stringify({ restart, attempts: attempts.get(id), at: events.flatMap((e, i) => (e.event.id === id ? [i] : [])), n: events.length })}`,
-        ).toBe(true);
+      for (const id of doubled) {
+        // A copy per attempt at most: an attempt the restart cut off may have been stored
+        // without its receipt (at-least-once); an attempt it did not touch is stored once.
+        expect(touched(id), `${id} doubled: ${JSON.stringify({ restart, attempts: attempts.get(id) })}`).toBe(
+          true,
+        );
+        expect(copies.get(id)).toBeLessThanOrEqual(attempts.get(id)?.length ?? 0);
+      }
       // The restart really happened under load: some delivery saw it.
       expect([...attempts.keys()].some(touched)).toBe(true);
-      for (const id of doubled)
-        console.info(
-          '[debug]',
-          copies.get(id),
-          JSON.stringify(attempts.get(id)),
-          JSON.stringify(restart),
-          events.flatMap((e, i) => (e.event.id === id ? [`${i}:${e.event.bitbucketattempt}`] : [])).join(' '),
-        );
       console.info(
         `[webhooks restart] ${events.length} messages, ${doubled.length} delivered twice (each touched by the restart)`,
       );
