@@ -11,7 +11,7 @@ import type { PolicyDecision, PolicyInput } from './types.ts';
  *
  *   { "suite"?: "name", "defaults"?: { …any case fields… },
  *     "cases": [ { "name": "main deploys to production on a weekday",
- *                  "verified": { "claims": {…}, "environment"?: {…}, "pipeline"?: {…} },
+ *                  "verified": { "claims": {…}, "environment"?: {…}, "pipeline"?: {…}, "review"?: {…} },
  *                  "asked":    { "action", "environment", "pipeline"?, "credentials"? },
  *                  "now"?: "2030-05-01T12:00:00Z",
  *                  "expect": { "verdict": "allow" | "deny" | "pending",
@@ -84,7 +84,7 @@ function parseSuiteFile(root: unknown, file: string, clock: Clock): SuiteCase[] 
     const verified = isRecord(merged.verified) ? merged.verified : {};
     const request = {
       claims: verified.claims,
-      facts: { environment: verified.environment, pipeline: verified.pipeline },
+      facts: { environment: verified.environment, pipeline: verified.pipeline, review: verified.review },
       request: merged.asked,
       ...(merged.now === undefined ? {} : { now: merged.now }),
     };

@@ -33,11 +33,13 @@ describe('policy test --suite', () => {
   it('passes the shipped suite over examples/policies, with a summary line and a JUnit report', async () => {
     const junit = join(await copyOfExamples(), 'test-results', 'policy.xml');
     const { code, output } = await run(policyTestCommand, { policyDir: EXAMPLES, suite: SUITE, junit });
-    expect(output).toContain('9 passed, 0 failed');
+    expect(output).toContain('14 passed, 0 failed');
     expect(code).toBe(0);
     const xml = await readFile(junit, 'utf8');
-    expect(xml).toMatch(/^<\?xml version="1.0" encoding="UTF-8"\?>\n<testsuites [^>]*tests="9" failures="0"/);
-    expect(xml.match(/<testcase /g)).toHaveLength(9);
+    expect(xml).toMatch(
+      /^<\?xml version="1.0" encoding="UTF-8"\?>\n<testsuites [^>]*tests="14" failures="0"/,
+    );
+    expect(xml.match(/<testcase /g)).toHaveLength(14);
     expect(xml).not.toContain('<failure');
   });
 
@@ -53,12 +55,12 @@ describe('policy test --suite', () => {
       junit,
     });
     expect(code).toBe(1);
-    expect(output).toContain('8 passed, 1 failed');
+    expect(output).toContain('13 passed, 1 failed');
     expect(output).toContain('✖ sample-policies.json: no production deploys at weekends, even from main');
     expect(output).toContain('verdict: expected allow, got deny');
     expect(output).toContain('determining: expected [prod-deploy], got [no-weekend-prod]');
     const xml = await readFile(junit, 'utf8');
-    expect(xml).toMatch(/<testsuites [^>]*tests="9" failures="1"/);
+    expect(xml).toMatch(/<testsuites [^>]*tests="14" failures="1"/);
     expect(xml).toContain('<failure message="verdict: expected allow, got deny"');
   });
 
@@ -69,7 +71,7 @@ describe('policy test --suite', () => {
     await writeFile(deploy, text.slice(0, text.indexOf('@id("no-weekend-prod")')));
     const { code, output } = await run(policyTestCommand, { policyDir: dir, suite: join(dir, 'tests') });
     expect(code).toBe(1);
-    expect(output).toContain('8 passed, 1 failed');
+    expect(output).toContain('13 passed, 1 failed');
     expect(output).toContain('✖ sample-policies.json: no production deploys at weekends, even from main');
   });
 
@@ -84,7 +86,7 @@ describe('policy test --suite', () => {
     });
     const { code, output } = await run(policyTestCommand, { policyDir: dir, suite: join(dir, 'tests') });
     expect(code).toBe(1);
-    expect(output).toContain('6 passed, 3 failed');
+    expect(output).toContain('11 passed, 3 failed');
     expect(output).toContain('failedPath: expected "policy prod-deploy", got "policy no-weekend-prod"');
     expect(output).toContain('reason: none contains "a reason no policy gives"');
     expect(output).toContain('approvers: expected [security], got [release-managers]');
@@ -128,7 +130,7 @@ describe('policy validate', () => {
   it('accepts examples/policies with no warning', async () => {
     const { code, output } = await run(policyValidateCommand, { policyDir: EXAMPLES });
     expect(code).toBe(0);
-    expect(output).toMatch(/✔ .*: valid \(digest \S+, 6 policies, 0 warnings\)/);
+    expect(output).toMatch(/✔ .*: valid \(digest \S+, 7 policies, 0 warnings\)/);
   });
 
   it('fails with file and line on a policy the schema refuses, and warns of a forbid without @reason', async () => {
