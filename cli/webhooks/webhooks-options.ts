@@ -1,6 +1,19 @@
+import { topicMap } from '../../src/webhooks/topic-map.ts';
 import { integer, list, matching, text } from '../options/parsers.ts';
 import { PULSAR_URL_OPTION, pulsarTokenOption } from '../options/shared-options.ts';
-import { options } from '../options/spec.ts';
+import { fail, ok, options, type Parse } from '../options/spec.ts';
+
+/** One WEBHOOK_TOPICS rule, checked here so that a bad one is reported with every other problem. */
+const topicRule: Parse<string> = (value) => {
+  try {
+    topicMap([value], 'public/default');
+    return ok(value);
+  } catch (error) {
+    return fail(
+      error instanceof Error ? error.message.replace(/^WEBHOOK_TOPICS rule "[^"]*" /, '') : 'is invalid',
+    );
+  }
+};
 
 /**
  * `pulsar-gate-service webhooks`: Bitbucket Cloud webhooks into Pulsar (README: "Webhooks into
@@ -29,7 +42,7 @@ export const WEBHOOKS_OPTIONS = options({
   topics: {
     flag: '--webhook-topics',
     env: 'WEBHOOK_TOPICS',
-    parse: list(text),
+    parse: list(topicRule),
     fallback: [],
     accepts:
       'comma-separated rules event-key=topic or family:*=topic (repo:push=…, pullrequest:*=…) over the defaults',
