@@ -3,7 +3,8 @@ import { dirname, relative } from 'node:path';
 import { performance } from 'node:perf_hooks';
 import { type JunitCase, junitXml } from '../../../src/policy/junit.ts';
 import { loadPolicySet } from '../../../src/policy/load-policy-set.ts';
-import { mismatches, readSuite } from '../../../src/policy/policy-suite.ts';
+import { readSuite } from '../../../src/policy/policy-suite.ts';
+import { mismatches } from '../../../src/policy/suite-expectation.ts';
 import type { Clock } from '../../../src/time.ts';
 import { EXIT } from '../../outcome/exit.ts';
 
