@@ -44,9 +44,11 @@ export function webhookReceiver(options: ReceiverOptions) {
     const signature = checkSignature(options.secrets, body, header('x-hub-signature'));
     if (signature === 'missing') return refuse(401, 'unsigned: no X-Hub-Signature');
     if (signature !== 'valid') return refuse(403, `X-Hub-Signature is ${signature}`);
-    const id = header('x-request-uuid')?.trim() ?? '';
+    const rawId = header('x-request-uuid')?.trim() ?? '';
     const eventKey = header('x-event-key')?.trim() ?? '';
-    if (!UUID.test(id)) return refuse(400, 'X-Request-UUID is missing or not a UUID');
+    if (!UUID.test(rawId)) return refuse(400, 'X-Request-UUID is missing or not a UUID');
+    // One delivery, one id: `{ABC…}` and `abc…` must not pass the replay check as two.
+    const id = rawId.replace(/[{}]/g, '').toLowerCase();
     if (!EVENT_KEY.test(eventKey)) return refuse(400, 'X-Event-Key is missing or not an event key');
     let payload: unknown;
     try {

@@ -152,6 +152,11 @@ describe('pulsar-gate-service webhooks', () => {
         requestUuid: first.requestUuid,
       }),
     );
+    // The same id in another spelling is the same delivery.
+    await expectStatus(
+      409,
+      send(body, { eventKey: 'repo:push', requestUuid: `{${first.requestUuid.toUpperCase()}}` }),
+    );
     // Concurrent copies of one new delivery: exactly one is stored.
     const copyId = randomUUID();
     const copies = await Promise.all(
