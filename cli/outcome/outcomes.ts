@@ -19,6 +19,7 @@ export const OUTCOMES: Readonly<Record<ErrorCode, Outcome>> = Object.freeze({
       audit: 'fix the options named above; `audit verify --help` lists them',
       policy: 'fix the policy directory or request file named above',
       onboard: 'fix the options named above; `onboard --help` lists them',
+      webhooks: 'fix the options named above; `pulsar-gate-service webhooks --help` lists them',
     },
   },
   KEYS_UNAVAILABLE: {

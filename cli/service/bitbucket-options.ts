@@ -1,4 +1,4 @@
-import { integer, list, text, url } from '../options/parsers.ts';
+import { boolean, integer, list, text, topic, url } from '../options/parsers.ts';
 import { options, type Rule } from '../options/spec.ts';
 
 /**
@@ -37,6 +37,21 @@ export const BITBUCKET_OPTIONS = options({
     accepts: 'comma-separated environments a step WITHOUT a deployment environment may ask for',
     defaultText: 'none',
   },
+  bitbucketReview: {
+    flag: '--bitbucket-review',
+    env: 'BITBUCKET_REVIEW',
+    parse: boolean,
+    fallback: false,
+    accepts:
+      "true or false: look up how the pipeline's commit was reviewed (pull requests, approvals) for context.review; the token needs the pullrequest read scope",
+  },
+  reviewEventsTopic: {
+    flag: '--review-events-topic',
+    env: 'REVIEW_EVENTS_TOPIC',
+    parse: topic,
+    accepts:
+      "the pull request topic `webhooks` writes: an approved, unapproved, merged or declined event drops that repository's cached review",
+  },
   bitbucketCacheSeconds: {
     flag: '--bitbucket-cache',
     env: 'BITBUCKET_CACHE',
@@ -59,6 +74,12 @@ type BitbucketOptions = typeof BITBUCKET_OPTIONS;
 export const oneFactSource: Rule<BitbucketOptions> = (v) => {
   if (v.bitbucketToken !== undefined && v.environmentMap !== undefined)
     return [{ key: 'environmentMap', issue: 'cannot be used with BITBUCKET_TOKEN; choose one' }];
+  if (v.bitbucketReview === true && v.environmentMap !== undefined)
+    return [
+      { key: 'bitbucketReview', issue: "needs Bitbucket's API (BITBUCKET_TOKEN), not ENVIRONMENT_MAP" },
+    ];
+  if (v.reviewEventsTopic !== undefined && v.bitbucketReview !== true)
+    return [{ key: 'reviewEventsTopic', issue: 'only means something with BITBUCKET_REVIEW=true' }];
   if (v.bitbucketToken === undefined && v.environmentMap === undefined)
     return [
       {

@@ -5,6 +5,7 @@ import { registerOnboard } from '../admin/onboard/register.ts';
 import { registerPolicy } from '../admin/policy/register.ts';
 import { processIo } from '../io.ts';
 import { buildProgram, runProgram } from '../program.ts';
+import { registerWebhooks } from '../webhooks/register.ts';
 import { registerServe } from './register.ts';
 
 /**
@@ -16,8 +17,8 @@ const code = await runProgram(
   (exit) =>
     buildProgram(
       'pulsar-gate-service',
-      'The pulsar-gate decision service and its admin commands: serve, policy, audit, keys, onboard',
-      [registerServe, registerPolicy, registerAudit, registerKeys, registerOnboard],
+      'The pulsar-gate decision service and its admin commands: serve, webhooks, policy, audit, keys, onboard',
+      [registerServe, registerWebhooks, registerPolicy, registerAudit, registerKeys, registerOnboard],
       io,
       exit,
     ),

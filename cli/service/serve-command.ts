@@ -19,7 +19,7 @@ import type { OptionSource } from '../options/spec.ts';
 import { endThroughTable } from '../outcome/end.ts';
 import { EXIT } from '../outcome/exit.ts';
 import { openAudit } from './audit-wiring.ts';
-import { bitbucketFacts } from './bitbucket-wiring.ts';
+import { bitbucketFacts, followReviews } from './bitbucket-wiring.ts';
 import { parseServeConfig } from './serve-config.ts';
 import { pulsarCredential } from './serve-credential.ts';
 import { reloadTopics, requestTopics } from './serve-topics.ts';
@@ -58,6 +58,7 @@ export async function serveCommand(
     const facts = await bitbucketFacts(config.bitbucket);
     const token = await pulsarCredential(config, log);
     const transport = openTransport({ url: config.pulsarUrl, token: token.source });
+    const reviewEvents = await followReviews(config.bitbucket, facts.reviews, transport, log);
     // P2 across replicas: every decision is recorded and read back on the decisions topic.
     const replay = await DecisionLedger.open({
       transport,
@@ -152,6 +153,7 @@ export async function serveCommand(
     });
     log('info', 'stopping: finishing in-flight decisions');
     await service.stop();
+    await reviewEvents?.stop();
     // The final checkpoint goes out through the transport: close the trail first.
     await audit?.close();
     await replay.close();

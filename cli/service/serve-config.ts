@@ -56,6 +56,9 @@ export interface ServeConfig {
         readonly token: string;
         readonly cacheSeconds: number;
         readonly timeoutSeconds: number;
+        /** BITBUCKET_REVIEW: look code review up; REVIEW_EVENTS_TOPIC keeps its cache fresh. */
+        readonly review: boolean;
+        readonly reviewEventsTopic?: string;
       }
     | { readonly kind: 'map'; readonly file: string };
   /** Environments a step without a deployment environment may ask for. */
@@ -103,6 +106,8 @@ export function parseServeConfig(source: OptionSource): ServeConfig {
             token: v.bitbucketToken ?? '',
             cacheSeconds: v.bitbucketCacheSeconds,
             timeoutSeconds: v.bitbucketTimeoutSeconds,
+            review: v.bitbucketReview,
+            ...(v.reviewEventsTopic === undefined ? {} : { reviewEventsTopic: v.reviewEventsTopic }),
           },
     openEnvironments: v.openEnvironments,
   });

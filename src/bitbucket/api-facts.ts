@@ -16,7 +16,7 @@ export function bitbucketApiFacts(options: {
   ttlMs: number;
   maxEntries?: number;
   clock: Clock;
-}): Required<BitbucketFacts> {
+}): Required<Omit<BitbucketFacts, 'review'>> {
   const cacheOptions = {
     ttlMs: options.ttlMs,
     maxEntries: options.maxEntries ?? 1_000,

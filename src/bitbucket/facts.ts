@@ -40,6 +40,24 @@ export interface StepFacts {
   readonly environment: VerifiedEnvironment | OpenEnvironment;
   /** The pipeline run from Bitbucket's API; absent where only an environment map is configured. */
   readonly pipeline?: VerifiedPipeline;
+  /** How the pipeline's commit was reviewed (BITBUCKET_REVIEW); absent when not looked up. */
+  readonly review?: VerifiedReview;
+}
+
+/**
+ * Code review of a commit, from Bitbucket's pull requests (review-facts.ts): whether it reached
+ * the pipeline's branch through a merged pull request, and who approved that pull request.
+ */
+export interface VerifiedReview {
+  readonly mergedViaPullRequest: boolean;
+  /** Distinct approvers other than the pull request's author. */
+  readonly approvals: number;
+  /** Their account uuids, sorted. */
+  readonly approvers: readonly string[];
+  /** The pull request's author (account uuid); absent when not merged via one. */
+  readonly author?: string;
+  /** The pull request the facts are from. */
+  readonly pullRequest?: number;
 }
 
 export interface VerifiedPipeline {
@@ -62,4 +80,6 @@ export interface VerifiedPipeline {
 export interface BitbucketFacts {
   environment(repository: RepositoryRef, environmentUuid: string): Promise<VerifiedEnvironment>;
   readonly pipeline?: (repository: RepositoryRef, pipelineUuid: string) => Promise<VerifiedPipeline>;
+  /** How `commit` reached `branch` (the pipeline's, when it runs for one): BITBUCKET_REVIEW only. */
+  readonly review?: (repository: RepositoryRef, commit: string, branch?: string) => Promise<VerifiedReview>;
 }

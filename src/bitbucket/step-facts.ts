@@ -99,7 +99,18 @@ export async function resolveStepFacts(
   }
   const problem = pipelineProblem(pipeline, token, declared);
   if (problem) return { ok: false, ...problem, check: 'pipeline-mismatch', known: { environment, pipeline } };
-  return { ok: true, facts: Object.freeze({ environment, pipeline }) };
+  if (!source.facts.review) return { ok: true, facts: Object.freeze({ environment, pipeline }) };
+  // Code review of the verified commit, never of one the request names (issue 19 §2).
+  try {
+    const branch = pipeline.ref.type === 'branch' ? pipeline.ref.name : undefined;
+    const review = await source.facts.review(repository, pipeline.commit, branch);
+    return { ok: true, facts: Object.freeze({ environment, pipeline, review }) };
+  } catch (error) {
+    return {
+      ...lookupFailed(`the pull requests of commit ${pipeline.commit}`, error),
+      known: { environment, pipeline },
+    };
+  }
 }
 
 /** A name a step may use for an environment: Bitbucket's name or slug, in any case. */

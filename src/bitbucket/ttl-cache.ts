@@ -31,4 +31,9 @@ export class TtlCache<V> {
     }
     return value;
   }
+
+  /** Forgets every entry whose key starts with `prefix` (a webhook said they changed). */
+  forget(prefix: string): void {
+    for (const key of this.#entries.keys()) if (key.startsWith(prefix)) this.#entries.delete(key);
+  }
 }

@@ -1,4 +1,4 @@
-import type { VerifiedPipeline } from '../bitbucket/facts.ts';
+import type { VerifiedPipeline, VerifiedReview } from '../bitbucket/facts.ts';
 import type { CedarValueJson } from './cedar.ts';
 import type { PolicyInput } from './types.ts';
 
@@ -15,6 +15,10 @@ const WEEKDAYS = ['Sunday', 'Monday', 'Tuesday', 'Wednesday', 'Thursday', 'Frida
  *   `roleArn`, `region`, `sessionDurationSeconds`, `sessionPolicyDigest?`, and the
  *   `branch?`/`tag?`/`commit?` it declared. A policy that gates on these gates on the step's
  *   word; the sample policies do not.
+ *
+ * - `review` (when BITBUCKET_REVIEW is on): the verified commit's code review at Bitbucket —
+ *   `mergedViaPullRequest`, `approvals` (distinct approvers other than the author),
+ *   `approvers` (account uuids), `author?`. Verified: looked up by the service.
  *
  * And the service's clock, in UTC: `now` (a Cedar datetime), `hour` (0-23), `weekday`.
  */
@@ -34,6 +38,7 @@ export function cedarContext(input: PolicyInput): Record<string, CedarValueJson>
   );
   return {
     ...(facts.pipeline ? { pipeline: pipelineRecord(facts.pipeline) } : {}),
+    ...(facts.review ? { review: reviewRecord(facts.review) } : {}),
     asked,
     // Cedar's datetime extension (https://docs.cedarpolicy.com/policies/syntax-datatypes.html#datatype-datetime)
     // takes RFC 3339 with milliseconds, which is what toISOString() writes.
@@ -41,6 +46,18 @@ export function cedarContext(input: PolicyInput): Record<string, CedarValueJson>
     hour: now.getUTCHours(),
     weekday: WEEKDAYS[now.getUTCDay()] ?? 'Sunday',
   };
+}
+
+/** `context.review` (BITBUCKET_REVIEW): how the verified commit was reviewed (issue 19 §2). */
+function reviewRecord(review: VerifiedReview): Record<string, CedarValueJson> {
+  return withOptional(
+    {
+      mergedViaPullRequest: review.mergedViaPullRequest,
+      approvals: review.approvals,
+      approvers: [...review.approvers],
+    },
+    { author: review.author },
+  );
 }
 
 function pipelineRecord(run: VerifiedPipeline): Record<string, CedarValueJson> {

@@ -25,6 +25,7 @@ export type {
 } from '@cedar-policy/cedar-wasm/nodejs';
 export {
   checkParseSchema,
+  formatPolicies,
   policySetTextToParts,
   policyToJson,
   policyToText,

@@ -58,7 +58,6 @@ export async function testPolicyRequest(
 }
 
 async function readTestRequest(file: string, clock: Clock): Promise<PolicyInput> {
-  const bad = (message: string) => new GateError('CONFIG_INVALID', `${file}: ${message}`);
   let root: unknown;
   try {
     root = JSON.parse(await readFile(file, 'utf8'));
@@ -71,6 +70,12 @@ async function readTestRequest(file: string, clock: Clock): Promise<PolicyInput>
       },
     );
   }
+  return parseTestRequest(root, file, clock);
+}
+
+/** One request in the request file's form (above), from JSON already read; `where` names it in problems. */
+export function parseTestRequest(root: unknown, where: string, clock: Clock): PolicyInput {
+  const bad = (message: string) => new GateError('CONFIG_INVALID', `${where}: ${message}`);
   const top = record(root, 'the file', bad);
   const claims = record(top.claims, 'claims', bad);
   const request = record(top.request, 'request', bad);

@@ -93,6 +93,7 @@ function sample(action: Action, full: boolean): PolicyInput {
             trigger: 'push',
             triggeredBy: { uuid },
           },
+          review: { mergedViaPullRequest: true, approvals: 1, approvers: [uuid], author: uuid },
         }
       : {
           environment: {

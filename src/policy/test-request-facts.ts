@@ -2,6 +2,7 @@ import type { StepFacts, VerifiedPipeline } from '../bitbucket/facts.ts';
 import { isEnvironmentType, slugOf } from '../bitbucket/parse-environment.ts';
 import type { GateError } from '../errors.ts';
 import { isRecord } from '../lib/is-record.ts';
+import { readTestReview } from './test-review-facts.ts';
 
 /**
  * The `facts` of a `policy test` request file: what the service would have established at
@@ -12,7 +13,8 @@ import { isRecord } from '../lib/is-record.ts';
  *   "facts": {
  *     "environment"?: { "name": "Production", "slug"?: "production", "type": "Production" | "Staging" | "Test" },
  *     "pipeline"?: { "ref": "branch" | "tag" | "commit", "name"?: "main", "commit": "<40 hex>",
- *                    "build"?: 1742, "trigger"?: "push", "triggeredBy"?: "{uuid}" }
+ *                    "build"?: 1742, "trigger"?: "push", "triggeredBy"?: "{uuid}" },
+ *     "review"?: { "mergedViaPullRequest": true, "approvers": [...], "author"?: "{uuid}" }  (test-review-facts.ts)
  *   }
  */
 export function readTestFacts(
@@ -37,9 +39,11 @@ export function readTestFacts(
     const slug = typeof env.slug === 'string' ? env.slug : slugOf(env.name);
     environment = { uuid: '{policy-test}', name: env.name, slug, type: env.type, source: 'bitbucket-api' };
   }
-  return facts.pipeline === undefined
-    ? { environment }
-    : { environment, pipeline: readPipeline(facts.pipeline, bad) };
+  return {
+    environment,
+    ...(facts.pipeline === undefined ? {} : { pipeline: readPipeline(facts.pipeline, bad) }),
+    ...(facts.review === undefined ? {} : { review: readTestReview(facts.review, bad) }),
+  };
 }
 
 function readPipeline(value: unknown, bad: (m: string) => GateError): VerifiedPipeline {

@@ -1,4 +1,5 @@
 import { createServer, type Server } from 'node:http';
+import { listen } from '../lib/listen.ts';
 import type { Metrics } from './metrics.ts';
 
 /** /healthz (the process serves), /readyz (subscribed and a policy set loaded), /metrics. */
@@ -25,12 +26,7 @@ export async function startHttp(options: {
       response.writeHead(404).end();
     }
   });
-  await new Promise<void>((resolve, reject) => {
-    server.once('error', reject);
-    server.listen(options.port, options.host, resolve);
-  });
-  const address = server.address();
-  const port = typeof address === 'object' && address !== null ? address.port : options.port;
+  const port = await listen(server, options.host, options.port);
   return {
     url: `http://${options.host}:${port}`,
     close: () => new Promise<void>((resolve) => server.close(() => resolve())),

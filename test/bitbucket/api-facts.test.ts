@@ -25,7 +25,9 @@ let peer: BitbucketPeer;
 let now = 0;
 const clock = { now: () => now };
 
-function facts(options: { token?: string; timeoutMs?: number } = {}): Required<BitbucketFacts> {
+function facts(
+  options: { token?: string; timeoutMs?: number } = {},
+): Required<Omit<BitbucketFacts, 'review'>> {
   const get = bitbucketHttp({
     baseUrl: peer.url,
     accessToken: async () => options.token ?? peer.token,

@@ -31,7 +31,7 @@ describe('testPolicyRequest (pulsar-gate-service policy test)', () => {
     expect(decision.verdict).toBe('deny');
     const { digest } = await loadPolicySet(EXAMPLES);
     expect(text.split('\n')).toEqual([
-      `policy set ${EXAMPLES} (digest ${digest}, 6 policies)`,
+      `policy set ${EXAMPLES} (digest ${digest}, 7 policies)`,
       'request:    deploy on Environment::"production" (Production, bitbucket-api); asked for "production"',
       'pipeline:   branch feature/x at 9fceb02d0ae598e95dc970b74767f19372d61af8 (verified)',
       `principal:  Repository::"${PAYMENTS_REPO}" in workspace ${WORKSPACE}, branch feature/x`,

@@ -16,6 +16,7 @@ describe('the sample policy set (examples/policies)', () => {
       'artifacts-from-tags',
       'no-weekend-prod',
       'prod-deploy',
+      'prod-needs-review',
       'prod-provision',
       'staging-any-branch',
       'team-can-deploy-to@payments-team@payments-sandbox',

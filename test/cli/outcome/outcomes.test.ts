@@ -10,7 +10,7 @@ const ERRORS = readFileSync(new URL('../../../src/errors.ts', import.meta.url), 
 const CODES = [...ERRORS.slice(0, ERRORS.indexOf('export class')).matchAll(/\|\s*'([A-Z_]+)'/g)].map(
   (m) => m[1],
 );
-const FAMILIES: readonly Family[] = ['request', 'serve', 'keys', 'audit', 'policy', 'onboard'];
+const FAMILIES: readonly Family[] = ['request', 'serve', 'keys', 'audit', 'policy', 'onboard', 'webhooks'];
 
 describe('the outcome table (cli/outcome/outcomes.ts)', () => {
   it('has an entry for every ErrorCode, and nothing else', () => {

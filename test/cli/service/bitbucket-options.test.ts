@@ -26,6 +26,7 @@ describe("serve: where environments and pipelines are looked up (Bitbucket's API
       token: 'secret-token',
       cacheSeconds: 300,
       timeoutSeconds: 5,
+      review: false,
     });
     expect(config.openEnvironments).toEqual([]);
   });
@@ -46,5 +47,24 @@ describe("serve: where environments and pipelines are looked up (Bitbucket's API
     expect(text).toContain('BITBUCKET_API_URL:');
     expect(text).toContain('BITBUCKET_CACHE:');
     expect(text).toContain('BITBUCKET_TIMEOUT:');
+  });
+
+  it('code review (BITBUCKET_REVIEW) needs the API, and REVIEW_EVENTS_TOPIC needs review on', () => {
+    const config = read({
+      BITBUCKET_TOKEN: 't',
+      BITBUCKET_REVIEW: 'true',
+      REVIEW_EVENTS_TOPIC: 'platform/bitbucket/bitbucket-pullrequest',
+    });
+    expect(config.bitbucket).toMatchObject({
+      kind: 'api',
+      review: true,
+      reviewEventsTopic: 'platform/bitbucket/bitbucket-pullrequest',
+    });
+    expect(problems({ ENVIRONMENT_MAP: 'envs.json', BITBUCKET_REVIEW: 'true' })).toContain(
+      "BITBUCKET_REVIEW: needs Bitbucket's API (BITBUCKET_TOKEN), not ENVIRONMENT_MAP",
+    );
+    expect(problems({ BITBUCKET_TOKEN: 't', REVIEW_EVENTS_TOPIC: 'x' })).toContain(
+      'REVIEW_EVENTS_TOPIC: only means something with BITBUCKET_REVIEW=true',
+    );
   });
 });

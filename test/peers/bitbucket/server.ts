@@ -1,7 +1,9 @@
 /**
- * A Bitbucket Cloud REST API peer on loopback: the two endpoints the decision service reads,
+ * A Bitbucket Cloud REST API peer on loopback: the endpoints the decision service reads,
  *   GET /2.0/repositories/{workspace}/{repo_slug}/environments/{environment_uuid}
  *   GET /2.0/repositories/{workspace}/{repo_slug}/pipelines/{pipeline_uuid}
+ *   GET /2.0/repositories/{workspace}/{repo_slug}/commit/{commit}/pullrequests  (paginated: pagelen, page)
+ *   GET /2.0/repositories/{workspace}/{repo_slug}/pullrequests/{pull_request_id}
  * with the response shapes of test/peers/bitbucket/shapes.ts. As on Bitbucket, {workspace}
  * and {repo_slug} may be slugs or brace-wrapped UUIDs (URL-encoded or not); a request needs
  * `Authorization: Bearer <token>` (an access token), else 401; unknown ids are 404. Failures
@@ -16,6 +18,7 @@ import {
   type PipelineFixture,
   pipelineBody,
 } from './shapes.ts';
+import { type PullRequestFixture, pullRequest } from './webhook-payloads.ts';
 
 export type { EnvironmentFixture, PipelineFixture } from './shapes.ts';
 
@@ -28,7 +31,10 @@ export interface RepositoryFixture {
   readonly pipelines: readonly PipelineFixture[];
 }
 
-export type Endpoint = 'environments' | 'pipelines';
+export type Endpoint = 'environments' | 'pipelines' | 'pullrequests';
+
+/** A pull request and the commits it contains (what commit/{commit}/pullrequests looks up). */
+export type PeerPullRequest = PullRequestFixture & { readonly commits: readonly string[] };
 
 /** A repository by its UUIDs, as a step token names it. */
 export interface RepositoryRef {
@@ -46,6 +52,8 @@ export interface BitbucketPeer {
   /** Adds to a repository, creating it (slug `repo`) when the peer does not know it yet. */
   addEnvironment(repository: RepositoryRef, environment: EnvironmentFixture): void;
   addPipeline(repository: RepositoryRef, pipeline: PipelineFixture): void;
+  /** Adds or replaces (by id) a pull request of a repository. */
+  addPullRequest(repository: RepositoryRef, pullRequest: PeerPullRequest): void;
   findPipeline(repositoryUuid: string, pipelineUuid: string): PipelineFixture | undefined;
   fail(endpoint: Endpoint, failure: Failure): void;
   /** Requests seen, as `METHOD path` (path decoded), in order. */
@@ -57,7 +65,8 @@ type Mutable<T> = { -readonly [K in keyof T]: T[K] };
 
 type Reply = 'hang' | [status: number, body: unknown, headers?: Record<string, string>];
 
-const ROUTE = /^\/2\.0\/repositories\/([^/]+)\/([^/]+)\/(environments|pipelines)\/([^/]+)\/?$/;
+const ROUTE = /^\/2\.0\/repositories\/([^/]+)\/([^/]+)\/(environments|pipelines|pullrequests)\/([^/]+)\/?$/;
+const COMMIT_PRS = /^\/2\.0\/repositories\/([^/]+)\/([^/]+)\/commit\/([0-9a-f]{7,40})\/pullrequests\/?$/;
 
 function send(
   res: ServerResponse,
@@ -101,9 +110,12 @@ export async function startBitbucket(
 
   /** What to answer a request, decided apart from sending it. */
   const answer = (req: IncomingMessage): Reply => {
-    const path = decodeURIComponent(new URL(req.url ?? '/', 'http://peer').pathname);
+    const url = new URL(req.url ?? '/', 'http://peer');
+    const path = decodeURIComponent(url.pathname);
     requests.push(`${req.method} ${path}`);
-    const match = ROUTE.exec(path);
+    const byCommit = COMMIT_PRS.exec(path);
+    const match =
+      ROUTE.exec(path) ?? (byCommit && [byCommit[0], byCommit[1], byCommit[2], 'commit', byCommit[3]]);
     if (req.method !== 'GET' || !match) return [404, errorBody('Resource not found')];
     const [, workspace = '', repo = '', endpoint = '', id = ''] = match;
     if (req.headers.authorization !== `Bearer ${token}`)
@@ -112,13 +124,19 @@ export async function startBitbucket(
         errorBody('Access token expired or invalid'),
         { 'www-authenticate': 'Bearer realm="Bitbucket.org HTTP"' },
       ];
-    const kind: Endpoint = endpoint === 'environments' ? 'environments' : 'pipelines';
+    const kind: Endpoint =
+      endpoint === 'environments' ? 'environments' : endpoint === 'pipelines' ? 'pipelines' : 'pullrequests';
     const failure = failures.get(kind) ?? null;
     if (failure === 'hang') return 'hang';
     if (failure !== null)
       return [failure, errorBody(`peer failure ${failure}`), failure === 429 ? { 'retry-after': '1' } : {}];
     const repository = findRepository(workspace, repo);
     if (!repository) return [404, errorBody('Repository not found')];
+    if (endpoint === 'commit') return commitPullRequests(repository, id, url.searchParams);
+    if (kind === 'pullrequests') {
+      const pr = (pullRequests.get(repository.uuid) ?? []).find((p) => String(p.id) === id);
+      return pr ? [200, pullRequest(repository, pr)] : [404, errorBody(`Pull request ${id} not found`)];
+    }
     if (kind === 'environments') {
       const env = repository.environments.find((e) => e.uuid === id);
       return env
@@ -131,16 +149,41 @@ export async function startBitbucket(
       : [404, errorBody(`Pipeline ${id} not found`)];
   };
 
+  const pullRequests = new Map<string, PeerPullRequest[]>();
+  /** "List pull requests that contain a commit": a page of `paginated_pullrequests`. */
+  const commitPullRequests = (
+    repository: RepositoryFixture,
+    commit: string,
+    query: URLSearchParams,
+  ): Reply => {
+    const pagelen = Math.min(50, Number(query.get('pagelen') ?? 10) || 10);
+    const page = Math.max(1, Number(query.get('page') ?? 1) || 1);
+    const all = (pullRequests.get(repository.uuid) ?? []).filter((p) =>
+      p.commits.some((c) => c.startsWith(commit)),
+    );
+    const values = all.slice((page - 1) * pagelen, page * pagelen).map((p) => {
+      const { participants: _, ...summary } = pullRequest(repository, p);
+      return summary;
+    });
+    const base = `http://127.0.0.1:${port}/2.0/repositories/${repository.workspace}/${repository.slug}/commit/${commit}/pullrequests`;
+    const more = page * pagelen < all.length;
+    return [
+      200,
+      { pagelen, page, values, ...(more ? { next: `${base}?pagelen=${pagelen}&page=${page + 1}` } : {}) },
+    ];
+  };
+
   const handle = (req: IncomingMessage, res: ServerResponse): void => {
     const reply = answer(req);
     if (reply === 'hang') hanging.add(res);
     else send(res, ...reply);
   };
 
+  let port = 0;
   const server = createServer(handle);
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
   if (options.unref) server.unref();
-  const { port } = server.address() as AddressInfo;
+  ({ port } = server.address() as AddressInfo);
   return {
     url: `http://127.0.0.1:${port}/2.0`,
     token,
@@ -155,6 +198,11 @@ export async function startBitbucket(
     addPipeline: (ref, pipeline) => {
       const repository = ensure(ref);
       repository.pipelines = [...repository.pipelines, pipeline];
+    },
+    addPullRequest: (ref, pr) => {
+      ensure(ref);
+      const list = (pullRequests.get(ref.repositoryUuid) ?? []).filter((p) => p.id !== pr.id);
+      pullRequests.set(ref.repositoryUuid, [...list, pr]);
     },
     findPipeline: (repositoryUuid, pipelineUuid) =>
       repositories.find((r) => r.uuid === repositoryUuid)?.pipelines.find((p) => p.uuid === pipelineUuid),
