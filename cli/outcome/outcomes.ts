@@ -156,6 +156,17 @@ export const OUTCOMES: Readonly<Record<ErrorCode, Outcome>> = Object.freeze({
     path: 'decision service',
     hint: 'check that `pulsar-gate-service serve` consumes TOPIC and that REPLY_TOPIC is where it answers (its REPLY_TOPIC_TEMPLATE applied to TOPIC, default TOPIC-replies), or raise TIMEOUT',
   },
+  // Gate mode (issue 14): fail closed, like a deny — nothing is written.
+  GATE_TOKEN_INVALID: {
+    exit: EXIT.denied,
+    path: 'gate token',
+    hint: 'the decision service must have GATE_ISSUER set and answer this run only; CREDENTIALS: step is the advisory mode for roles that trust Bitbucket directly',
+  },
+  CREDENTIALS_SHORT_LIVED: {
+    exit: EXIT.identity,
+    path: 'AWS credentials',
+    hint: "raise SESSION_DURATION (and the role's MaxSessionDuration) or lower TIMEOUT",
+  },
   // Bitbucket's REST API: the service's look-ups of verified facts (the pipe sees a signed deny).
   BITBUCKET_UNAVAILABLE: {
     exit: EXIT.denied,

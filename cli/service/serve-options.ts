@@ -3,6 +3,7 @@ import { POLICY_DIR_OPTION, PULSAR_URL_OPTION, pulsarTokenOption } from '../opti
 import { options } from '../options/spec.ts';
 import { AUDIT_OPTIONS } from './audit-options.ts';
 import { BITBUCKET_OPTIONS } from './bitbucket-options.ts';
+import { GATE_OPTIONS } from './gate-options.ts';
 import { REPLY_OPTIONS } from './reply-options.ts';
 
 /** `pulsar-gate-service serve` options: flags, the environment variables behind them, parsers, help. */
@@ -150,6 +151,7 @@ export const SERVE_OPTIONS = options({
   ...BITBUCKET_OPTIONS,
   ...REPLY_OPTIONS,
   ...AUDIT_OPTIONS,
+  ...GATE_OPTIONS,
 });
 
 export type ServeOptions = typeof SERVE_OPTIONS;

@@ -25,10 +25,11 @@ export interface PipelineContext {
 /** What STS issued, as metadata only: never the access key, secret or session token (P5). */
 export interface CredentialMetadata {
   roleArn: string;
-  assumedRoleArn: string;
+  /** Step mode only: in gate mode nothing is assumed before the allow. */
+  assumedRoleArn?: string;
   sessionName: string;
-  /** RFC 3339. */
-  expiration: string;
+  /** RFC 3339; step mode only. */
+  expiration?: string;
   region: string;
   durationSeconds: number;
   /** base64url SHA-256 of the inline session policy. */
@@ -51,6 +52,22 @@ export interface RequestData {
    * never a live token in clear on a topic (P5).
    */
   identityTokenJwe: string;
+  /**
+   * Gate mode (issue 14): the public half of the run's own ECDH-ES P-256 key, which the gate
+   * token in an allow is encrypted to. Signed with the rest of the request.
+   */
+  replyEncryptionKey?: ReplyEncryptionKey;
+}
+
+/** A public EC P-256 JWK for ECDH-ES+A256KW (src/events/reply-key.ts checks every member). */
+export interface ReplyEncryptionKey {
+  readonly kty: 'EC';
+  readonly crv: 'P-256';
+  readonly x: string;
+  readonly y: string;
+  readonly kid: string;
+  readonly alg: 'ECDH-ES+A256KW';
+  readonly use: 'enc';
 }
 
 /** A CloudEvents 1.0 event in structured JSON mode (CloudEvents JSON format §3). */
