@@ -3,6 +3,7 @@
  * builds and checks them, so request.ts and request-schema.ts both depend on them and not on
  * each other.
  */
+import type { PublicEncryptionJwk } from '../jose/run-encryption-key.ts';
 import type { Action } from './actions.ts';
 
 export type { Action };
@@ -60,15 +61,7 @@ export interface RequestData {
 }
 
 /** A public EC P-256 JWK for ECDH-ES+A256KW (src/events/reply-key.ts checks every member). */
-export interface ReplyEncryptionKey {
-  readonly kty: 'EC';
-  readonly crv: 'P-256';
-  readonly x: string;
-  readonly y: string;
-  readonly kid: string;
-  readonly alg: 'ECDH-ES+A256KW';
-  readonly use: 'enc';
-}
+export type ReplyEncryptionKey = PublicEncryptionJwk;
 
 /** A CloudEvents 1.0 event in structured JSON mode (CloudEvents JSON format §3). */
 export interface RequestEvent {

@@ -1,14 +1,23 @@
-import type { JWK } from 'jose';
 import { ENCRYPTION_CURVE, ENCRYPTION_USE, KEY_MANAGEMENT_ALG } from './encryption-algorithms.ts';
 import type { EncryptionKey } from './encryption-key.ts';
-import { publicMembersOf } from './jwk-members.ts';
 import { loadJose } from './load.ts';
 import { jwkThumbprint } from './thumbprint.ts';
 
+/** The public half of a run's key, as a JWK of public members only (RFC 7517 §4, RFC 7518 §6.2.1). */
+export interface PublicEncryptionJwk {
+  readonly kty: 'EC';
+  readonly crv: 'P-256';
+  readonly x: string;
+  readonly y: string;
+  /** The RFC 7638 thumbprint. */
+  readonly kid: string;
+  readonly alg: 'ECDH-ES+A256KW';
+  readonly use: 'enc';
+}
+
 /** A key pair made for one run: the private half decrypts, the public half is published. */
 export interface RunEncryptionKey {
-  /** `{ kty, crv, x, y, kid, alg: "ECDH-ES+A256KW", use: "enc" }`: public members only. */
-  readonly publicJwk: JWK;
+  readonly publicJwk: PublicEncryptionJwk;
   /** Non-extractable: it can decrypt in this process and never leave it. */
   readonly privateKey: EncryptionKey;
 }
@@ -21,10 +30,11 @@ export interface RunEncryptionKey {
 export async function generateRunEncryptionKey(): Promise<RunEncryptionKey> {
   const { exportJWK, generateKeyPair } = await loadJose();
   const { privateKey, publicKey } = await generateKeyPair(KEY_MANAGEMENT_ALG, { crv: ENCRYPTION_CURVE });
-  const members = publicMembersOf(await exportJWK(publicKey));
-  const kid = await jwkThumbprint(members);
+  const { x, y } = await exportJWK(publicKey);
+  if (typeof x !== 'string' || typeof y !== 'string') throw new TypeError('not an EC public key');
+  const kid = await jwkThumbprint({ kty: 'EC', crv: ENCRYPTION_CURVE, x, y });
   return {
-    publicJwk: { ...members, kid, alg: KEY_MANAGEMENT_ALG, use: ENCRYPTION_USE },
+    publicJwk: { kty: 'EC', crv: ENCRYPTION_CURVE, x, y, kid, alg: KEY_MANAGEMENT_ALG, use: ENCRYPTION_USE },
     privateKey: { kid, key: privateKey },
   };
 }

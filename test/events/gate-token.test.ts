@@ -43,7 +43,7 @@ async function sealedAllow(decisionId = 'd-1') {
   const signing = await importSigningKey(set.current, 'gate');
   const run = await generateRunEncryptionKey();
   const token = await signGateToken(gateTokenClaims(facts({ decisionId })), signing);
-  const jwe = await sealGateToken(token, await importReplyKey(run.publicJwk));
+  const jwe = await sealGateToken(token, await importReplyKey({ ...run.publicJwk }));
   const allow = decisionFor(await signedRun(), { verdict: 'allow', decisionId, gateTokenJwe: jwe });
   return { set, run, token, jwe, allow };
 }
