@@ -29,7 +29,7 @@ export interface Decision {
   approvers?: string[];
   /** For `deny`: the identity or policy path that failed (P6). */
   failedPath?: string;
-  /** This decision's own id (a UUID): a gate token's `jti`. */
+  /** This decision's id (`<requestId>:decision`, as in the decision log): a gate token's `jti`. */
   decisionId?: string;
   /**
    * For an `allow` of a request that carried `replyEncryptionKey` (gate mode): the gate token,
@@ -52,7 +52,7 @@ const DECISION: FieldSpec = {
   expiresAt: [isTimestamp, true, 'an RFC 3339 timestamp'],
   approvers: [listOf(text(256)), false, 'a list of up to 64 names'],
   failedPath: [text(1024), false, 'one line'],
-  decisionId: [matching(EVENT_ID), false, 'a decision id'],
+  decisionId: [text(256), false, 'a decision id'],
   gateTokenJwe: [compactJwe(MAX_GATE_TOKEN_JWE_BYTES), false, 'a compact JWE'],
 };
 

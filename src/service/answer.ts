@@ -1,4 +1,3 @@
-import { randomUUID } from 'node:crypto';
 import type { StepFacts } from '../bitbucket/facts.ts';
 import { buildDecisionFacts } from '../decision/build-decision-facts.ts';
 import type { VerifiedStep } from '../decision/decision-facts.ts';
@@ -6,6 +5,7 @@ import type { Decision } from '../events/decision.ts';
 import type { RequestEvent } from '../events/request.ts';
 import type { PolicyDecision } from '../policy/types.ts';
 import { auditedFacts } from './audit-gate.ts';
+import { decisionIdOf } from './decision-log.ts';
 import { type DecisionRecord, secondKeyReason } from './decision-table.ts';
 import { grantGateToken } from './gate-grant.ts';
 import type { Outcome } from './outcome.ts';
@@ -91,7 +91,7 @@ export async function finish(
   // The audit record is written once the verdict is known and before anything is signed or
   // remembered, so a mirror failure can still turn an allow into the deny that is published.
   const facts = ports.audit ? await auditedFacts(ports.audit, decided) : decided;
-  const decisionId = randomUUID();
+  const decisionId = decisionIdOf(event.id);
   // Only an allow that survived the audit carries a gate token (issue 14): never a deny or pending.
   const gateTokenJwe =
     facts.verdict === 'allow'
