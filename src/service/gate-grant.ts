@@ -2,6 +2,7 @@ import type { StepFacts } from '../bitbucket/facts.ts';
 import type { VerifiedStep } from '../decision/decision-facts.ts';
 import { GateError, isGateError } from '../errors.ts';
 import {
+  type GateTokenFacts,
   gateTokenClaims,
   MAX_GATE_TOKEN_SECONDS,
   sealGateToken,
@@ -50,35 +51,59 @@ export async function gateModeProblem(
  * word (the action is the one the policy allowed). Throws when anything is missing: an allow
  * without its token would let the pipe wait for credentials that cannot come.
  */
-export async function grantGateToken(input: {
+export async function grantGateToken(input: GateTokenInput): Promise<string | undefined> {
+  const replyKey = input.event.data.replyEncryptionKey;
+  if (replyKey === undefined) return undefined;
+  const issuer = input.issuer;
+  if (issuer === undefined) throw new GateError('CONFIG_INVALID', 'an allow in gate mode needs GATE_ISSUER');
+  const token = await signGateToken(gateTokenClaims(tokenFacts(input, issuer)), issuer.signingKey());
+  return sealGateToken(token, await importReplyKey({ ...replyKey }));
+}
+
+/**
+ * Why the verified facts cannot make a gate token (a value AWS would refuse as a session tag),
+ * asked before the policy, so that such a request gets a signed deny rather than an allow the
+ * service could not sign a token for.
+ */
+export function gateFactsProblem(input: Omit<GateTokenInput, 'decisionId'>): string | undefined {
+  if (input.event.data.replyEncryptionKey === undefined || input.issuer === undefined) return undefined;
+  try {
+    gateTokenClaims(tokenFacts({ ...input, decisionId: 'check' }, input.issuer));
+    return undefined;
+  } catch (error) {
+    if (isGateError(error)) return `no gate token can be made for this request: ${error.message}`;
+    throw error;
+  }
+}
+
+interface GateTokenInput {
   readonly event: RequestEvent;
   readonly claims: VerifiedStep | undefined;
   readonly facts: StepFacts | undefined;
   readonly decisionId: string;
   readonly now: number;
   readonly issuer: GateIssuerPort | undefined;
-}): Promise<string | undefined> {
-  const { event, claims, facts, issuer } = input;
-  const replyKey = event.data.replyEncryptionKey;
-  if (replyKey === undefined) return undefined;
-  if (issuer === undefined || claims === undefined || facts === undefined)
-    throw new GateError(
-      'CONFIG_INVALID',
-      'an allow in gate mode needs GATE_ISSUER, a verified token and facts',
-    );
-  const pipeline = facts.pipeline;
-  const tokenClaims = gateTokenClaims({
+}
+
+/**
+ * What the token says, from what the service verified — the token's repository and workspace,
+ * the environment established at Bitbucket, the pipeline it looked up — never the request's
+ * word (the action is the one the policy is asked about and allowed).
+ */
+function tokenFacts(input: GateTokenInput, issuer: GateIssuerPort): GateTokenFacts {
+  const { claims, facts } = input;
+  if (claims === undefined || facts === undefined)
+    throw new GateError('CONFIG_INVALID', 'a gate token needs a verified step token and facts');
+  return {
     issuer: issuer.issuer,
     decisionId: input.decisionId,
     repositoryUuid: claims.repositoryUuid,
     workspaceUuid: claims.workspaceUuid,
     environment: facts.environment.slug,
-    action: event.data.action,
-    ref: pipeline?.ref.name,
-    commit: pipeline?.commit,
+    action: input.event.data.action,
+    ref: facts.pipeline?.ref.name,
+    commit: facts.pipeline?.commit,
     issuedAt: Math.floor(input.now / 1000),
     lifetimeSeconds: Math.min(issuer.lifetimeSeconds, MAX_GATE_TOKEN_SECONDS),
-  });
-  const token = await signGateToken(tokenClaims, issuer.signingKey());
-  return sealGateToken(token, await importReplyKey({ ...replyKey }));
+  };
 }
