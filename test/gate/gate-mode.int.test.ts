@@ -44,7 +44,11 @@ describe('CREDENTIALS: gate', () => {
 
   it('allow: no STS call before the decision; the gate token, exchanged after it, gives credentials for the gate sub', async () => {
     const before = gate.sts.calls.length;
-    const run = await fixture.run(undefined, { topic: gate.topic, variables: gate.variables() });
+    // DEBUG on: the most the step log ever says, and still no token.
+    const run = await fixture.run(undefined, {
+      topic: gate.topic,
+      variables: { ...gate.variables(), DEBUG: 'true' },
+    });
     expect(run.output).toContain('✔ Allowed by policy prod-deploy');
     expect(run.code).toBe(0);
     const calls = gate.sts.calls.slice(before);
