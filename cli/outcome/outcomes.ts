@@ -26,7 +26,7 @@ export const OUTCOMES: Readonly<Record<ErrorCode, Outcome>> = Object.freeze({
     hint: "DECISION_KEYS must point at the decision service's public JWKS (inline JSON, a file or an https URL)",
     hints: {
       serve:
-        'SIGNING_KEY_FILE and ENCRYPTION_KEYS_FILE must be readable: the private keys `keys generate` wrote',
+        'SIGNING_KEY_FILE and ENCRYPTION_KEYS_FILE (and with GATE_ISSUER, GATE_KEYS_FILE) must be readable: the private keys `keys generate` (--gate) wrote',
       keys: 'the keys directory must hold what `keys generate` wrote',
       audit: "--keys must name the decision service's public JWKS (decision-keys.json or audit-keys.json)",
     },
@@ -37,7 +37,7 @@ export const OUTCOMES: Readonly<Record<ErrorCode, Outcome>> = Object.freeze({
     hint: 'publish the output of `pulsar-gate keys generate` (the public JWKS: a signing key and one encryption key) as DECISION_KEYS',
     hints: {
       serve:
-        'SIGNING_KEY_FILE and ENCRYPTION_KEYS_FILE must be the private keys written by `keys generate` (this version writes both)',
+        'SIGNING_KEY_FILE and ENCRYPTION_KEYS_FILE must be the private keys written by `keys generate` (this version writes both); GATE_KEYS_FILE the set `keys generate --gate` wrote',
       keys: 'the keys directory must hold the files `keys generate` wrote, unedited',
       audit: "--keys must be the decision service's public JWKS, not a private key",
     },
