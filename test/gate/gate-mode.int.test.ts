@@ -70,6 +70,16 @@ describe('CREDENTIALS: gate', () => {
     expect(run.output).not.toMatch(JWT);
   });
 
+  it('the bundled pipe (what the image runs) is allowed in gate mode too', async () => {
+    const run = await fixture.run(undefined, {
+      topic: gate.topic,
+      variables: gate.variables(),
+      entry: 'bundle',
+    });
+    expect(run.output).toContain('with the gate token (repo:');
+    expect(run.code).toBe(0);
+  });
+
   it('deny: no gate token exists — not on the reply topic, in the step log or in a file — and STS is never called', async () => {
     const before = gate.sts.calls.length;
     const run = await fixture.run(undefined, {
