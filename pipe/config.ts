@@ -2,6 +2,7 @@ import { join } from 'node:path';
 import { mustRead } from '../cli/options/read.ts';
 import type { OptionSource, Problem, Rule } from '../cli/options/spec.ts';
 import type { Action, PipelineContext } from '../src/events/request.ts';
+import type { CredentialsMode } from '../src/gate/ports.ts';
 import { parseTopic } from '../src/transport/topic.ts';
 import { pipelineContext } from './pipeline-context.ts';
 import { VARIABLES, withBitbucketLists } from './variables.ts';
@@ -16,7 +17,11 @@ export interface RequestConfig {
   readonly decisionKeys: string;
   readonly action: Action;
   readonly environment: string;
+  /** Where STS is called: AWS_REGION, else AWS_DEFAULT_REGION, else STS_DEFAULT_REGION. */
   readonly region: string;
+  /** AWS_REGION as the step asked for it: the only region the outputs export. */
+  readonly exportRegion: string | undefined;
+  readonly credentialsMode: CredentialsMode;
   readonly sessionDurationSeconds: number;
   readonly sessionPolicy: string | undefined;
   readonly sessionPolicyArns: readonly string[];
@@ -72,13 +77,39 @@ const distinctTopics: Rule<Variables> = (values) => {
 };
 
 /**
+ * Step mode: the credentials are assumed before the wait, so a wait as long as the session
+ * would hand the rest of the step credentials that have already expired (issue 14).
+ */
+const waitWithinSession: Rule<Variables> = (values) =>
+  values.credentials === 'step' &&
+  values.timeoutSeconds !== undefined &&
+  values.sessionDurationSeconds !== undefined &&
+  values.timeoutSeconds >= values.sessionDurationSeconds
+    ? [
+        {
+          key: 'timeoutSeconds',
+          issue: `must be less than SESSION_DURATION (${values.sessionDurationSeconds}) with CREDENTIALS: step`,
+          value: String(values.timeoutSeconds),
+        },
+      ]
+    : [];
+
+/** Where STS is called when the step names no region; never exported to the step. */
+export const STS_DEFAULT_REGION = 'us-east-1';
+
+/**
  * Validates every variable up front and reports all problems at once (exit 2), each on one
  * line naming the variable and what it accepts. `source` holds CLI flags and the step's
  * environment (pipe variables, BITBUCKET_*, the OIDC token).
  */
 export function parseRequestConfig(source: OptionSource, cwd: string): RequestConfig {
   const env = withBitbucketLists(source.env);
-  const v = mustRead(VARIABLES, { flags: source.flags, env }, [distinctTopics], 'pipe variables');
+  const v = mustRead(
+    VARIABLES,
+    { flags: source.flags, env },
+    [distinctTopics, waitWithinSession],
+    'pipe variables',
+  );
   return Object.freeze({
     ...resolveTopics(v.pulsarNamespace, v.topic, v.replyTopic, v.keysTopic),
     pulsarUrl: v.pulsarUrl,
@@ -86,7 +117,9 @@ export function parseRequestConfig(source: OptionSource, cwd: string): RequestCo
     decisionKeys: v.decisionKeys,
     action: v.action,
     environment: v.environment,
-    region: v.region,
+    region: v.region ?? v.defaultRegion ?? STS_DEFAULT_REGION,
+    exportRegion: v.region,
+    credentialsMode: v.credentials,
     sessionDurationSeconds: v.sessionDurationSeconds,
     sessionPolicy: v.sessionPolicy,
     sessionPolicyArns: v.sessionPolicyArns,

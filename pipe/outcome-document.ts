@@ -1,6 +1,6 @@
 import { relative } from 'node:path';
 import type { ErrorCode, GateError } from '../src/errors.ts';
-import type { GateResult } from '../src/gate/ports.ts';
+import type { CredentialsMode, GateResult } from '../src/gate/ports.ts';
 
 /**
  * The outcome of one `pulsar-gate request` as one JSON document (OUTPUT_FORMAT=json), for
@@ -9,6 +9,11 @@ import type { GateResult } from '../src/gate/ports.ts';
  */
 export interface OutcomeDocument {
   readonly outcome: 'allowed' | 'denied' | 'failed';
+  /** What outcome.json leads with: the verdict, a timeout (pending included) or an error. */
+  readonly verdict: 'allow' | 'deny' | 'timeout' | 'error';
+  /** CREDENTIALS: gate or step, once the configuration was read. */
+  readonly mode?: CredentialsMode;
+  readonly decisionId?: string;
   readonly exitCode: number;
   /** The error code (absent when allowed): see the README's exit codes. */
   readonly code?: ErrorCode;
@@ -32,8 +37,11 @@ export function allowedDocument(result: GateResult, cwd: string, elapsedMs: numb
   const dir = relative(cwd, result.outputs.dir) || '.';
   return {
     outcome: 'allowed',
+    verdict: 'allow',
+    mode: result.mode,
     exitCode: 0,
     requestId: result.requestId,
+    ...(result.decision.decisionId ? { decisionId: result.decision.decisionId } : {}),
     policies: [...result.decision.policy.ids],
     reasons: [...result.decision.reasons],
     elapsedMs,
@@ -49,12 +57,23 @@ export function allowedDocument(result: GateResult, cwd: string, elapsedMs: numb
 
 export function failedDocument(
   error: GateError | undefined,
-  how: { exitCode: number; path: string; hint: string; elapsedMs: number; redact: (text: string) => string },
+  how: {
+    exitCode: number;
+    path: string;
+    hint: string;
+    elapsedMs: number;
+    redact: (text: string) => string;
+    mode?: CredentialsMode | undefined;
+  },
 ): OutcomeDocument {
   const requestId = error?.details.requestId;
+  const decisionId = error?.details.decisionId;
   const policies = error?.details.policies;
   return {
     outcome: error?.code === 'DENIED' ? 'denied' : 'failed',
+    verdict: error?.code === 'DENIED' ? 'deny' : error?.code === 'DECISION_TIMEOUT' ? 'timeout' : 'error',
+    ...(how.mode ? { mode: how.mode } : {}),
+    ...(decisionId ? { decisionId } : {}),
     exitCode: how.exitCode,
     ...(error ? { code: error.code } : {}),
     ...(requestId ? { requestId } : {}),

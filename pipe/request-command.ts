@@ -4,10 +4,12 @@ import type { OptionSource } from '../cli/options/spec.ts';
 import { outcomeOf } from '../cli/outcome/end.ts';
 import { EXIT } from '../cli/outcome/exit.ts';
 import { GateError } from '../src/errors.ts';
+import type { CredentialsMode } from '../src/gate/ports.ts';
 import { runGate } from '../src/gate/run-gate.ts';
 import { readStepToken } from '../src/identity/step-token.ts';
 import { preloadJose } from '../src/jose/load.ts';
-import { parseRequestConfig } from './config.ts';
+import { writeOutcomeFile } from '../src/output/step-outputs.ts';
+import { parseRequestConfig, type RequestConfig } from './config.ts';
 import { allowedDocument, failedDocument, type OutcomeDocument } from './outcome-document.ts';
 import { explainRefusal, type PulsarIdentity, pulsarIdentity } from './pulsar-refusal.ts';
 import { createStepLog } from './step-log.ts';
@@ -34,9 +36,10 @@ export async function requestCommand(flags: OptionSource['flags'], io: Io): Prom
   let log = early;
   let transport: { close(): Promise<void> } | undefined;
   let who: PulsarIdentity | undefined;
+  let config: RequestConfig | undefined;
   const started = Date.now();
   try {
-    const config = parseRequestConfig({ flags, env: io.env }, io.cwd);
+    config = parseRequestConfig({ flags, env: io.env }, io.cwd);
     log = createStepLog(logTo, config.debug);
     if (token) log.secret(token);
     if (config.pulsarToken) log.secret(config.pulsarToken);
@@ -60,14 +63,31 @@ export async function requestCommand(flags: OptionSource['flags'], io: Io): Prom
     log.info(`  Credentials for ${result.assumedRoleArn} until ${result.expiration.toISOString()}:`);
     log.info(`    source ${dir}/aws.env`);
     log.info(`    or AWS_SHARED_CREDENTIALS_FILE=${dir}/credentials AWS_PROFILE=${result.outputs.profile}`);
-    if (json) io.write(`${JSON.stringify(allowedDocument(result, io.cwd, Date.now() - started))}\n`);
+    const document = allowedDocument(result, io.cwd, Date.now() - started);
+    await leaveOutcome(config.outputDir, document, log);
+    if (json) io.write(`${JSON.stringify(document)}\n`);
     return EXIT.allowed;
   } catch (error) {
-    const ended = report(error, log, started, who);
+    const ended = report(error, log, started, who, config?.credentialsMode);
+    // After the configuration was read, every verdict leaves outcome.json (issue 14).
+    if (config) await leaveOutcome(config.outputDir, ended.document, log);
     if (json) io.write(`${JSON.stringify(ended.document)}\n`);
     return ended.exitCode;
   } finally {
     await transport?.close().catch(() => {});
+  }
+}
+
+/** outcome.json, without the credentials' whereabouts; a failure to write it is a warning, never the verdict. */
+async function leaveOutcome(
+  dir: string,
+  { credentials: _where, hint: _hint, ...document }: OutcomeDocument,
+  log: ReturnType<typeof createStepLog>,
+): Promise<void> {
+  try {
+    await writeOutcomeFile(dir, document);
+  } catch (error) {
+    log.warn(`⚠ outcome.json not written: ${error instanceof Error ? error.message : String(error)}`);
   }
 }
 
@@ -76,6 +96,7 @@ function report(
   log: ReturnType<typeof createStepLog>,
   started: number,
   who: PulsarIdentity | undefined,
+  mode?: CredentialsMode,
 ): { exitCode: number; document: OutcomeDocument } {
   const elapsedMs = Date.now() - started;
   if (!(error instanceof GateError)) {
@@ -88,6 +109,7 @@ function report(
       path: 'pulsar-gate',
       hint: 'a bug: please report it',
       elapsedMs,
+      mode,
     };
     return { exitCode: EXIT.unexpected, document: failedDocument(undefined, { ...how, redact: log.redact }) };
   }
@@ -111,7 +133,7 @@ function report(
   if (error.details.subject) log.info(`  token sub: ${error.details.subject}`);
   log.debug(`error code ${error.code} after ${(elapsedMs / 1000).toFixed(1)} s${causeOf(error)}`);
   const hint = refusal?.hint ?? outcome.hint;
-  const how = { exitCode: outcome.exit, path, hint, elapsedMs, redact: log.redact };
+  const how = { exitCode: outcome.exit, path, hint, elapsedMs, redact: log.redact, mode };
   return { exitCode: outcome.exit, document: failedDocument(error, how) };
 }
 

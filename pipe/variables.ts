@@ -4,6 +4,8 @@ import { options } from '../cli/options/spec.ts';
 import { ACTIONS } from '../src/events/actions.ts';
 import { policyArns, sessionName, sessionPolicy } from './variable-parsers.ts';
 
+const AWS_REGION = matching(/^[a-z]{2}(-[a-z]+)+-\d{1,2}$/, 'is not an AWS region');
+
 /**
  * The pipe variables (docs/design.md §5), each with its CLI flag, parser and what it accepts. The
  * table drives parsing (cli/options/read.ts), `--help` and the README's variables table
@@ -81,14 +83,28 @@ export const VARIABLES = options({
     accepts: '1–64 letters, digits, spaces and _ . -',
     defaultText: '$BITBUCKET_DEPLOYMENT_ENVIRONMENT',
   },
+  credentials: {
+    env: 'CREDENTIALS',
+    flag: '--credentials',
+    parse: oneOf(['gate', 'step'] as const),
+    fallback: 'gate',
+    accepts:
+      'gate (AWS credentials only from the gate token of a verified allow: the gate holds) or step (the step token is exchanged before the wait: advisory)',
+  },
+  // No fallback that would be written over the step's own AWS_DEFAULT_REGION (issue 14).
   region: {
     env: 'AWS_REGION',
-    alsoEnv: ['AWS_DEFAULT_REGION'],
     flag: '--aws-region',
-    parse: matching(/^[a-z]{2}(-[a-z]+)+-\d{1,2}$/, 'is not an AWS region'),
-    fallback: 'us-east-1',
-    accepts: 'an AWS region such as eu-west-1',
-    defaultText: '$AWS_DEFAULT_REGION, else us-east-1',
+    parse: AWS_REGION,
+    accepts: 'an AWS region such as eu-west-1: exported to the step as AWS_REGION and AWS_DEFAULT_REGION',
+    defaultText: 'none: STS is called in $AWS_DEFAULT_REGION, else us-east-1, and no region is exported',
+  },
+  defaultRegion: {
+    env: 'AWS_DEFAULT_REGION',
+    flag: '--aws-default-region',
+    parse: AWS_REGION,
+    accepts: "an AWS region: the step's own, used for STS when AWS_REGION is not set, never exported",
+    defaultText: 'none',
   },
   sessionDurationSeconds: {
     env: 'SESSION_DURATION',

@@ -35,8 +35,15 @@ export function wirePorts(config: RequestConfig, log: StepLog, clock: Clock = sy
     // The signer's module loads when prepare asks for it, after the Pulsar connects have left.
     newSigner: async () => (await import('../src/events/request-signing.ts')).createRequestSigner(),
     trustedKeys: () => loadTrustedKeys(config.decisionKeys, {}),
-    writeOutputs: (credentials, decision) =>
-      writeStepOutputs({ dir: config.outputDir, credentials, decision, profile: PROFILE }),
+    writeOutputs: (credentials, { gateTokenJwe: _sealed, ...decision }) =>
+      writeStepOutputs({
+        dir: config.outputDir,
+        credentials,
+        // The gate token has been exchanged: decision.json is the decision without it.
+        decision,
+        profile: PROFILE,
+        region: config.exportRegion,
+      }),
     clock,
     log,
   };
@@ -44,6 +51,7 @@ export function wirePorts(config: RequestConfig, log: StepLog, clock: Clock = sy
 
 export function gateRequest(config: RequestConfig, token: StepToken): GateRequest {
   return {
+    mode: config.credentialsMode,
     token,
     session: {
       roleArn: config.roleArn,

@@ -4,17 +4,24 @@
 // examples/policies) reading a local stand-in for Bitbucket's REST API, and the pipe run as
 // Bitbucket would run it: a deploy to staging that is allowed, a deploy to production from a
 // feature branch that is denied, and a staging step that asks for production, denied because
-// its token proves staging (the service asks Bitbucket, not the request).
+// its token proves staging (the service asks Bitbucket, not the request). In gate mode
+// (issue 14): the deploy roles trust only the decision service as an OIDC issuer, so the
+// credentials come from the gate token of an allow, and a step that skips the pipe and
+// presents its own token to STS is refused.
 import { spawn } from 'node:child_process';
 import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { generateServiceKey } from '../src/keys/service-keys.ts';
+import { generateGateKeySet, generateServiceKey } from '../src/keys/service-keys.ts';
 import { issuerForRepository } from '../test/peers/oidc/shared-issuer.ts';
 import { grantRepository, grantService } from '../test/peers/pulsar/grants.ts';
+import { freePort } from '../test/peers/pulsar/ports.ts';
 import { reuseOrStartBroker } from '../test/peers/pulsar/reuse.ts';
+import { startSts } from '../test/peers/sts/server.ts';
+import { gatedRole, PRODUCTION_ROLE, STAGING_ROLE } from '../test/support/gate-service.ts';
 import { startGateWorld } from '../test/support/gate-world.ts';
 import { runPipe } from '../test/support/run-pipe.ts';
+import { skipThePipe } from './demo-skip.ts';
 
 const say = (line: string) => process.stdout.write(`${line}\n`);
 const root = new URL('..', import.meta.url).pathname;
@@ -34,6 +41,21 @@ await writeFile(join(keys, 'service-enc-keys.json'), JSON.stringify({ keys: [enc
   mode: 0o600,
 });
 await writeFile(join(keys, 'decision-keys.json'), JSON.stringify(publicJwks));
+await writeFile(join(keys, 'gate-keys.json'), JSON.stringify(await generateGateKeySet()), { mode: 0o600 });
+// The decision service is the gate's OIDC issuer on its own HTTP port; AWS (here: the STS
+// stand-in) fetches its discovery document and JWKS there.
+const httpPort = await freePort();
+const gateIssuer = `http://127.0.0.1:${httpPort}`;
+const sts = await startSts({
+  issuers: [
+    { url: world.issuer.url, clientIds: [world.issuer.audience] },
+    { url: gateIssuer, clientIds: ['sts.amazonaws.com'] },
+  ],
+  roles: [
+    gatedRole(PRODUCTION_ROLE, world.issuer.repositoryUuid, 'production'),
+    gatedRole(STAGING_ROLE, world.issuer.repositoryUuid, 'staging'),
+  ],
+});
 const topic = `persistent://public/default/gates-demo-${Date.now()}`;
 const topics = { topic, replyTopic: `${topic}-replies` };
 let serviceCredential: Record<string, string> = { PULSAR_TOKEN: broker.adminToken ?? '' };
@@ -66,7 +88,8 @@ const serve = spawn(process.execPath, [join(root, 'cli/service/main.ts'), 'serve
     OIDC_ISSUERS: world.issuer.url,
     OIDC_AUDIENCES: world.issuer.audience,
     ALLOW_INSECURE_ISSUER: 'true',
-    HTTP_PORT: '0',
+    HTTP_PORT: String(httpPort),
+    GATE_ISSUER: gateIssuer,
     // Where the service names environments and pipelines: Bitbucket's API (a local stand-in).
     ...world.bitbucket,
   },
@@ -123,6 +146,9 @@ try {
         DECISION_KEYS: join(keys, 'decision-keys.json'),
         ENVIRONMENT: step.environment,
         TIMEOUT: '60',
+        CREDENTIALS: 'gate',
+        ROLE: step.environment === 'staging' ? STAGING_ROLE : PRODUCTION_ROLE,
+        AWS_ENDPOINT_URL_STS: sts.endpoint,
       },
     });
     say(
@@ -137,6 +163,9 @@ try {
     );
     if (run.code !== step.expected) failures++;
   }
+  const stepToken = await world.issuer.mint({ environment: 'production', branchName: 'main' });
+  if (!(await skipThePipe({ stsEndpoint: sts.endpoint, roleArn: PRODUCTION_ROLE, stepToken, say })))
+    failures++;
 } finally {
   serve.kill('SIGTERM');
   await new Promise((resolve) => serve.once('exit', resolve));
@@ -144,6 +173,7 @@ try {
   for (const line of serveLog.split('\n').filter((l) => l.includes('"decision"')))
     say(`  ${line.slice(0, 240)}${line.length > 240 ? '…' : ''}`);
   await world.close();
+  await sts.close();
   await broker.stop();
   await rm(keys, { recursive: true, force: true });
 }

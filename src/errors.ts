@@ -41,6 +41,10 @@ export type ErrorCode =
   // the decision itself
   | 'DENIED'
   | 'DECISION_TIMEOUT'
+  // gate mode (issue 14): an allow whose gate token this run cannot use; credentials that
+  // would expire too soon to be worth handing to the rest of the step
+  | 'GATE_TOKEN_INVALID'
+  | 'CREDENTIALS_SHORT_LIVED'
   // the audit trail: a mirror did not take a record in time (the decision fails closed),
   // the local trail could not be written, a stored trail is unreadable or broken, a trail
   // holds only with records no checkpoint signs yet (`audit verify --allow-unsigned-tail`)

@@ -28,7 +28,7 @@ export const OUTCOMES: Readonly<Record<ErrorCode, Outcome>> = Object.freeze({
     hint: "DECISION_KEYS must point at the decision service's public JWKS (inline JSON, a file or an https URL)",
     hints: {
       serve:
-        'SIGNING_KEY_FILE and ENCRYPTION_KEYS_FILE must be readable: the private keys `keys generate` wrote',
+        'SIGNING_KEY_FILE and ENCRYPTION_KEYS_FILE (and with GATE_ISSUER, GATE_KEYS_FILE) must be readable: the private keys `keys generate` (--gate) wrote',
       keys: 'the keys directory must hold what `keys generate` wrote',
       audit: "--keys must name the decision service's public JWKS (decision-keys.json or audit-keys.json)",
     },
@@ -39,7 +39,7 @@ export const OUTCOMES: Readonly<Record<ErrorCode, Outcome>> = Object.freeze({
     hint: 'publish the output of `pulsar-gate keys generate` (the public JWKS: a signing key and one encryption key) as DECISION_KEYS',
     hints: {
       serve:
-        'SIGNING_KEY_FILE and ENCRYPTION_KEYS_FILE must be the private keys written by `keys generate` (this version writes both)',
+        'SIGNING_KEY_FILE and ENCRYPTION_KEYS_FILE must be the private keys written by `keys generate` (this version writes both); GATE_KEYS_FILE the set `keys generate --gate` wrote',
       keys: 'the keys directory must hold the files `keys generate` wrote, unedited',
       audit: "--keys must be the decision service's public JWKS, not a private key",
     },
@@ -161,6 +161,17 @@ export const OUTCOMES: Readonly<Record<ErrorCode, Outcome>> = Object.freeze({
     exit: EXIT.timeout,
     path: 'decision service',
     hint: 'check that `pulsar-gate-service serve` consumes TOPIC and that REPLY_TOPIC is where it answers (its REPLY_TOPIC_TEMPLATE applied to TOPIC, default TOPIC-replies), or raise TIMEOUT',
+  },
+  // Gate mode (issue 14): fail closed, like a deny — nothing is written.
+  GATE_TOKEN_INVALID: {
+    exit: EXIT.denied,
+    path: 'gate token',
+    hint: 'the decision service must have GATE_ISSUER set and answer this run only; CREDENTIALS: step is the advisory mode for roles that trust Bitbucket directly',
+  },
+  CREDENTIALS_SHORT_LIVED: {
+    exit: EXIT.identity,
+    path: 'AWS credentials',
+    hint: "raise SESSION_DURATION (and the role's MaxSessionDuration) or lower TIMEOUT",
   },
   // Bitbucket's REST API: the service's look-ups of verified facts (the pipe sees a signed deny).
   BITBUCKET_UNAVAILABLE: {

@@ -20,6 +20,7 @@ import { endThroughTable } from '../outcome/end.ts';
 import { EXIT } from '../outcome/exit.ts';
 import { openAudit } from './audit-wiring.ts';
 import { bitbucketFacts, followReviews } from './bitbucket-wiring.ts';
+import { openGateIssuer } from './gate-wiring.ts';
 import { parseServeConfig } from './serve-config.ts';
 import { pulsarCredential } from './serve-credential.ts';
 import { reloadTopics, requestTopics } from './serve-topics.ts';
@@ -56,6 +57,7 @@ export async function serveCommand(
       allowInsecureIssuer: config.allowInsecureIssuer,
     });
     const facts = await bitbucketFacts(config.bitbucket);
+    const gate = config.gate && (await openGateIssuer(config.gate, systemClock.now));
     const token = await pulsarCredential(config, log);
     const transport = openTransport({ url: config.pulsarUrl, token: token.source });
     const reviewEvents = await followReviews(config.bitbucket, facts.reviews, transport, log);
@@ -97,6 +99,7 @@ export async function serveCommand(
         decisionTtlMs: config.decisionTtlSeconds * 1000,
         ...(audit ? { audit } : {}),
         facts: { facts, openEnvironments: config.openEnvironments },
+        ...(gate ? { gateIssuer: gate.port } : {}),
       },
       metrics,
       concurrency: config.concurrency,
@@ -113,10 +116,11 @@ export async function serveCommand(
       metrics,
       // Not ready while the decisions topic cannot be read: nothing could be decided.
       ready: () => service.ready() && replay.healthy,
+      issuer: gate?.routes,
     });
     log(
       'info',
-      `serving ${topics.join(', ')} as ${config.subscription}; decisions on ${config.decisionsTopic}; audit trail ${audit ? `${audit.trail} (audited: ${config.audit?.auditedEnvironments.join(', ')})` : 'off'}; policy ${policy.digest} (${policy.policyIds.length} policies); signing key ${signer.port.kid}; encryption keys ${keyring.kids().join(', ')}; health ${http.url}/healthz`,
+      `serving ${topics.join(', ')} as ${config.subscription}; decisions on ${config.decisionsTopic}; audit trail ${audit ? `${audit.trail} (audited: ${config.audit?.auditedEnvironments.join(', ')})` : 'off'}; policy ${policy.digest} (${policy.policyIds.length} policies); signing key ${signer.port.kid}; encryption keys ${keyring.kids().join(', ')}; gate issuer ${gate ? `${config.gate?.issuer} (key ${gate.port.signingKey().kid})` : 'off'}; health ${http.url}/healthz`,
     );
     if (config.keysTopic !== undefined) {
       const count = await announceKeySets(transport, config.keysTopic, config.signingKeyFile);
@@ -142,6 +146,10 @@ export async function serveCommand(
         .catch((error: unknown) =>
           log('error', `signing key reload failed, keeping ${signer.port.kid}: ${messageOf(error)}`),
         );
+      gate
+        ?.reload()
+        .then((kid) => log('info', `gate-issuer keys reloaded: signing with ${kid}`))
+        .catch((error: unknown) => log('error', `gate-issuer keys reload failed: ${messageOf(error)}`));
       readKeyring()
         .then((next) => keyring.swap(next))
         .catch((error: unknown) => log('error', `encryption keys reload failed: ${messageOf(error)}`));

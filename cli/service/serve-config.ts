@@ -1,4 +1,5 @@
 import { dirname, join } from 'node:path';
+import { GATE_KEYS } from '../../src/keys/gate-keys.ts';
 import { ENCRYPTION_KEYS } from '../../src/keys/key-store.ts';
 import { decisionsTopicFor } from '../../src/service/decisions-topic.ts';
 import type { ReplyTemplate } from '../../src/service/reply-template.ts';
@@ -63,6 +64,10 @@ export interface ServeConfig {
     | { readonly kind: 'map'; readonly file: string };
   /** Environments a step without a deployment environment may ask for. */
   readonly openEnvironments: readonly string[];
+  /** The service as an OIDC issuer for AWS (issue 14); undefined: no gate tokens. */
+  readonly gate:
+    | { readonly issuer: string; readonly keysFile: string; readonly tokenTtlSeconds: number }
+    | undefined;
 }
 
 /** Reads every `serve` option once; all problems together as one CONFIG_INVALID. */
@@ -110,5 +115,13 @@ export function parseServeConfig(source: OptionSource): ServeConfig {
             ...(v.reviewEventsTopic === undefined ? {} : { reviewEventsTopic: v.reviewEventsTopic }),
           },
     openEnvironments: v.openEnvironments,
+    gate:
+      v.gateIssuer === undefined
+        ? undefined
+        : {
+            issuer: v.gateIssuer,
+            keysFile: v.gateKeysFile ?? join(dirname(v.signingKeyFile), GATE_KEYS),
+            tokenTtlSeconds: v.gateTokenTtlSeconds,
+          },
   });
 }

@@ -5,6 +5,7 @@ import { fail, ok, options, type Parse } from '../options/spec.ts';
 import { AUDIT_OPTIONS } from './audit-options.ts';
 import { BITBUCKET_OPTIONS } from './bitbucket-options.ts';
 import { configDocument } from './config-document.ts';
+import { GATE_OPTIONS } from './gate-options.ts';
 import { REPLY_OPTIONS } from './reply-options.ts';
 
 /** A topic, or a pattern over one namespace's topics (src/service/topic-patterns.ts). */
@@ -183,6 +184,7 @@ export const SERVE_OPTIONS = options({
   ...BITBUCKET_OPTIONS,
   ...REPLY_OPTIONS,
   ...AUDIT_OPTIONS,
+  ...GATE_OPTIONS,
 });
 
 export type ServeOptions = typeof SERVE_OPTIONS;

@@ -1,5 +1,6 @@
 import { isRecord } from '../lib/is-record.ts';
 import {
+  compactJwe,
   type FieldSpec,
   fieldsProblem,
   isTimestamp,
@@ -8,6 +9,7 @@ import {
   SHA256_B64URL,
   text,
 } from './fields.ts';
+import { MAX_GATE_TOKEN_JWE_BYTES } from './gate-token.ts';
 import { EVENT_ID, NONCE } from './request-schema.ts';
 
 export type Verdict = 'allow' | 'deny' | 'pending';
@@ -27,6 +29,13 @@ export interface Decision {
   approvers?: string[];
   /** For `deny`: the identity or policy path that failed (P6). */
   failedPath?: string;
+  /** This decision's id (`<requestId>:decision`, as in the decision log): a gate token's `jti`. */
+  decisionId?: string;
+  /**
+   * For an `allow` of a request that carried `replyEncryptionKey` (gate mode): the gate token,
+   * a compact JWE to that key (docs/formats.md, "The gate token"). Never on another verdict.
+   */
+  gateTokenJwe?: string;
 }
 
 export const VERDICTS: readonly Verdict[] = Object.freeze(['allow', 'deny', 'pending']);
@@ -43,6 +52,8 @@ const DECISION: FieldSpec = {
   expiresAt: [isTimestamp, true, 'an RFC 3339 timestamp'],
   approvers: [listOf(text(256)), false, 'a list of up to 64 names'],
   failedPath: [text(1024), false, 'one line'],
+  decisionId: [text(256), false, 'a decision id'],
+  gateTokenJwe: [compactJwe(MAX_GATE_TOKEN_JWE_BYTES), false, 'a compact JWE'],
 };
 
 const POLICY: FieldSpec = {
@@ -59,5 +70,9 @@ export function decisionProblem(value: unknown): string | undefined {
   const { issuedAt, expiresAt } = value as Decision;
   if (Date.parse(expiresAt) <= Date.parse(issuedAt))
     return 'decision.expiresAt must be after decision.issuedAt';
+  const { verdict, gateTokenJwe, decisionId } = value as Decision;
+  // A gate token exists only for an allow, and names its decision by id (its `jti`).
+  if (gateTokenJwe !== undefined && (verdict !== 'allow' || decisionId === undefined))
+    return 'decision.gateTokenJwe comes only with an allow that has a decisionId';
   return undefined;
 }

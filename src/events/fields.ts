@@ -27,6 +27,15 @@ export const listOf =
   (value) =>
     Array.isArray(value) && value.length <= max && value.every(item);
 
+// RFC 7516 §7.1: five base64url segments; what it decrypts to is checked by whoever opens it.
+const COMPACT_JWE = /^[A-Za-z0-9_-]+\.[A-Za-z0-9_-]+\.[A-Za-z0-9_-]+\.[A-Za-z0-9_-]+\.[A-Za-z0-9_-]+$/;
+
+/** A compact JWE of at most `max` characters (its shape only). */
+export const compactJwe =
+  (max: number): Check =>
+  (value) =>
+    typeof value === 'string' && value.length <= max && COMPACT_JWE.test(value);
+
 /** base64url without padding (RFC 7515 §2), e.g. a SHA-256 digest or an RFC 7638 thumbprint (43 chars). */
 export const SHA256_B64URL = /^[A-Za-z0-9_-]{43}$/;
 

@@ -3,6 +3,7 @@
  * builds and checks them, so request.ts and request-schema.ts both depend on them and not on
  * each other.
  */
+import type { PublicEncryptionJwk } from '../jose/run-encryption-key.ts';
 import type { Action } from './actions.ts';
 
 export type { Action };
@@ -25,10 +26,11 @@ export interface PipelineContext {
 /** What STS issued, as metadata only: never the access key, secret or session token (P5). */
 export interface CredentialMetadata {
   roleArn: string;
-  assumedRoleArn: string;
+  /** Step mode only: in gate mode nothing is assumed before the allow. */
+  assumedRoleArn?: string;
   sessionName: string;
-  /** RFC 3339. */
-  expiration: string;
+  /** RFC 3339; step mode only. */
+  expiration?: string;
   region: string;
   durationSeconds: number;
   /** base64url SHA-256 of the inline session policy. */
@@ -51,7 +53,15 @@ export interface RequestData {
    * never a live token in clear on a topic (P5).
    */
   identityTokenJwe: string;
+  /**
+   * Gate mode (issue 14): the public half of the run's own ECDH-ES P-256 key, which the gate
+   * token in an allow is encrypted to. Signed with the rest of the request.
+   */
+  replyEncryptionKey?: ReplyEncryptionKey;
 }
+
+/** A public EC P-256 JWK for ECDH-ES+A256KW (src/events/reply-key.ts checks every member). */
+export type ReplyEncryptionKey = PublicEncryptionJwk;
 
 /** A CloudEvents 1.0 event in structured JSON mode (CloudEvents JSON format §3). */
 export interface RequestEvent {

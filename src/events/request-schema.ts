@@ -4,6 +4,7 @@ import { ACTIONS, isAction } from './actions.ts';
 import { credentialSecretProblem } from './credential-guard.ts';
 import {
   type Check,
+  compactJwe,
   type FieldSpec,
   fieldsProblem,
   isTimestamp,
@@ -11,6 +12,7 @@ import {
   SHA256_B64URL,
   text,
 } from './fields.ts';
+import { replyKeyProblem } from './reply-key.ts';
 import type { PipelineContext, RequestEvent } from './request-event.ts';
 
 export const REQUEST_TYPE = 'dev.pulsar-gate.request.v1';
@@ -22,10 +24,6 @@ export const EVENT_ID = /^[A-Za-z0-9._:-]{1,128}$/;
 const ARN = '^arn:aws[a-z-]*:';
 
 const environment: Check = (value) => text(100)(value) && !(value as string).includes('/');
-// RFC 7516 §7.1: five base64url segments; what it decrypts to is checked by the service.
-const COMPACT_JWE = /^[A-Za-z0-9_-]+\.[A-Za-z0-9_-]+\.[A-Za-z0-9_-]+\.[A-Za-z0-9_-]+\.[A-Za-z0-9_-]+$/;
-const compactJwe: Check = (value) =>
-  typeof value === 'string' && value.length <= MAX_COMPACT_BYTES.tokenJwe && COMPACT_JWE.test(value);
 const positiveSeconds: Check = (value) =>
   Number.isInteger(value) && (value as number) >= 900 && (value as number) <= 43_200;
 const policyArns: Check = (value) =>
@@ -50,9 +48,10 @@ const PIPELINE: FieldSpec = {
 // STS AssumeRoleWithWebIdentity output, metadata only (P5).
 const CREDENTIALS: FieldSpec = {
   roleArn: [matching(new RegExp(`${ARN}iam::\\d{12}:role/.+$`)), true, 'an IAM role ARN'],
-  assumedRoleArn: [matching(new RegExp(`${ARN}sts::\\d{12}:assumed-role/.+$`)), true, 'an assumed-role ARN'],
+  // Absent in gate mode: the credentials are minted only after the allow (issue 14).
+  assumedRoleArn: [matching(new RegExp(`${ARN}sts::\\d{12}:assumed-role/.+$`)), false, 'an assumed-role ARN'],
   sessionName: [matching(/^[\w+=,.@-]{2,64}$/), true, 'an STS session name'],
-  expiration: [isTimestamp, true, 'an RFC 3339 timestamp'],
+  expiration: [isTimestamp, false, 'an RFC 3339 timestamp'],
   region: [matching(/^[a-z]{2}(-[a-z]+)+-\d+$/), true, 'an AWS region'],
   durationSeconds: [positiveSeconds, true, 'whole seconds from 900 to 43200'],
   sessionPolicyDigest: [matching(SHA256_B64URL), false, 'a base64url SHA-256 digest'],
@@ -67,7 +66,13 @@ const DATA: FieldSpec = {
   replyTopic: [text(512), true, 'a topic name'],
   nonce: [matching(NONCE), true, 'at least 32 random bytes as base64url'],
   expiresAt: [isTimestamp, true, 'an RFC 3339 timestamp'],
-  identityTokenJwe: [compactJwe, true, 'a compact JWE (the step token encrypted to the service)'],
+  identityTokenJwe: [
+    compactJwe(MAX_COMPACT_BYTES.tokenJwe),
+    true,
+    'a compact JWE (the step token encrypted to the service)',
+  ],
+  // Gate mode: the run's public encryption key, checked member by member below.
+  replyEncryptionKey: [isRecord, false, 'a public JWK'],
 };
 
 /** CloudEvents 1.0 context attributes for this event type (spec §3.1: REQUIRED and OPTIONAL attributes). */
@@ -91,6 +96,7 @@ export function requestDataProblem(data: unknown): string | undefined {
     fieldsProblem(data, 'data', DATA) ??
     fieldsProblem(data.pipeline, 'data.pipeline', PIPELINE) ??
     fieldsProblem(data.credentials, 'data.credentials', CREDENTIALS) ??
+    (data.replyEncryptionKey === undefined ? undefined : replyKeyProblem(data.replyEncryptionKey)) ??
     sourceFor(data.pipeline as PipelineContext).problem
   );
 }

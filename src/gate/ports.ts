@@ -28,8 +28,15 @@ export interface GatePorts {
   readonly log: StepLog;
 }
 
+export type CredentialsMode = 'gate' | 'step';
+
 /** What one gate run asks for, from the validated configuration. */
 export interface GateRequest {
+  /**
+   * `gate`: credentials only from the gate token of a verified allow (issue 14); `step`: the
+   * step token is exchanged before the wait, and the gate is advisory (README).
+   */
+  readonly mode: CredentialsMode;
   readonly token: StepToken;
   /** What the step asks STS for (and the request event reports as metadata). */
   readonly session: SessionAsk;
@@ -52,4 +59,5 @@ export interface GateResult {
   readonly outputs: StepOutputs;
   readonly assumedRoleArn: string;
   readonly expiration: Date;
+  readonly mode: CredentialsMode;
 }

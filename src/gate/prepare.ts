@@ -2,6 +2,7 @@ import type { AwsCredentials } from '../credentials/credentials.ts';
 import { secretsOf } from '../credentials/credentials.ts';
 import type { RequestSigner } from '../events/request-signing.ts';
 import { sealStepToken } from '../events/token-seal.ts';
+import type { RunEncryptionKey } from '../jose/run-encryption-key.ts';
 import { pinnedTrust, type TrustSource } from '../keys/trust-source.ts';
 import { currentEncryptionKey } from '../keys/trusted-encryption-keys.ts';
 import type { TrustedKeys } from '../keys/trusted-keys.ts';
@@ -10,7 +11,10 @@ import type { GatePorts, GateRequest } from './ports.ts';
 
 export interface Prepared {
   readonly trust: TrustSource;
-  readonly credentials: AwsCredentials;
+  /** Step mode: assumed with the step token before the wait. Gate mode: none yet. */
+  readonly credentials: AwsCredentials | undefined;
+  /** Gate mode: this run's own encryption key, which the gate token comes encrypted to. */
+  readonly runKey: RunEncryptionKey | undefined;
   readonly attachment: Attachment;
   readonly publisher: Publisher;
   readonly signer: RequestSigner;
@@ -55,23 +59,33 @@ export async function prepare(ports: GatePorts, request: GateRequest): Promise<P
     await closeOpened(await Promise.allSettled([attaching, producing]));
     throw error;
   }
-  const exchanging = ports.credentials.assume({
-    ...request.session,
-    webIdentityToken: request.token.value,
-    subject: request.token.claims.sub,
-    audience: request.token.claims.aud,
-  });
+  // Gate mode: no STS call before the wait — the credentials come from the gate token an
+  // allow carries (issue 14). Step mode: the step token is exchanged now, as before.
+  const exchanging: Promise<AwsCredentials | undefined> =
+    request.mode === 'gate'
+      ? Promise.resolve(undefined)
+      : ports.credentials.assume({
+          ...request.session,
+          webIdentityToken: request.token.value,
+          subject: request.token.claims.sub,
+          audience: request.token.claims.aud,
+        });
+  const keying: Promise<RunEncryptionKey | undefined> =
+    request.mode === 'gate'
+      ? import('../jose/run-encryption-key.ts').then((m) => m.generateRunEncryptionKey())
+      : Promise.resolve(undefined);
   // Encrypted while STS answers: off the critical path (an ECDH and an AES-GCM, ~1 ms).
   const sealing = trusting.then(({ keys }) => sealStepToken(request.token.value, currentEncryptionKey(keys)));
-  const [exchange, attached, producer, signer, trusted, sealed] = await Promise.allSettled([
+  const [exchange, attached, producer, signer, trusted, sealed, keyed] = await Promise.allSettled([
     exchanging,
     attaching,
     producing,
     signing,
     trusting,
     sealing,
+    keying,
   ]);
-  if (exchange.status === 'fulfilled')
+  if (exchange.status === 'fulfilled' && exchange.value)
     for (const secret of secretsOf(exchange.value)) ports.log.secret(secret);
   if (
     exchange.status === 'fulfilled' &&
@@ -79,11 +93,13 @@ export async function prepare(ports: GatePorts, request: GateRequest): Promise<P
     producer.status === 'fulfilled' &&
     signer.status === 'fulfilled' &&
     trusted.status === 'fulfilled' &&
-    sealed.status === 'fulfilled'
+    sealed.status === 'fulfilled' &&
+    keyed.status === 'fulfilled'
   ) {
     return {
       trust: trusted.value.source,
       credentials: exchange.value,
+      runKey: keyed.value,
       attachment: attached.value,
       publisher: producer.value,
       signer: signer.value,
@@ -93,7 +109,7 @@ export async function prepare(ports: GatePorts, request: GateRequest): Promise<P
   const trust: PromiseSettledResult<TrustSource> =
     trusted.status === 'fulfilled' ? { status: 'fulfilled', value: trusted.value.source } : trusted;
   await closeOpened([attached, producer, trust]);
-  const failure = [exchange, attached, producer, signer, trusted, sealed].find(
+  const failure = [exchange, attached, producer, signer, trusted, sealed, keyed].find(
     (r) => r.status === 'rejected',
   );
   throw failure?.status === 'rejected' ? failure.reason : new Error('prepare failed');

@@ -2,7 +2,7 @@ import { GateError } from '../errors.ts';
 import type { Decision } from '../events/decision.ts';
 import { buildRequestEvent } from '../events/request.ts';
 import { secondsLeft } from '../identity/step-token.ts';
-import { sha256Base64url } from '../lib/sha256.ts';
+import { credentialMetadata, credentialsAfterAllow } from './credentials-after-allow.ts';
 import type { GatePorts, GateRequest, GateResult } from './ports.ts';
 import { prepare } from './prepare.ts';
 
@@ -13,17 +13,15 @@ import { prepare } from './prepare.ts';
  */
 export async function runGate(ports: GatePorts, request: GateRequest): Promise<GateResult> {
   const { clock, log } = ports;
-  const { session } = request;
   const started = clock.now();
   log.secret(request.token.value);
   checkTokenLifetime(request, started, log);
 
-  const { trust, credentials, attachment, publisher, signer, identityTokenJwe } = await prepare(
-    ports,
-    request,
-  );
+  const prepared = await prepare(ports, request);
+  const { trust, credentials, attachment, publisher, signer, identityTokenJwe, runKey } = prepared;
   log.debug(`credentials and Pulsar ready after ${clock.now() - started} ms`);
-  log.info(`✓ Assumed ${credentials.assumedRoleArn} until ${credentials.expiration.toISOString()}`);
+  if (credentials)
+    log.info(`✓ Assumed ${credentials.assumedRoleArn} until ${credentials.expiration.toISOString()}`);
   let closingProducer: Promise<void> | undefined;
   let closing: Promise<unknown> | undefined;
   const closeAll = () =>
@@ -36,19 +34,11 @@ export async function runGate(ports: GatePorts, request: GateRequest): Promise<G
         action: request.action,
         environment: request.environment,
         pipeline: request.pipeline,
-        credentials: {
-          roleArn: session.roleArn,
-          assumedRoleArn: credentials.assumedRoleArn,
-          sessionName: session.sessionName,
-          expiration: credentials.expiration.toISOString(),
-          region: credentials.region,
-          durationSeconds: session.durationSeconds,
-          ...(session.policy === undefined ? {} : { sessionPolicyDigest: sha256Base64url(session.policy) }),
-          ...(session.policyArns.length ? { policyArns: [...session.policyArns] } : {}),
-        },
+        credentials: credentialMetadata(request, credentials),
         replyTopic: request.replyTopic,
         expiresAt: new Date(deadline).toISOString(),
         identityTokenJwe,
+        ...(runKey ? { replyEncryptionKey: runKey.publicJwk } : {}),
       },
     });
     const signed = await signer.sign(event);
@@ -85,14 +75,16 @@ export async function runGate(ports: GatePorts, request: GateRequest): Promise<G
     // The wait is over: unsubscribe from the reply topic while the files are written.
     closing = closeAll();
     if (decision.verdict !== 'allow') throw denied(decision);
-    const outputs = await ports.writeOutputs(credentials, decision);
+    const minted = await credentialsAfterAllow(ports, request, decision, prepared);
+    const outputs = await ports.writeOutputs(minted, decision);
     return {
       decision,
       requestId: event.id,
       elapsedMs: clock.now() - started,
       outputs,
-      assumedRoleArn: credentials.assumedRoleArn,
-      expiration: credentials.expiration,
+      assumedRoleArn: minted.assumedRoleArn,
+      expiration: minted.expiration,
+      mode: request.mode,
     };
   } finally {
     await (closing ?? closeAll());
@@ -117,6 +109,11 @@ function denied(decision: Decision): GateError {
   const reasons = decision.reasons.length ? decision.reasons.join('; ') : 'no reason given';
   const policies = decision.policy.ids.join(', ') || 'default deny';
   return new GateError('DENIED', reasons, {
-    details: { path: decision.failedPath ?? `policy ${policies}`, policies, requestId: decision.requestId },
+    details: {
+      path: decision.failedPath ?? `policy ${policies}`,
+      policies,
+      requestId: decision.requestId,
+      ...(decision.decisionId ? { decisionId: decision.decisionId } : {}),
+    },
   });
 }

@@ -35,6 +35,20 @@ export async function generateServiceKey(options: { alg?: ServiceKeyAlgorithm } 
   return { privateJwk, encryptionJwk, publicJwks: publicJwksOf([privateJwk, encryptionJwk]) };
 }
 
+/**
+ * A new gate-issuer key set (issue 14): a current ES256 key that signs gate tokens and a next
+ * one, published from the start so the first rotation needs no wait. Neither is ever the
+ * decision-signing key: one key, one purpose (RFC 8725 §3.12; docs/security.md).
+ */
+export async function generateGateKeySet(): Promise<{ current: JWK; next: JWK; retired: [] }> {
+  const [current, next] = await Promise.all([generateGateKey(), generateGateKey()]);
+  return { current, next, retired: [] };
+}
+
+export function generateGateKey(): Promise<JWK> {
+  return privateJwkFor('ES256', {}, { alg: 'ES256', use: 'sig' });
+}
+
 async function privateJwkFor(generate: string, options: { crv?: string }, labels: JWK): Promise<JWK> {
   const { privateKey } = await generateKeyPair(generate, { extractable: true, ...options });
   const { ext: _ext, key_ops: _keyOps, ...exported } = await exportJWK(privateKey);

@@ -16,26 +16,34 @@ export function shellQuote(value: string): string {
   return `'${value.replaceAll("'", `'\\''`)}'`;
 }
 
-export function awsEnvFile(credentials: AwsCredentials): string {
+/**
+ * `region`: the AWS_REGION the step asked for, exported as both region variables; without
+ * one, none is exported, so the step's own AWS_DEFAULT_REGION stays in force (issue 14).
+ */
+export function awsEnvFile(credentials: AwsCredentials, region?: string): string {
   const lines = [
     ['AWS_ACCESS_KEY_ID', credentials.accessKeyId],
     ['AWS_SECRET_ACCESS_KEY', credentials.secretAccessKey],
     ['AWS_SESSION_TOKEN', credentials.sessionToken],
-    ['AWS_REGION', credentials.region],
-    ['AWS_DEFAULT_REGION', credentials.region],
+    ...(region === undefined
+      ? []
+      : [
+          ['AWS_REGION', region],
+          ['AWS_DEFAULT_REGION', region],
+        ]),
     ['AWS_CREDENTIAL_EXPIRATION', credentials.expiration.toISOString()],
   ].map(([name, value]) => `export ${name}=${shellQuote(value ?? '')}`);
   return `# written by pulsar-gate; valid until ${credentials.expiration.toISOString()}\n${lines.join('\n')}\n`;
 }
 
 /** The AWS shared credentials file format (AWS SDKs and Tools Reference Guide). */
-export function sharedCredentialsFile(credentials: AwsCredentials, profile: string): string {
+export function sharedCredentialsFile(credentials: AwsCredentials, profile: string, region?: string): string {
   return [
     `[${profile}]`,
     `aws_access_key_id = ${credentials.accessKeyId}`,
     `aws_secret_access_key = ${credentials.secretAccessKey}`,
     `aws_session_token = ${credentials.sessionToken}`,
-    `region = ${credentials.region}`,
+    ...(region === undefined ? [] : [`region = ${region}`]),
     '',
   ].join('\n');
 }
@@ -50,14 +58,16 @@ export async function writeStepOutputs(input: {
   credentials: AwsCredentials;
   decision: unknown;
   profile: string;
+  /** AWS_REGION as the step asked for it; undefined: no region is exported. */
+  region?: string | undefined;
 }): Promise<StepOutputs> {
   const owner = await ownerFor(input.dir);
   await prepareDirectory(input.dir, owner);
   const [envFile, credentialsFile, decisionFile] = await writeFilesAtomically(
     input.dir,
     [
-      { name: 'aws.env', content: awsEnvFile(input.credentials) },
-      { name: 'credentials', content: sharedCredentialsFile(input.credentials, input.profile) },
+      { name: 'aws.env', content: awsEnvFile(input.credentials, input.region) },
+      { name: 'credentials', content: sharedCredentialsFile(input.credentials, input.profile, input.region) },
       { name: 'decision.json', content: `${JSON.stringify(input.decision, null, 2)}\n` },
     ],
     owner,
@@ -70,6 +80,24 @@ export async function writeStepOutputs(input: {
     profile: input.profile,
   };
 }
+
+/**
+ * Writes outcome.json (issue 14): on every verdict — allow, deny, timeout, a failure after the
+ * configuration was read — since a `pipe:` line's exit code reaches the next line only as
+ * pass or fail. The document holds no token, key or credential (pipe/outcome-document.ts).
+ */
+export async function writeOutcomeFile(dir: string, document: unknown): Promise<string> {
+  const owner = await ownerFor(dir);
+  await prepareDirectory(dir, owner);
+  const [file] = await writeFilesAtomically(
+    dir,
+    [{ name: OUTCOME_FILE, content: `${JSON.stringify(document, null, 2)}\n` }],
+    owner,
+  );
+  return file ?? '';
+}
+
+export const OUTCOME_FILE = 'outcome.json';
 
 async function ownerFor(dir: string): Promise<Owner | undefined> {
   if (process.getuid?.() !== 0) return undefined;

@@ -5,7 +5,9 @@ import type { Decision } from '../events/decision.ts';
 import type { RequestEvent } from '../events/request.ts';
 import type { PolicyDecision } from '../policy/types.ts';
 import { auditedFacts } from './audit-gate.ts';
+import { decisionIdOf } from './decision-log.ts';
 import { type DecisionRecord, secondKeyReason } from './decision-table.ts';
+import { grantGateToken } from './gate-grant.ts';
 import type { Outcome } from './outcome.ts';
 import type { DeciderPorts } from './ports.ts';
 
@@ -89,6 +91,12 @@ export async function finish(
   // The audit record is written once the verdict is known and before anything is signed or
   // remembered, so a mirror failure can still turn an allow into the deny that is published.
   const facts = ports.audit ? await auditedFacts(ports.audit, decided) : decided;
+  const decisionId = decisionIdOf(event.id);
+  // Only an allow that survived the audit carries a gate token (issue 14): never a deny or pending.
+  const gateTokenJwe =
+    facts.verdict === 'allow'
+      ? await grantGateToken({ event, claims, facts: about.facts, decisionId, now, issuer: ports.gateIssuer })
+      : undefined;
   const decision: Decision = {
     requestId: event.id,
     requestDigest,
@@ -101,6 +109,8 @@ export async function finish(
     expiresAt: new Date(now + ports.decisionTtlMs).toISOString(),
     ...(facts.approvers ? { approvers: [...facts.approvers] } : {}),
     ...(facts.failedPath ? { failedPath: facts.failedPath } : {}),
+    decisionId,
+    ...(gateTokenJwe === undefined ? {} : { gateTokenJwe }),
   };
   const jws = await ports.signer.sign(decision);
   // Only a request whose token verified is recorded; refusals are not recorded as decisions,

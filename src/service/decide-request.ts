@@ -5,6 +5,7 @@ import { verifyRequest } from '../events/request-verifying.ts';
 import { openStepToken } from '../events/token-seal.ts';
 import type { PolicyDecision, PolicyEngine } from '../policy/types.ts';
 import { type Answering, deny, finish, handedOutAgain, secondKeyDeny } from './answer.ts';
+import { gateFactsProblem, gateModeProblem } from './gate-grant.ts';
 import type { Outcome } from './outcome.ts';
 import type { DeciderPorts } from './ports.ts';
 import { replyTopicMismatch } from './reply-mismatch.ts';
@@ -114,6 +115,15 @@ async function decideForStep(
       claims,
       verificationFailure: 'reply-topic-mismatch',
     });
+  // Gate mode asked of a service that cannot issue gate tokens: a signed deny, not a silent allow.
+  const gateProblem = await gateModeProblem(event, ports.gateIssuer);
+  if (gateProblem)
+    return deny(to, {
+      reasons: [gateProblem],
+      failedPath: 'gate token',
+      claims,
+      verificationFailure: 'gate-mode',
+    });
   const established = await resolveStepFacts(claims, declaredStep(event), ports.facts);
   if (!established.ok) {
     return deny(to, {
@@ -125,8 +135,17 @@ async function decideForStep(
     });
   }
   const { facts } = established;
-  const { identityTokenJwe: _token, ...request } = event.data;
   const now = new Date(ports.clock.now());
+  const gateFacts = gateFactsProblem({ event, claims, facts, now: now.getTime(), issuer: ports.gateIssuer });
+  if (gateFacts)
+    return deny(to, {
+      reasons: [gateFacts],
+      failedPath: 'gate token',
+      claims,
+      facts,
+      verificationFailure: 'gate-mode',
+    });
+  const { identityTokenJwe: _token, replyEncryptionKey: _key, ...request } = event.data;
   const result: PolicyDecision = policy.decide({ claims, facts, request, now });
   return finish(to, result, { claims, facts });
 }

@@ -1,18 +1,35 @@
 import { createServer, type Server } from 'node:http';
+import type { IssuerDocuments } from '../keys/issuer-documents.ts';
 import { listen } from '../lib/listen.ts';
 import type { Metrics } from './metrics.ts';
 
-/** /healthz (the process serves), /readyz (subscribed and a policy set loaded), /metrics. */
+/** The gate issuer's two documents (issue 14), rendered per request: retired keys age out. */
+export interface IssuerRoutes {
+  readonly paths: { readonly discovery: string; readonly jwks: string };
+  render(): IssuerDocuments;
+}
+
+/**
+ * /healthz (the process serves), /readyz (subscribed and a policy set loaded), /metrics, and
+ * with GATE_ISSUER the discovery document and JWKS AWS fetches (OIDC Discovery 1.0 §4).
+ */
 export async function startHttp(options: {
   host: string;
   port: number;
   metrics: Metrics;
   ready: () => boolean;
+  issuer?: IssuerRoutes | undefined;
 }): Promise<{ url: string; close(): Promise<void> }> {
+  const issuer = options.issuer;
   const server: Server = createServer((request, response) => {
     const path = (request.url ?? '/').split('?')[0];
     if (request.method !== 'GET') {
       response.writeHead(405).end();
+    } else if (issuer && (path === issuer.paths.discovery || path === issuer.paths.jwks)) {
+      const documents = issuer.render();
+      response
+        .writeHead(200, { 'content-type': 'application/json' })
+        .end(path === issuer.paths.jwks ? documents.jwks : documents.discovery);
     } else if (path === '/healthz') {
       response.writeHead(200, { 'content-type': 'text/plain' }).end('ok\n');
     } else if (path === '/readyz') {

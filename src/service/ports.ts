@@ -6,6 +6,7 @@ import type { DecryptionKeyLookup } from '../jose/decrypt.ts';
 import type { PolicyEngine } from '../policy/types.ts';
 import type { Clock } from '../time.ts';
 import type { DecisionRecord, ReplayQuestion, ReplayVerdict } from './decision-table.ts';
+import type { GateIssuerPort } from './gate-grant.ts';
 import type { RequestLimiter } from './request-limits.ts';
 
 /** The step-token verifier as the service needs it (src/identity/verify-step-token.ts). */
@@ -72,4 +73,6 @@ export interface DeciderPorts {
    * the operator's environment map), and which environments steps without one may ask for.
    */
   readonly facts: { readonly facts: BitbucketFacts; readonly openEnvironments: readonly string[] };
+  /** GATE_ISSUER and its key (issue 14); absent, a gate-mode request is denied. */
+  readonly gateIssuer?: GateIssuerPort;
 }

@@ -8,12 +8,6 @@ import { type ImageFixture, type ImageRun, imageFixture } from './image-fixture.
 import { describeWithImage } from './pipe-image.ts';
 import { runPipeContainer } from './run-container.ts';
 
-const exists = (path: string): Promise<boolean> =>
-  stat(path).then(
-    () => true,
-    () => false,
-  );
-
 await describeWithImage('the pipe image, started the way Bitbucket starts a pipe', (image) => {
   let fixture: ImageFixture;
   beforeAll(async () => {
@@ -52,11 +46,11 @@ await describeWithImage('the pipe image, started the way Bitbucket starts a pipe
     expect(next.code).toBe(0);
   });
 
-  it('deny: exit 1, ✖ with the reason, nothing written', async () => {
+  it('deny: exit 1, ✖ with the reason, outcome.json and no credential file', async () => {
     const run = await fixture.run(answer('deny'));
     expect(run.output).toContain('✖ Denied: branch feature/x may not deploy to production');
     expect(run.code).toBe(1);
-    expect(await exists(join(run.cloneDir, '.pulsar-gate'))).toBe(false);
+    expect(await readdir(join(run.cloneDir, '.pulsar-gate'))).toEqual(['outcome.json']);
   });
 
   it('bad variables: exit 2, one line per variable, before any network call', async () => {
@@ -76,7 +70,7 @@ await describeWithImage('the pipe image, started the way Bitbucket starts a pipe
     expect(run.code).toBe(3);
     expect(run.output).toMatch(/failed at: step OIDC token/);
     expect(run.output).toMatch(/oidc: true/);
-    expect(await exists(join(run.cloneDir, '.pulsar-gate'))).toBe(false);
+    expect(await readdir(join(run.cloneDir, '.pulsar-gate'))).toEqual(['outcome.json']);
   });
 
   it('DEBUG=true prints detail and no secret, in the log or any file but the credential files', async () => {

@@ -123,3 +123,32 @@ describe('pipe variables', () => {
     expect(parseRequestConfig({ ...valid, DEBUG: 'TRUE' }, step, '/w').debug).toBe(true);
   });
 });
+
+describe('CREDENTIALS and the region (issue 14)', () => {
+  it('defaults to gate mode, exporting no region the step did not ask for', () => {
+    const config = parseRequestConfig(valid, step, '/work');
+    expect(config.credentialsMode).toBe('gate');
+    expect(config.exportRegion).toBeUndefined();
+  });
+
+  it("calls STS in the step's AWS_DEFAULT_REGION without writing it over; AWS_REGION wins and is exported", () => {
+    const own = parseRequestConfig({ ...valid, AWS_DEFAULT_REGION: 'eu-central-1' }, step, '/work');
+    expect([own.region, own.exportRegion]).toEqual(['eu-central-1', undefined]);
+    const asked = parseRequestConfig(
+      { ...valid, AWS_DEFAULT_REGION: 'eu-central-1', AWS_REGION: 'eu-west-1' },
+      step,
+      '/work',
+    );
+    expect([asked.region, asked.exportRegion]).toEqual(['eu-west-1', 'eu-west-1']);
+  });
+
+  it('step mode refuses a wait as long as the session: the credentials would expire during it', () => {
+    expect(problems({ ...valid, CREDENTIALS: 'step', TIMEOUT: '900' })).toEqual([
+      expect.stringMatching(/^TIMEOUT: must be less than SESSION_DURATION \(900\) with CREDENTIALS: step/),
+    ]);
+    expect(problems({ ...valid, CREDENTIALS: 'step', TIMEOUT: '899' })).toEqual([]);
+    // Gate mode mints the credentials after the wait: any TIMEOUT is fine.
+    expect(problems({ ...valid, TIMEOUT: '3600' })).toEqual([]);
+    expect(problems({ ...valid, CREDENTIALS: 'advisory' })[0]).toMatch(/^CREDENTIALS/);
+  });
+});

@@ -1,4 +1,4 @@
-import { stat } from 'node:fs/promises';
+import { readdir, readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type StandaloneBroker, startStandalone } from '../peers/pulsar/standalone.ts';
@@ -14,8 +14,20 @@ afterAll(async () => {
   await fixture?.close();
 });
 
-const nothingWritten = async (cloneDir: string) =>
-  expect(await stat(join(cloneDir, '.pulsar-gate')).catch(() => undefined)).toBeUndefined();
+/**
+ * No credential file: a failure leaves only its outcome.json (issue 14), never an allow; a
+ * cancelled step (killed, not failed) leaves nothing at all.
+ */
+const nothingWritten = async (cloneDir: string, cancelled = false) => {
+  const dir = join(cloneDir, '.pulsar-gate');
+  if (cancelled) {
+    expect(await readdir(dir).catch(() => [])).toEqual([]);
+    return;
+  }
+  expect(await readdir(dir)).toEqual(['outcome.json']);
+  const outcome = JSON.parse(await readFile(join(dir, 'outcome.json'), 'utf8'));
+  expect(['error', 'timeout']).toContain(outcome.verdict);
+};
 
 describe('P4: fail closed — the step fails and no credentials are written', () => {
   it('DECISION_KEYS URL unreachable: exit 2 naming it, before any credential is asked for', async () => {
@@ -46,7 +58,7 @@ describe('P4: fail closed — the step fails and no credentials are written', ()
     });
     expect(run.code).toBe(143);
     expect(run.output).toContain('✖ Cancelled by SIGTERM — nothing was written');
-    await nothingWritten(run.cloneDir);
+    await nothingWritten(run.cloneDir, true);
   });
 
   describe('the broker dies while the pipe waits', () => {

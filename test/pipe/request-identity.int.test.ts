@@ -1,4 +1,4 @@
-import { stat } from 'node:fs/promises';
+import { readdir } from 'node:fs/promises';
 import { createServer, type Socket } from 'node:net';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -127,7 +127,8 @@ describe('P6: identity failures exit 3 and name the path that failed', () => {
     fixture.world.sts.failNext(0, 'ServiceUnavailable');
     expect(run.code).toBe(3);
     expect(run.output).toContain('failed at: AWS STS');
-    expect(await stat(join(run.cloneDir, '.pulsar-gate')).catch(() => undefined)).toBeUndefined();
+    // No credential file: only the outcome of the run.
+    expect(await readdir(join(run.cloneDir, '.pulsar-gate'))).toEqual(['outcome.json']);
   }, 120_000);
 
   it('an STS that takes the connection and never answers fails closed within the budget', async () => {
@@ -146,7 +147,8 @@ describe('P6: identity failures exit 3 and name the path that failed', () => {
       expect(run.output).toContain('failed at: AWS STS');
       expect(run.ms).toBeLessThan(15_000);
       expect(held.length).toBeGreaterThan(0);
-      expect(await stat(join(run.cloneDir, '.pulsar-gate')).catch(() => undefined)).toBeUndefined();
+      // No credential file: only the outcome of the run.
+      expect(await readdir(join(run.cloneDir, '.pulsar-gate'))).toEqual(['outcome.json']);
     } finally {
       for (const socket of held) socket.destroy();
       silent.close();

@@ -1,4 +1,4 @@
-import { readFile, stat } from 'node:fs/promises';
+import { readdir, readFile, stat } from 'node:fs/promises';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { brokerAdmin } from '../support/broker.ts';
@@ -15,11 +15,12 @@ afterAll(async () => {
 });
 
 const mode = async (path: string): Promise<number> => (await stat(path)).mode & 0o777;
-const exists = (path: string): Promise<boolean> =>
-  stat(path).then(
-    () => true,
-    () => false,
-  );
+/** What a denied or timed-out run leaves: outcome.json, and no credential file beside it. */
+async function outcomeOf(cloneDir: string): Promise<Record<string, unknown>> {
+  const dir = join(cloneDir, '.pulsar-gate');
+  expect(await readdir(dir)).toEqual(['outcome.json']);
+  return JSON.parse(await readFile(join(dir, 'outcome.json'), 'utf8'));
+}
 
 describe('pulsar-gate request, through the real entrypoint, against a real broker', () => {
   it('allow: exit 0, ✔ with policy and request id, credentials written 0600 in a 0700 dir', async () => {
@@ -69,7 +70,7 @@ describe('pulsar-gate request, through the real entrypoint, against a real broke
     expect(text).not.toContain(issued?.accessKeyId);
   });
 
-  it('deny: exit 1, ✖ with the reason and the failed path, no files', async () => {
+  it('deny: exit 1, ✖ with the reason and the failed path, outcome.json and no credential file', async () => {
     const run = await fixture.run(
       answer('deny', { failedPath: 'policy prod-deploy: branchName must be main' }),
     );
@@ -77,7 +78,12 @@ describe('pulsar-gate request, through the real entrypoint, against a real broke
     expect(run.output).toContain(
       '✖ Denied: branch feature/x may not deploy to production — failed at: policy prod-deploy: branchName must be main',
     );
-    expect(await exists(join(run.cloneDir, '.pulsar-gate'))).toBe(false);
+    expect(await outcomeOf(run.cloneDir)).toMatchObject({
+      verdict: 'deny',
+      mode: 'step',
+      failedPath: 'policy prod-deploy: branchName must be main',
+      exitCode: 1,
+    });
   });
 
   it('pending, then allow: prints who must approve and keeps waiting', async () => {
@@ -96,7 +102,7 @@ describe('pulsar-gate request, through the real entrypoint, against a real broke
     expect(run.output).toMatch(
       /✖ Timed out: no valid decision arrived within 2 s .* failed at: decision service/,
     );
-    expect(await exists(join(run.cloneDir, '.pulsar-gate'))).toBe(false);
+    expect(await outcomeOf(run.cloneDir)).toMatchObject({ verdict: 'timeout', code: 'DECISION_TIMEOUT' });
   });
 
   it('broker unreachable: exit 5 naming the URL, never the token', async () => {

@@ -132,6 +132,22 @@ describe('pulsar-gate-service serve, as a process, answering the pipe as a proce
     expect(error).not.toContain(JSON.parse(await readFile(signing, 'utf8')).d);
   });
 
+  it('with GATE_ISSUER, refuses to start without a usable gate key set, naming the file (exit 2)', async () => {
+    const gate = { GATE_ISSUER: 'http://127.0.0.1:9' };
+    const missing = join(keysDir, 'nowhere', 'gate-keys.json');
+    await expect(startServe({ ...serveEnv(), ...gate, GATE_KEYS_FILE: missing })).rejects.toThrow(
+      new RegExp(`exited 2: .*cannot read the gate key set ${missing}.*GATE_KEYS_FILE`, 's'),
+    );
+    // The decision key is never a gate key (one key, one purpose); its `d` is never printed.
+    const signing = join(keysDir, 'service-key.json');
+    const error = await startServe({ ...serveEnv(), ...gate, GATE_KEYS_FILE: signing }).then(
+      () => undefined,
+      (thrown: unknown) => String(thrown),
+    );
+    expect(error).toMatch(/exited 2: .*is not a gate key set/s);
+    expect(error).not.toContain(JSON.parse(await readFile(signing, 'utf8')).d);
+  });
+
   it('allows and denies for real, serves health and metrics, and stops gracefully on SIGTERM', async () => {
     const policies = await mkdtemp(join(tmpdir(), 'served-policies-'));
     await cp(POLICY_DIR, policies, { recursive: true });

@@ -67,6 +67,9 @@ export async function startGateWorld(options: { issuer?: Issuer } = {}): Promise
     AWS_ENDPOINT_URL_STS: sts.endpoint,
     AWS_REGION: 'eu-west-1',
     TIMEOUT: '30',
+    // These runs answer with test responders and roles that trust the step token: the
+    // advisory mode. Gate mode runs against `serve` (test/gate/*.int.test.ts) set `gate`.
+    CREDENTIALS: 'step',
   });
   return {
     issuer,

@@ -1,5 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import { type Action, buildRequestEvent, type RequestEvent } from '../../src/events/request.ts';
+import type { ReplyEncryptionKey } from '../../src/events/request-event.ts';
 import { createRequestSigner, type SignedRequest } from '../../src/events/request-signing.ts';
 import { sealStepToken } from '../../src/events/token-seal.ts';
 import type { EncryptionKey } from '../../src/jose/encryption-key.ts';
@@ -23,6 +24,8 @@ export interface RequestOptions {
   readonly sealTo: EncryptionKey;
   /** Carry this instead of the sealed token (an attacker's JWE, or none at all). */
   readonly identityTokenJwe?: string;
+  /** Gate mode: the run's public encryption key, which the gate token is encrypted to. */
+  readonly replyEncryptionKey?: ReplyEncryptionKey;
 }
 
 /** A signed request as the pipe builds it, for driving the service without the pipe process. */
@@ -76,6 +79,7 @@ export async function signedRequest(
       replyTopic: options.replyTopic,
       expiresAt: new Date(now.getTime() + 120_000).toISOString(),
       identityTokenJwe: options.identityTokenJwe ?? (await sealStepToken(token, options.sealTo)),
+      ...(options.replyEncryptionKey ? { replyEncryptionKey: options.replyEncryptionKey } : {}),
     },
   });
   const signer = await createRequestSigner();

@@ -9,6 +9,7 @@ import { mustRead } from '../../options/read.ts';
 import type { OptionSource } from '../../options/spec.ts';
 import { endThroughTable } from '../../outcome/end.ts';
 import { EXIT } from '../../outcome/exit.ts';
+import { writeGateKeys } from './gate-keys-file.ts';
 import { KEYS_GENERATE_OPTIONS } from './keys-options.ts';
 
 /**
@@ -24,6 +25,7 @@ export async function keysGenerateCommand(flags: OptionSource['flags'], io: Io):
         details: { path: '--out' },
       });
     });
+    if (options.gate) return writeGateKeys(options.out, io);
     const { privateJwk, encryptionJwk, publicJwks } = await generateServiceKey({ alg: options.alg });
     const previous = options.add ? await readJwksIfAny(join(options.out, ROOT_KEYS)) : [];
     // --add keeps old signing keys verifying; pipes encrypt to the new encryption key only, and
