@@ -134,7 +134,7 @@ export class AuditLog {
     this.#sinceCheckpoint = 0;
     const at = new Date(this.#options.clock.now()).toISOString();
     const entry = await this.#trail.append((head) =>
-      this.#options.signer.sign({ v: 1, ...head, at, type: 'checkpoint' }),
+      this.#options.signer.sign({ v: 1, ...head, at, type: 'checkpoint', ...this.#trail.treeHead() }),
     );
     this.#ship(entry);
   }

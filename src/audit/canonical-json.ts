@@ -27,5 +27,10 @@ export function canonicalJson(value: unknown): string {
 
 /** base64url SHA-256 of the canonical form: the digest that chains audit entries. */
 export function digestOf(value: unknown): string {
-  return createHash('sha256').update(canonicalJson(value), 'utf8').digest('base64url');
+  return digestOfCanonical(canonicalJson(value));
+}
+
+/** digestOf for a value already in canonical form (one canonicalisation per entry when verifying). */
+export function digestOfCanonical(canonical: string): string {
+  return createHash('sha256').update(canonical, 'utf8').digest('base64url');
 }

@@ -2,7 +2,10 @@ import { randomUUID } from 'node:crypto';
 import { promises as fs } from 'node:fs';
 import { join } from 'node:path';
 import { GateError } from '../errors.ts';
-import { type AuditEntry, entryDigest, entryLine, GENESIS, parseEntry } from './entry.ts';
+import { type AuditEntry, entryDigest, entryLine, GENESIS, parseEntry, type TreeHead } from './entry.ts';
+import { leafHash } from './merkle/hash.ts';
+import { MerkleTree } from './merkle/tree.ts';
+import { treeHeadOf } from './tree-head.ts';
 
 /** Where the next entry goes: its trail, its seq and the digest it must carry. */
 export interface TrailHead {
@@ -21,7 +24,9 @@ interface Pending {
  * before an append resolves (appends waiting at the same time share one fsync). It is also
  * the outbox: mirrors replay from it what they have not confirmed, so it survives restarts.
  * After a restart the chain continues from the last whole line; a torn last line (a crash
- * mid-write, never acknowledged) is cut off.
+ * mid-write, never acknowledged) is cut off. It also keeps the RFC 9162 Merkle tree over its
+ * entries (each line, canonical as written, is a leaf), pruned to what the next signed tree
+ * head needs: its root and a consistency proof from the last one.
  */
 export class TrailFile {
   readonly path: string;
@@ -29,16 +34,27 @@ export class TrailFile {
   readonly uncovered: boolean;
   readonly #handle: fs.FileHandle;
   #next: TrailHead;
+  readonly #tree: MerkleTree;
+  /** Size of the last signed tree head (a checkpoint's), undefined before the first. */
+  #lastHead: number | undefined;
   #building: Promise<unknown> = Promise.resolve();
   #pending: Pending[] = [];
   #flushing = false;
   #failed: unknown;
 
-  private constructor(path: string, handle: fs.FileHandle, next: TrailHead, uncovered: boolean) {
+  private constructor(
+    path: string,
+    handle: fs.FileHandle,
+    next: TrailHead,
+    uncovered: boolean,
+    tree: { tree: MerkleTree; lastHead: number | undefined },
+  ) {
     this.path = path;
     this.uncovered = uncovered;
     this.#handle = handle;
     this.#next = next;
+    this.#tree = tree.tree;
+    this.#lastHead = tree.lastHead;
   }
 
   static async open(dir: string, trailId?: string): Promise<TrailFile> {
@@ -61,7 +77,16 @@ export class TrailFile {
       await fs.open(path, 'a', 0o600),
       next,
       last !== undefined && last.type !== 'checkpoint',
+      treeOf(lines),
     );
+  }
+
+  /**
+   * The signed tree head's content for everything appended so far; called from inside an
+   * `append` build, so it covers exactly the entries before the one being built.
+   */
+  treeHead(): TreeHead {
+    return treeHeadOf(this.#tree, this.#tree.size, this.#lastHead);
   }
 
   /** What the next append will get. */
@@ -78,6 +103,11 @@ export class TrailFile {
       if (this.#failed !== undefined) throw this.#writeError(this.#failed);
       const entry = await build(this.#next);
       this.#next = { trail: entry.trail, seq: entry.seq + 1, prev: entryDigest(entry) };
+      this.#tree.append(leafHash(Buffer.from(entryLine(entry), 'utf8')));
+      if (entry.type === 'checkpoint') {
+        this.#lastHead = entry.size;
+        this.#tree.prune(entry.size);
+      }
       return entry;
     });
     this.#building = built.catch(() => undefined);
@@ -130,4 +160,20 @@ export class TrailFile {
   #writeError(cause: unknown): GateError {
     return new GateError('AUDIT_WRITE', `the audit trail ${this.path} could not be written`, { cause });
   }
+}
+
+/** The tree over a trail's lines (canonical, as this file writes them), pruned at its last head. */
+function treeOf(lines: readonly string[]): { tree: MerkleTree; lastHead: number | undefined } {
+  const tree = new MerkleTree();
+  let lastHead: number | undefined;
+  for (const line of lines) {
+    // Canonical JSON sorts members, so a checkpoint's line always holds this member.
+    if (line.includes('"type":"checkpoint"')) {
+      const entry = parseEntry(line);
+      if (typeof entry !== 'string' && entry.type === 'checkpoint') lastHead = entry.size;
+    }
+    tree.append(leafHash(Buffer.from(line, 'utf8')));
+  }
+  if (lastHead !== undefined && lastHead <= tree.size) tree.prune(lastHead);
+  return { tree, lastHead };
 }

@@ -1,6 +1,17 @@
 import type { TrustedKeys } from '../keys/trusted-keys.ts';
+import { canonicalJson, digestOfCanonical } from './canonical-json.ts';
 import { checkpointProblem } from './checkpoint.ts';
-import { type AuditEntry, type DecisionEntry, entryDigest, GENESIS, parseEntry } from './entry.ts';
+import {
+  type AuditEntry,
+  type CheckpointEntry,
+  type DecisionEntry,
+  entryDigest,
+  GENESIS,
+  parseEntry,
+} from './entry.ts';
+import { leafHash } from './merkle/hash.ts';
+import { MerkleTree } from './merkle/tree.ts';
+import { treeHeadProblem } from './tree-head.ts';
 
 export interface TrailSummary {
   readonly trail: string;
@@ -13,6 +24,12 @@ export interface TrailSummary {
    * Non-zero only with `allowUnsignedTail`; otherwise such a trail is broken.
    */
   readonly uncovered: number;
+}
+
+/** A verified trail's Merkle tree (every entry a leaf) and its signed tree heads, oldest first. */
+export interface VerifiedTree {
+  readonly tree: MerkleTree;
+  readonly heads: readonly CheckpointEntry[];
 }
 
 export interface BrokenLink {
@@ -28,6 +45,7 @@ export type TrailVerdict =
       readonly ok: true;
       readonly trails: readonly TrailSummary[];
       readonly decisions: readonly DecisionEntry[];
+      readonly trees: ReadonlyMap<string, VerifiedTree>;
     }
   | { readonly ok: false; readonly broken: BrokenLink };
 
@@ -72,6 +90,7 @@ export async function verifyTrail(
   }
   const trails: TrailSummary[] = [];
   const decisions: DecisionEntry[] = [];
+  const trees = new Map<string, VerifiedTree>();
   for (const [trail, located] of byTrail) {
     const list = options.ordered ? located : dedupeSorted(located);
     if (typeof list === 'string') return broken(trail, 0, undefined, list);
@@ -79,6 +98,8 @@ export async function verifyTrail(
     let lastCheckpoint = -1;
     let checkpoints = 0;
     let uncovered = 0;
+    const tree = new MerkleTree();
+    const heads: CheckpointEntry[] = [];
     for (const [expected, { entry, position }] of list.entries()) {
       if (entry.seq !== expected) {
         const later = list.findIndex((item) => item.entry.seq === expected);
@@ -110,19 +131,26 @@ export async function verifyTrail(
         const what = entry.type === 'genesis' ? `trail ${trail} has no valid genesis: ` : '';
         if (problem) return broken(trail, position, entry.seq, `${what}${problem}`);
         if (entry.type === 'checkpoint') {
+          const treeProblem = treeHeadProblem(entry, tree, heads[heads.length - 1]);
+          if (treeProblem) return broken(trail, position, entry.seq, treeProblem);
+          heads.push(entry);
           lastCheckpoint = entry.seq;
           checkpoints++;
           uncovered = 0;
         }
       }
-      prev = entryDigest(entry);
+      // One canonical form per entry: the next entry's link, and this entry's leaf (RFC 9162 §2.1.1).
+      const canonical = canonicalJson(entry);
+      prev = digestOfCanonical(canonical);
+      tree.append(leafHash(Buffer.from(canonical, 'utf8')));
     }
     const last = list[list.length - 1];
     const unsigned = unsignedProblem(list.length, lastCheckpoint, uncovered, options);
     if (unsigned) return broken(trail, last?.position ?? 0, last?.entry.seq, unsigned);
     trails.push({ trail, entries: list.length, checkpoints, lastCheckpoint, uncovered });
+    trees.set(trail, { tree, heads });
   }
-  return { ok: true, trails, decisions };
+  return { ok: true, trails, decisions, trees };
 }
 
 /** A trail with no checkpoint never passes; a signed one with an unsigned tail passes only when allowed. */

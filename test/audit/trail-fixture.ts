@@ -61,7 +61,9 @@ export async function writeTrail(n: number, every = 3) {
   for (let i = 0; i < n; i++) {
     await trail.append((head) => ({ v: 1, ...head, at, type: 'decision', record: sampleRecord(i) }));
     if ((i + 1) % every === 0 || i === n - 1)
-      await trail.append((head) => signer.sign({ v: 1, ...head, at, type: 'checkpoint' }));
+      await trail.append((head) =>
+        signer.sign({ v: 1, ...head, at, type: 'checkpoint', ...trail.treeHead() }),
+      );
   }
   await trail.close();
   const lines = (await readFile(trail.path, 'utf8')).split('\n').filter(Boolean);
