@@ -1,65 +1,21 @@
 import type { TrustedKeys } from '../keys/trusted-keys.ts';
 import { canonicalJson, digestOfCanonical } from './canonical-json.ts';
 import { checkpointProblem } from './checkpoint.ts';
-import {
-  type AuditEntry,
-  type CheckpointEntry,
-  type DecisionEntry,
-  entryDigest,
-  GENESIS,
-  parseEntry,
-} from './entry.ts';
+import { type CheckpointEntry, type DecisionEntry, GENESIS, parseEntry } from './entry.ts';
 import { leafHash } from './merkle/hash.ts';
 import { MerkleTree } from './merkle/tree.ts';
+import { broken, dedupeSorted, unsignedProblem } from './trail-findings.ts';
+import type { Located, TrailSummary, TrailVerdict, VerifiedTree, VerifyOptions } from './trail-verdict.ts';
 import { treeHeadProblem } from './tree-head.ts';
 
-export interface TrailSummary {
-  readonly trail: string;
-  readonly entries: number;
-  readonly checkpoints: number;
-  /** Seq of the last valid checkpoint, -1 when there is none. */
-  readonly lastCheckpoint: number;
-  /**
-   * Decision entries after the last checkpoint: their removal or rewriting could not be told.
-   * Non-zero only with `allowUnsignedTail`; otherwise such a trail is broken.
-   */
-  readonly uncovered: number;
-}
-
-/** A verified trail's Merkle tree (every entry a leaf) and its signed tree heads, oldest first. */
-export interface VerifiedTree {
-  readonly tree: MerkleTree;
-  readonly heads: readonly CheckpointEntry[];
-}
-
-export interface BrokenLink {
-  readonly trail: string | undefined;
-  /** Where in the source (line number, message or object index), 1-based. */
-  readonly position: number;
-  readonly seq: number | undefined;
-  readonly reason: string;
-}
-
-export type TrailVerdict =
-  | {
-      readonly ok: true;
-      readonly trails: readonly TrailSummary[];
-      readonly decisions: readonly DecisionEntry[];
-      readonly trees: ReadonlyMap<string, VerifiedTree>;
-    }
-  | { readonly ok: false; readonly broken: BrokenLink };
-
-interface Located {
-  readonly entry: AuditEntry;
-  readonly position: number;
-}
-
-export interface VerifyOptions {
-  /** Whether the source's order is the trail's (a file) or not (topic, bucket). */
-  readonly ordered: boolean;
-  /** Report decisions after the last checkpoint instead of failing on them. */
-  readonly allowUnsignedTail?: boolean;
-}
+export type {
+  BrokenLink,
+  Located,
+  TrailSummary,
+  TrailVerdict,
+  VerifiedTree,
+  VerifyOptions,
+} from './trail-verdict.ts';
 
 /**
  * Checks stored entries against each other (issue 15 §1: nothing unsigned passes): every
@@ -70,7 +26,9 @@ export interface VerifyOptions {
  * trusted key over the entry it sits in (so the chain up to it cannot be rebuilt by anyone
  * without the key); a trail needs at least one checkpoint, and a decision after the last
  * one fails unless `allowUnsignedTail`. What this cannot see: a trail cut back to one of its
- * own checkpoints (the witness's signed head can). `ordered` sources (a file) must also hold entries in seq order;
+ * own checkpoints (the witness's signed head can). Every checkpoint is also a signed tree
+ * head (RFC 9162): its root must be the Merkle root of the entries before it, and its
+ * consistency proof from the previous head must hold. `ordered` sources (a file) must also hold entries in seq order;
  * unordered ones (topic, bucket) are sorted by seq, identical copies of one entry (a
  * mirror retry) counting once. Pure: the same input always gives the same first broken link.
  */
@@ -151,36 +109,4 @@ export async function verifyTrail(
     trees.set(trail, { tree, heads });
   }
   return { ok: true, trails, decisions, trees };
-}
-
-/** A trail with no checkpoint never passes; a signed one with an unsigned tail passes only when allowed. */
-function unsignedProblem(
-  entries: number,
-  lastCheckpoint: number,
-  uncovered: number,
-  options: VerifyOptions,
-): string | undefined {
-  if (lastCheckpoint < 0) return 'no signed checkpoint: nothing in this trail is covered by a trusted key';
-  if (uncovered === 0 || options.allowUnsignedTail) return undefined;
-  return `${uncovered} record(s) after the last checkpoint (seq ${lastCheckpoint}) are not signed: seq ${lastCheckpoint + 1}–${entries - 1} (--allow-unsigned-tail reports them instead)`;
-}
-
-function dedupeSorted(located: readonly Located[]): Located[] | string {
-  const bySeq = new Map<number, Located>();
-  for (const item of located) {
-    const seen = bySeq.get(item.entry.seq);
-    if (seen && entryDigest(seen.entry) !== entryDigest(item.entry))
-      return `seq ${item.entry.seq} is stored twice with different content (positions ${seen.position} and ${item.position})`;
-    if (!seen) bySeq.set(item.entry.seq, item);
-  }
-  return [...bySeq.values()].sort((a, b) => a.entry.seq - b.entry.seq);
-}
-
-function broken(
-  trail: string | undefined,
-  position: number,
-  seq: number | undefined,
-  reason: string,
-): TrailVerdict {
-  return { ok: false, broken: { trail, position, seq, reason } };
 }

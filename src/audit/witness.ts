@@ -97,6 +97,8 @@ export async function checkWitness(
       const inconsistent = before && consistencyProblem(before, head);
       if (inconsistent)
         return broken(trail, 0, head.seq, `the witness's signed heads disagree: ${inconsistent}`);
+    }
+    for (const head of held) {
       const digest = seqs.get(head.seq);
       if (digest === undefined)
         return broken(
