@@ -92,7 +92,7 @@ export async function auditExportCommand(flags: OptionSource['flags'], io: Io): 
  * Reads a command's options, reads and verifies the trail they name, and hands an intact
  * trail to `then`; a broken one ends the command with its first broken link.
  */
-async function onIntactTrail<S extends typeof AUDIT_SOURCE_OPTIONS>(
+export async function onIntactTrail<S extends typeof AUDIT_SOURCE_OPTIONS>(
   command: string,
   table: S,
   flags: OptionSource['flags'],

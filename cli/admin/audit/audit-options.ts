@@ -105,3 +105,25 @@ export const AUDIT_EXPORT_OPTIONS = options({
   },
   out: { flag: '--out', required: true, parse: text, accepts: 'a directory for the bundle' },
 });
+
+/** `audit prove`: the source and the request whose decision to prove. */
+export const AUDIT_PROVE_OPTIONS = options({
+  ...AUDIT_SOURCE_OPTIONS,
+  requestId: {
+    flag: '--request-id',
+    required: true,
+    parse: text,
+    accepts: "the request id (the decision.json's requestId), or as the argument",
+  },
+});
+
+/** `audit verify-proof`: a proof file and the keys alone, nothing else (offline). */
+export const AUDIT_VERIFY_PROOF_OPTIONS = options({
+  keys: AUDIT_SOURCE_OPTIONS.keys,
+  proof: {
+    flag: '--proof',
+    required: true,
+    parse: text,
+    accepts: 'an inclusion proof file (JSON, from audit prove or audit export), or as the argument',
+  },
+});
