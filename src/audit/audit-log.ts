@@ -107,8 +107,8 @@ export class AuditLog {
     return this.#audited.has('*') || this.#audited.has(environment);
   }
 
-  /** Appends one decision's record; with `durable`, waits for every mirror. Returns its seq. */
-  async write(record: AuditRecord, durable: boolean): Promise<number> {
+  /** Appends one decision's record; with `durable`, waits for every mirror. Returns its leaf. */
+  async write(record: AuditRecord, durable: boolean): Promise<{ trail: string; index: number }> {
     const at = new Date(this.#options.clock.now()).toISOString();
     const entry = await this.#trail.append((head) => ({ v: 1, ...head, at, type: 'decision', record }));
     this.#sinceCheckpoint++;
@@ -125,7 +125,7 @@ export class AuditLog {
         });
       }
     }
-    return entry.seq;
+    return { trail: entry.trail, index: entry.seq };
   }
 
   /** Signs the chain so far, when something was appended since the last checkpoint. */

@@ -27,6 +27,17 @@ export interface Decision {
   approvers?: string[];
   /** For `deny`: the identity or policy path that failed (P6). */
   failedPath?: string;
+  /** The decision's record in the audit trail (issue 15 §3), when the service keeps one. */
+  auditLeaf?: AuditLeaf;
+}
+
+/**
+ * Where a decision's audit record is: its trail and its leaf index (= its seq), the receipt
+ * `audit prove` turns into an inclusion proof under a signed tree head.
+ */
+export interface AuditLeaf {
+  trail: string;
+  index: number;
 }
 
 export const VERDICTS: readonly Verdict[] = Object.freeze(['allow', 'deny', 'pending']);
@@ -43,6 +54,12 @@ const DECISION: FieldSpec = {
   expiresAt: [isTimestamp, true, 'an RFC 3339 timestamp'],
   approvers: [listOf(text(256)), false, 'a list of up to 64 names'],
   failedPath: [text(1024), false, 'one line'],
+  auditLeaf: [isRecord, false, 'an object'],
+};
+
+const AUDIT_LEAF: FieldSpec = {
+  trail: [text(256), true, 'a trail id'],
+  index: [(value) => Number.isSafeInteger(value) && (value as number) >= 0, true, 'a leaf index'],
 };
 
 const POLICY: FieldSpec = {
@@ -54,10 +71,14 @@ const POLICY: FieldSpec = {
 export function decisionProblem(value: unknown): string | undefined {
   const problem =
     fieldsProblem(value, 'decision', DECISION) ??
-    fieldsProblem((value as Decision).policy, 'decision.policy', POLICY);
+    fieldsProblem((value as Decision).policy, 'decision.policy', POLICY) ??
+    auditLeafProblem((value as Decision).auditLeaf);
   if (problem !== undefined) return problem;
   const { issuedAt, expiresAt } = value as Decision;
   if (Date.parse(expiresAt) <= Date.parse(issuedAt))
     return 'decision.expiresAt must be after decision.issuedAt';
   return undefined;
 }
+
+const auditLeafProblem = (leaf: unknown): string | undefined =>
+  leaf === undefined ? undefined : fieldsProblem(leaf, 'decision.auditLeaf', AUDIT_LEAF);

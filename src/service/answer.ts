@@ -88,7 +88,8 @@ export async function finish(
   });
   // The audit record is written once the verdict is known and before anything is signed or
   // remembered, so a mirror failure can still turn an allow into the deny that is published.
-  const facts = ports.audit ? await auditedFacts(ports.audit, decided) : decided;
+  const audited = ports.audit ? await auditedFacts(ports.audit, decided) : undefined;
+  const facts = audited?.facts ?? decided;
   const decision: Decision = {
     requestId: event.id,
     requestDigest,
@@ -101,6 +102,7 @@ export async function finish(
     expiresAt: new Date(now + ports.decisionTtlMs).toISOString(),
     ...(facts.approvers ? { approvers: [...facts.approvers] } : {}),
     ...(facts.failedPath ? { failedPath: facts.failedPath } : {}),
+    ...(audited ? { auditLeaf: audited.auditLeaf } : {}),
   };
   const jws = await ports.signer.sign(decision);
   // Only a request whose token verified is recorded; refusals are not recorded as decisions,
