@@ -60,13 +60,16 @@ function endOfVerified(io: Io, verdict: Extract<TrailVerdict, { ok: true }>): nu
 export async function auditExportCommand(flags: OptionSource['flags'], io: Io): Promise<number> {
   return onIntactTrail('audit export', AUDIT_EXPORT_OPTIONS, flags, io, async (options, verdict, origin) => {
     const { from, to } = options;
-    const deployments = collectEvidence(verdict.decisions, verdict.trails, { from, to });
+    const deployments = collectEvidence(verdict.decisions, verdict.trails, { from, to }, verdict.trees);
     await fs.mkdir(options.out, { recursive: true, mode: 0o700 });
     const files: string[] = [];
     for (const e of deployments) {
       const name = `${e.decidedAt.replace(/[:.]/g, '-')}-${e.requestId.replace(/[^\w-]/g, '')}`;
       await fs.writeFile(join(options.out, `${name}.json`), `${JSON.stringify(e, null, 2)}\n`);
       await fs.writeFile(join(options.out, `${name}.md`), deploymentMarkdown(e));
+      // The proof alone too, as `audit verify-proof` reads it.
+      if (e.proof)
+        await fs.writeFile(join(options.out, `${name}.proof.json`), `${JSON.stringify(e.proof, null, 2)}\n`);
       files.push(`${name}.md`);
     }
     const bundle = {
