@@ -23,6 +23,8 @@ export interface AuditLogOptions {
   readonly auditedEnvironments: readonly string[];
   readonly mirrorTimeoutMs: number;
   readonly checkpointIntervalMs: number;
+  /** When the trail file starts a new segment, at a checkpoint (issue 15 §5); absent or 0: never. */
+  readonly rotation?: { readonly bytes?: number; readonly ms?: number };
   /** Record and checkpoint times and every deadline are read from this clock. */
   readonly clock: Clock;
   /** How the mirror pumps wait (deadlines, retry backoff); default real time. */
@@ -54,7 +56,10 @@ export class AuditLog {
   }
 
   static async open(options: AuditLogOptions): Promise<AuditLog> {
-    const trail = await TrailFile.open(options.dir, options.trailId);
+    const trail = await TrailFile.open(options.dir, options.trailId, {
+      ...options.rotation,
+      now: () => options.clock.now(),
+    });
     try {
       for (const witness of options.witnesses ?? []) await agreeWithWitness(trail, witness, options.log);
     } catch (error) {
