@@ -1,8 +1,11 @@
+import { writeFile } from 'node:fs/promises';
+import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
+import { auditVerifyCommand } from '../../cli/admin/audit/audit-command.ts';
 import { toB64url } from '../../src/audit/tree-head.ts';
 import { verifyTrail } from '../../src/audit/verify-trail.ts';
 import { checkWitness } from '../../src/audit/witness.ts';
-import { type Raw, resign, writeTrail } from './trail-fixture.ts';
+import { io, keysFile, type Raw, resign, writeTrail } from './trail-fixture.ts';
 
 const heads = (lines: readonly string[]) => lines.filter((l) => l.includes('"type":"checkpoint"'));
 const denyToAllow = (seq: number) => (e: Raw) => {
@@ -81,6 +84,27 @@ describe('signed tree heads (RFC 9162) in the trail (issue 15 §3)', () => {
     const held = await checkWitness(rewritten, kept, { keys: trail.keys });
     expect(held).toMatchObject({ ok: false, broken: { seq: 4 } });
     if (!held.ok) expect(held.broken.reason).toMatch(/not an extension of the file's trail.*rewritten/);
+  });
+
+  it('audit verify --witness with a file of the heads an auditor kept: the real trail passes, the rewritten one fails', async () => {
+    const trail = await writeTrail(6, 3);
+    const keys = await keysFile(trail);
+    const kept = join(trail.dir, 'kept-heads.jsonl');
+    await writeFile(kept, `${heads(trail.lines).join('\n')}\n`);
+    const intact = io();
+    expect(await auditVerifyCommand({ file: trail.path, keys, witness: kept }, intact.io)).toBe(0);
+    expect(intact.out.join('')).toMatch(
+      /witness .*kept-heads.jsonl: trail .* holds the signed head at seq 8/,
+    );
+    const rewritten = join(trail.dir, 'rewritten.jsonl');
+    await writeFile(rewritten, `${(await resign(trail, denyToAllow(2))).join('\n')}\n`);
+    const alone = io();
+    expect(await auditVerifyCommand({ file: rewritten, keys }, alone.io)).toBe(0);
+    const against = io();
+    expect(await auditVerifyCommand({ file: rewritten, keys, witness: `file:${kept}` }, against.io)).toBe(1);
+    expect(against.out.join('')).toMatch(
+      /✖ .* seq 4: the witness's signed head at seq 4 is not an extension/,
+    );
   });
 
   it('a witness whose newer head is not consistent with its older one fails, even beside a file that matches the newer', async () => {

@@ -26,7 +26,7 @@ export async function auditVerifyCommand(flags: OptionSource['flags'], io: Io): 
     async (_, verdict, origin, witnessed) => {
       const entries = verdict.trails.reduce((n, t) => n + t.entries, 0);
       io.write(
-        `${unsignedTail(verdict) ? '⚠' : '✔'} audit trail ${origin}: ${entries} entries in ${verdict.trails.length} trail(s); each opened by a signed genesis, every link, seq and checkpoint holds\n`,
+        `${unsignedTail(verdict) ? '⚠' : '✔'} audit trail ${origin}: ${entries} entries in ${verdict.trails.length} trail(s); each opened by a signed genesis, every link, seq and checkpoint holds, every checkpoint a tree head consistent with the one before\n`,
       );
       for (const t of verdict.trails) {
         const tail = t.uncovered

@@ -11,7 +11,7 @@ export const registerAudit = commandFamily('audit', "check and export the decisi
   {
     name: 'verify',
     description:
-      'check a trail (file, topic or bucket): signed genesis, chain, seqs, signed checkpoints, nothing unsigned; a file also against a --witness; prints the first broken link',
+      'check a trail (file, topic or bucket): signed genesis, chain, seqs, signed checkpoints that are RFC 9162 tree heads consistent with each other, nothing unsigned; a file also against a --witness; prints the first broken link',
     options: AUDIT_SOURCE_OPTIONS,
     load: async () => (await import('./audit-command.ts')).auditVerifyCommand,
   },
