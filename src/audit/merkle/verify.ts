@@ -12,23 +12,16 @@ export function verifyInclusion(
   root: Uint8Array,
 ): boolean {
   if (!sizes(index, size) || index >= size || !hashes([leaf, root, ...path])) return false;
-  let fn = index;
-  let sn = size - 1;
   let r: Uint8Array = leaf;
-  for (const p of path) {
-    if (sn === 0) return false;
-    if (fn % 2 === 1 || fn === sn) {
+  const walked = walk(index, size - 1, path, {
+    left: (p) => {
       r = nodeHash(p, r);
-      if (fn % 2 === 0)
-        while (fn % 2 === 0 && fn !== 0) {
-          fn = Math.floor(fn / 2);
-          sn = Math.floor(sn / 2);
-        }
-    } else r = nodeHash(r, p);
-    fn = Math.floor(fn / 2);
-    sn = Math.floor(sn / 2);
-  }
-  return sn === 0 && equal(r, root);
+    },
+    right: (p) => {
+      r = nodeHash(r, p);
+    },
+  });
+  return walked && equal(r, root);
 }
 
 /**
@@ -58,21 +51,45 @@ export function verifyConsistency(
   }
   let fr = nodes[0] as Uint8Array;
   let sr = fr;
-  for (const c of nodes.slice(1)) {
-    if (sn === 0) return false;
-    if (fn % 2 === 1 || fn === sn) {
+  const walked = walk(fn, sn, nodes.slice(1), {
+    left: (c) => {
       fr = nodeHash(c, fr);
       sr = nodeHash(c, sr);
-      if (fn % 2 === 0)
-        while (fn % 2 === 0 && fn !== 0) {
-          fn = Math.floor(fn / 2);
-          sn = Math.floor(sn / 2);
-        }
-    } else sr = nodeHash(sr, c);
+    },
+    right: (c) => {
+      sr = nodeHash(sr, c);
+    },
+  });
+  return walked && equal(fr, firstRoot) && equal(sr, secondRoot);
+}
+
+/**
+ * The loop §2.1.3.2 step 4 and §2.1.4.2 step 6 share: for each hash of the path, whether it
+ * is a left sibling (LSB(fn) set, or fn = sn, then right-shift while LSB(fn) is not set and fn
+ * is not 0) or a right one; then both shift once. False when the path is longer than the
+ * tree is deep or ends before the root (sn is not 0).
+ */
+function walk(
+  fn0: number,
+  sn0: number,
+  path: readonly Uint8Array[],
+  on: { left: (hash: Uint8Array) => void; right: (hash: Uint8Array) => void },
+): boolean {
+  let fn = fn0;
+  let sn = sn0;
+  const shift = () => {
     fn = Math.floor(fn / 2);
     sn = Math.floor(sn / 2);
+  };
+  for (const hash of path) {
+    if (sn === 0) return false;
+    if (fn % 2 === 1 || fn === sn) {
+      on.left(hash);
+      while (fn % 2 === 0 && fn !== 0) shift();
+    } else on.right(hash);
+    shift();
   }
-  return equal(fr, firstRoot) && equal(sr, secondRoot) && sn === 0;
+  return sn === 0;
 }
 
 const sizes = (...n: number[]): boolean => n.every((x) => Number.isSafeInteger(x) && x >= 0);
