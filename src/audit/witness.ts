@@ -1,6 +1,6 @@
 import type { TrustedKeys } from '../keys/trusted-keys.ts';
 import { checkpointProblem } from './checkpoint.ts';
-import { type CheckpointEntry, entryDigest, parseEntry } from './entry.ts';
+import { type AuditEntry, type CheckpointEntry, entryDigest, parseEntry } from './entry.ts';
 import { consistencyProblem } from './tree-head.ts';
 import type { BrokenLink } from './verify-trail.ts';
 
@@ -45,12 +45,13 @@ export async function checkWitness(
   check: WitnessCheck,
 ): Promise<WitnessVerdict> {
   const { keys } = check;
-  const file = new Map<string, Map<number, string>>();
+  // Each file entry by trail and seq; its digest is computed only where the witness holds a head.
+  const file = new Map<string, Map<number, AuditEntry>>();
   for (const line of fileLines) {
     const entry = parseEntry(line);
     if (typeof entry === 'string') continue; // verifyTrail has refused such a file already
-    const seqs = file.get(entry.trail) ?? new Map<number, string>();
-    seqs.set(entry.seq, entryDigest(entry));
+    const seqs = file.get(entry.trail) ?? new Map<number, AuditEntry>();
+    seqs.set(entry.seq, entry);
     file.set(entry.trail, seqs);
   }
   if (check.trail !== undefined && !file.has(check.trail)) file.set(check.trail, new Map());
@@ -99,15 +100,15 @@ export async function checkWitness(
         return broken(trail, 0, head.seq, `the witness's signed heads disagree: ${inconsistent}`);
     }
     for (const head of held) {
-      const digest = seqs.get(head.seq);
-      if (digest === undefined)
+      const mine = seqs.get(head.seq);
+      if (mine === undefined)
         return broken(
           trail,
           0,
           head.seq,
-          `the file is behind the witness: it ends at seq ${end}, the witness holds a signed head at seq ${head.seq} (size ${head.seq + 1}, ${head.at}); the trail was cut back`,
+          `the file is behind the witness: it ends at seq ${end}, the witness holds a signed head at seq ${head.seq} (tree size ${head.size}, ${head.at}); the trail was cut back`,
         );
-      if (digest !== entryDigest(head))
+      if (entryDigest(mine) !== entryDigest(head))
         return broken(
           trail,
           0,
