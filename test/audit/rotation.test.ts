@@ -1,4 +1,4 @@
-import { mkdtemp, readdir } from 'node:fs/promises';
+import { mkdtemp, readdir, rename } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
@@ -7,6 +7,7 @@ import { createCheckpointSigner } from '../../src/audit/checkpoint.ts';
 import { fileTrailSource } from '../../src/audit/file-source.ts';
 import { proveInclusion, verifyInclusionProof } from '../../src/audit/inclusion-proof.ts';
 import type { Mirror } from '../../src/audit/mirror.ts';
+import { TrailFile } from '../../src/audit/trail-file.ts';
 import { segmentLines } from '../../src/audit/trail-segments.ts';
 import { verifyTrail } from '../../src/audit/verify-trail.ts';
 import { generateServiceKey, publicJwksOf } from '../../src/keys/service-keys.ts';
@@ -106,4 +107,29 @@ describe('the trail file rotates without breaking the trail (issue 15 §5)', () 
     expect(new Set(memory.lines)).toEqual(new Set(lines));
     expect((await verifyTrail(memory.lines, keys, { ordered: false })).ok).toBe(true);
   }, 60_000);
+});
+
+describe('a crash in the middle of a rotation', () => {
+  it('the old segment renamed, the new one not yet written: the trail continues from the last segment and verifies', async () => {
+    const dir = await mkdtemp(join(tmpdir(), 'pulsar-gate-rotation-crash-'));
+    const { privateJwk, publicJwks } = await generateServiceKey();
+    const signer = await createCheckpointSigner(privateJwk);
+    const at = '2026-11-24T12:00:00.000Z';
+    const file = await TrailFile.open(dir);
+    await file.append((h) => signer.sign({ v: 1, ...h, at, type: 'genesis', kid: signer.kid }));
+    for (let i = 0; i < 3; i++)
+      await file.append((h) => ({ v: 1, ...h, at, type: 'decision', record: sampleRecord(i) }));
+    await file.close();
+    // What #rotate leaves when the process dies after the rename: no trail.jsonl at all.
+    await rename(join(dir, 'trail.jsonl'), join(dir, 'trail.000000000000.jsonl'));
+    const after = await TrailFile.open(dir);
+    expect(after.next.seq).toBe(4);
+    expect(after.uncovered).toBe(true);
+    await after.append((h) => ({ v: 1, ...h, at, type: 'decision', record: sampleRecord(3) }));
+    await after.append((h) => signer.sign({ v: 1, ...h, at, type: 'checkpoint', ...after.treeHead() }));
+    await after.close();
+    const { lines } = await fileTrailSource(dir).read();
+    const verdict = await verifyTrail(lines, await parseTrustedKeys(publicJwks, 't'), { ordered: true });
+    expect(verdict).toMatchObject({ ok: true, trails: [{ entries: 6, lastCheckpoint: 5 }] });
+  });
 });
