@@ -47,11 +47,15 @@ export type ErrorCode =
   | 'CREDENTIALS_SHORT_LIVED'
   // the audit trail: a mirror did not take a record in time (the decision fails closed),
   // the local trail could not be written, a stored trail is unreadable or broken, a trail
-  // holds only with records no checkpoint signs yet (`audit verify --allow-unsigned-tail`)
+  // holds only with records no checkpoint signs yet (`audit verify --allow-unsigned-tail`),
+  // a request with no record under a signed head (`audit prove`), a proof that does not hold
+  // (`audit verify-proof`)
   | 'AUDIT_UNAVAILABLE'
   | 'AUDIT_WRITE'
   | 'AUDIT_INVALID'
   | 'AUDIT_UNSIGNED_TAIL'
+  | 'AUDIT_NOT_PROVEN'
+  | 'AUDIT_PROOF_INVALID'
   // writing the step's outputs
   | 'OUTPUT_UNSAFE'
   | 'OUTPUT_WRITE';

@@ -47,13 +47,28 @@ export function addCommand(
   name: string,
   description: string,
   table: OptionTable,
-  run: { readonly io: Io; readonly exit: Exit; readonly load: () => Promise<CommandBody> },
+  run: {
+    readonly io: Io;
+    readonly exit: Exit;
+    readonly load: () => Promise<CommandBody>;
+    readonly argument?: FamilyCommand['argument'];
+  },
 ): Command {
   const command = parent.command(name).description(description);
-  return addOptions(command, table).action(async (flags: OptionSource['flags']) => {
-    const body = await run.load();
-    run.exit(await body(flags, run.io));
-  });
+  const { argument } = run;
+  if (argument === undefined)
+    return addOptions(command, table).action(async (flags: OptionSource['flags']) => {
+      const body = await run.load();
+      run.exit(await body(flags, run.io));
+    });
+  // The argument is one option of the table given without its flag: the reader sees one value.
+  command.argument(`[${argument.name}]`, `as ${table[argument.key]?.flag ?? argument.key}`);
+  return addOptions(command, table).action(
+    async (value: string | undefined, flags: OptionSource['flags']) => {
+      const body = await run.load();
+      run.exit(await body(value === undefined ? flags : { ...flags, [argument.key]: value }, run.io));
+    },
+  );
 }
 
 /** One subcommand of a family: its words, its option table, and its body, loaded on use. */
@@ -62,6 +77,8 @@ export interface FamilyCommand {
   readonly description: string;
   readonly options: OptionTable;
   readonly load: () => Promise<CommandBody>;
+  /** One positional argument standing for the option `key` of the table (`audit prove <request-id>`). */
+  readonly argument?: { readonly name: string; readonly key: string };
 }
 
 /** A command family (`keys`, `audit`, `policy`) as a Register: `<family> <command> [options]`. */
@@ -73,6 +90,6 @@ export function commandFamily(
   return (program, io, exit) => {
     const family = program.command(name).description(description);
     for (const c of commands)
-      addCommand(family, c.name, c.description, c.options, { io, exit, load: c.load });
+      addCommand(family, c.name, c.description, c.options, { io, exit, load: c.load, argument: c.argument });
   };
 }

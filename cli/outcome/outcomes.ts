@@ -213,6 +213,16 @@ export const OUTCOMES: Readonly<Record<ErrorCode, Outcome>> = Object.freeze({
     path: 'audit trail',
     hint: 'the records after the last checkpoint are not signed yet: verify again after the next checkpoint (AUDIT_CHECKPOINT_INTERVAL)',
   },
+  AUDIT_NOT_PROVEN: {
+    exit: EXIT.denied,
+    path: 'audit trail',
+    hint: 'the trail holds no record of that request under a signed head: check the request id and the source, or prove again after the next checkpoint (AUDIT_CHECKPOINT_INTERVAL)',
+  },
+  AUDIT_PROOF_INVALID: {
+    exit: EXIT.denied,
+    path: 'inclusion proof',
+    hint: 'the proof does not hold with these keys: do not rely on the decision it names',
+  },
   OUTPUT_UNSAFE: {
     exit: EXIT.config,
     path: 'OUTPUT_DIR',

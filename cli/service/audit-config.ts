@@ -22,6 +22,8 @@ export interface AuditConfig {
     | undefined;
   readonly mirrorTimeoutMs: number;
   readonly checkpointIntervalMs: number;
+  /** When the trail file starts a new segment (issue 15 §5); 0: never. */
+  readonly rotation: { readonly bytes: number; readonly ms: number };
 }
 
 type AuditValues = Values<typeof AUDIT_OPTIONS>;
@@ -49,5 +51,6 @@ export function auditConfigOf(values: AuditValues, stateDir: string | undefined)
           }),
     mirrorTimeoutMs: values.auditMirrorTimeoutSeconds * 1000,
     checkpointIntervalMs: values.auditCheckpointIntervalSeconds * 1000,
+    rotation: Object.freeze({ bytes: values.auditRotateBytes, ms: values.auditRotateSeconds * 1000 }),
   });
 }

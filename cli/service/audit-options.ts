@@ -78,6 +78,22 @@ export const AUDIT_OPTIONS = options({
     fallback: 60,
     accepts: 'seconds, 1–86400: how often a signed checkpoint is appended when there were decisions',
   },
+  auditRotateBytes: {
+    flag: '--audit-rotate-bytes',
+    env: 'AUDIT_ROTATE_BYTES',
+    parse: integer(0, 2 ** 40),
+    fallback: 64 * 1024 * 1024,
+    accepts:
+      'bytes, 0–2^40: the trail file starts a new segment at the first checkpoint after it reached this size (0: never)',
+  },
+  auditRotateSeconds: {
+    flag: '--audit-rotate-seconds',
+    env: 'AUDIT_ROTATE_SECONDS',
+    parse: integer(0, 31_622_400),
+    fallback: 0,
+    accepts:
+      'seconds, 0–31622400: the trail file starts a new segment at the first checkpoint after it is this old (0: never)',
+  },
   auditTrailId: {
     flag: '--audit-trail-id',
     env: 'AUDIT_TRAIL_ID',

@@ -62,6 +62,7 @@ export async function openAudit(
     auditedEnvironments: config.auditedEnvironments,
     mirrorTimeoutMs: config.mirrorTimeoutMs,
     checkpointIntervalMs: config.checkpointIntervalMs,
+    rotation: config.rotation,
     clock: systemClock,
     log: wiring.log,
   });

@@ -23,6 +23,8 @@ export interface AuditLogOptions {
   readonly auditedEnvironments: readonly string[];
   readonly mirrorTimeoutMs: number;
   readonly checkpointIntervalMs: number;
+  /** When the trail file starts a new segment, at a checkpoint (issue 15 §5); absent or 0: never. */
+  readonly rotation?: { readonly bytes?: number; readonly ms?: number };
   /** Record and checkpoint times and every deadline are read from this clock. */
   readonly clock: Clock;
   /** How the mirror pumps wait (deadlines, retry backoff); default real time. */
@@ -54,7 +56,10 @@ export class AuditLog {
   }
 
   static async open(options: AuditLogOptions): Promise<AuditLog> {
-    const trail = await TrailFile.open(options.dir, options.trailId);
+    const trail = await TrailFile.open(options.dir, options.trailId, {
+      ...options.rotation,
+      now: () => options.clock.now(),
+    });
     try {
       for (const witness of options.witnesses ?? []) await agreeWithWitness(trail, witness, options.log);
     } catch (error) {
@@ -107,8 +112,8 @@ export class AuditLog {
     return this.#audited.has('*') || this.#audited.has(environment);
   }
 
-  /** Appends one decision's record; with `durable`, waits for every mirror. Returns its seq. */
-  async write(record: AuditRecord, durable: boolean): Promise<number> {
+  /** Appends one decision's record; with `durable`, waits for every mirror. Returns its leaf. */
+  async write(record: AuditRecord, durable: boolean): Promise<{ trail: string; index: number }> {
     const at = new Date(this.#options.clock.now()).toISOString();
     const entry = await this.#trail.append((head) => ({ v: 1, ...head, at, type: 'decision', record }));
     this.#sinceCheckpoint++;
@@ -125,7 +130,7 @@ export class AuditLog {
         });
       }
     }
-    return entry.seq;
+    return { trail: entry.trail, index: entry.seq };
   }
 
   /** Signs the chain so far, when something was appended since the last checkpoint. */
@@ -134,7 +139,7 @@ export class AuditLog {
     this.#sinceCheckpoint = 0;
     const at = new Date(this.#options.clock.now()).toISOString();
     const entry = await this.#trail.append((head) =>
-      this.#options.signer.sign({ v: 1, ...head, at, type: 'checkpoint' }),
+      this.#options.signer.sign({ v: 1, ...head, at, type: 'checkpoint', ...this.#trail.treeHead() }),
     );
     this.#ship(entry);
   }

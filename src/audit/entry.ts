@@ -29,8 +29,21 @@ export interface DecisionEntry extends EntryHead {
   readonly record: AuditRecord;
 }
 
+/**
+ * A signed tree head (RFC 9162 §4.10, our JSON form): the root of the Merkle tree over every
+ * entry before it, and a consistency proof from the trail's previous head.
+ */
+export interface TreeHead {
+  /** Leaves in the tree: the entries seq 0 … size − 1, so always the checkpoint's own seq. */
+  readonly size: number;
+  /** base64url MTH of those entries (RFC 9162 §2.1.1); each leaf is one entry's canonical JSON. */
+  readonly root: string;
+  /** PROOF(from, D[size]) (RFC 9162 §2.1.4.1) from the previous head; absent on the first. */
+  readonly consistency?: { readonly from: number; readonly path: readonly string[] };
+}
+
 /** A signature over everything before it: the JWS payload is the entry without `signature`. */
-export interface CheckpointEntry extends EntryHead {
+export interface CheckpointEntry extends EntryHead, TreeHead {
   readonly type: 'checkpoint';
   /** Compact JWS (RFC 7515 §7.1) by the decision service's key. */
   readonly signature: string;
@@ -78,11 +91,28 @@ export function parseEntry(text: string): AuditEntry | string {
       return 'decision without a record';
     return value as DecisionEntry;
   }
-  if (e.type === 'checkpoint')
-    return typeof e.signature === 'string' ? (value as CheckpointEntry) : 'unsigned checkpoint';
+  if (e.type === 'checkpoint') {
+    if (typeof e.signature !== 'string') return 'unsigned checkpoint';
+    return treeHeadProblem(e) ?? (value as CheckpointEntry);
+  }
   if (e.type === 'genesis')
     return typeof e.signature === 'string' && typeof e.kid === 'string'
       ? (value as GenesisEntry)
       : 'unsigned genesis';
   return 'unknown type';
+}
+
+function treeHeadProblem(e: Record<string, unknown>): string | undefined {
+  if (typeof e.size !== 'number' || !Number.isSafeInteger(e.size) || typeof e.root !== 'string')
+    return 'checkpoint without a tree head (size, root)';
+  if (e.consistency === undefined) return undefined;
+  const c = e.consistency as { from?: unknown; path?: unknown };
+  const ok =
+    typeof c === 'object' &&
+    c !== null &&
+    typeof c.from === 'number' &&
+    Number.isSafeInteger(c.from) &&
+    Array.isArray(c.path) &&
+    c.path.every((h) => typeof h === 'string');
+  return ok ? undefined : 'checkpoint with a malformed consistency proof';
 }

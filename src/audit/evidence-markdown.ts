@@ -37,9 +37,17 @@ export function deploymentMarkdown(e: DeploymentEvidence): string {
     `| Approvals | ${e.approvals.length ? `required from ${e.approvals.map(md).join(', ')}` : 'none required'} |`,
     `| Reasons | ${e.reasons.length ? e.reasons.map(md).join('; ') : '—'} |`,
     ...(e.failedPath === null ? [] : [`| Failed at | ${md(e.failedPath)} |`]),
+    `| Inclusion proof | ${proofText(e)} |`,
     `| Audit trail | ${md(e.trail.trail)} seq ${e.trail.seq}, digest ${md(e.trail.digest)}, ${e.trail.signedCheckpoint ? 'under a signed checkpoint' : 'after the last signed checkpoint'}${e.trail.replaced.length ? `; replaces seq ${e.trail.replaced.join(', ')}` : ''} |`,
     '',
   ].join('\n');
+}
+
+/** Where the record's proof is and what it proves: the leaf under one signed tree head. */
+function proofText(e: DeploymentEvidence): string {
+  if (!e.proof) return 'none yet: no signed tree head covers this record';
+  const { index, treeSize, head } = e.proof;
+  return `leaf ${index} under the tree head of size ${treeSize} signed at ${md(head.at)} (root ${md(head.root)}); in the .proof.json beside this file, for audit verify-proof`;
 }
 
 /** The environment the token proves, as Bitbucket named it when the decision was made. */
@@ -71,7 +79,7 @@ export function indexMarkdown(input: {
     '',
     `Source: ${md(input.origin)}. Decisions from ${input.from.toISOString()} to ${input.to.toISOString()}.`,
     '',
-    'Trail verification: every hash link intact, no gap, every checkpoint signature valid.',
+    'Trail verification: every hash link intact, no gap, every checkpoint signature valid, every checkpoint a signed tree head (RFC 9162) whose root and consistency proof hold. Each deployment carries the inclusion proof of its record.',
     '',
     ...input.trails.map(
       (t) =>

@@ -1,6 +1,7 @@
 import type { Asked, VerifiedIdentity } from '../decision/decision-facts.ts';
 import { type DecisionEntry, entryDigest } from './entry.ts';
-import type { TrailSummary } from './verify-trail.ts';
+import { type InclusionProof, proveInclusion } from './inclusion-proof.ts';
+import type { TrailSummary, VerifiedTree } from './trail-verdict.ts';
 
 /**
  * One deployment (one request) as an auditor samples it: who triggered it (verified), what
@@ -29,6 +30,11 @@ export interface DeploymentEvidence {
     /** Earlier records of this request that were never published (e.g. a mirror failure). */
     readonly replaced: readonly number[];
   };
+  /**
+   * The record's inclusion proof under the trail's newest signed tree head (issue 15 §4),
+   * checkable with `audit verify-proof` and the public keys alone; null while no head covers it.
+   */
+  readonly proof: InclusionProof | null;
 }
 
 /**
@@ -40,6 +46,7 @@ export function collectEvidence(
   decisions: readonly DecisionEntry[],
   trails: readonly TrailSummary[],
   range: { from: Date; to: Date },
+  trees: ReadonlyMap<string, VerifiedTree>,
 ): DeploymentEvidence[] {
   const lastCheckpoint = new Map(trails.map((t) => [t.trail, t.lastCheckpoint]));
   const byRequest = new Map<string, DecisionEntry[]>();
@@ -53,6 +60,7 @@ export function collectEvidence(
     const entry = entries[entries.length - 1];
     if (!entry) continue;
     const r = entry.record;
+    const tree = trees.get(entry.trail);
     out.push({
       requestId: r.requestId,
       verdict: r.verdict,
@@ -71,6 +79,7 @@ export function collectEvidence(
         signedCheckpoint: entry.seq < (lastCheckpoint.get(entry.trail) ?? -1),
         replaced: entries.slice(0, -1).map((e) => e.seq),
       },
+      proof: (tree && proveInclusion(tree, entry)) ?? null,
     });
   }
   return out.sort((a, b) => a.decidedAt.localeCompare(b.decidedAt) || a.requestId.localeCompare(b.requestId));

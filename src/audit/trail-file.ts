@@ -1,67 +1,58 @@
-import { randomUUID } from 'node:crypto';
-import { promises as fs } from 'node:fs';
 import { join } from 'node:path';
 import { GateError } from '../errors.ts';
-import { type AuditEntry, entryDigest, entryLine, GENESIS, parseEntry } from './entry.ts';
+import { type AuditEntry, entryDigest, entryLine, parseEntry, type TreeHead } from './entry.ts';
+import { leafHash } from './merkle/hash.ts';
+import type { MerkleTree } from './merkle/tree.ts';
+import type { SegmentWriter } from './segment-writer.ts';
+import { type Opened, openTrail, type Rotation, type Segment, type TrailHead } from './trail-open.ts';
+import { ACTIVE_SEGMENT, segmentLines, trailSegments } from './trail-segments.ts';
+import { treeHeadOf } from './tree-head.ts';
 
-/** Where the next entry goes: its trail, its seq and the digest it must carry. */
-export interface TrailHead {
-  readonly trail: string;
-  readonly seq: number;
-  readonly prev: string;
-}
-
-interface Pending {
-  readonly line: string;
-  readonly done: (error?: unknown) => void;
-}
+export type { Rotation, TrailHead } from './trail-open.ts';
 
 /**
- * The local trail, `<dir>/trail.jsonl`: append-only, one canonical entry a line, fsync'd
- * before an append resolves (appends waiting at the same time share one fsync). It is also
- * the outbox: mirrors replay from it what they have not confirmed, so it survives restarts.
- * After a restart the chain continues from the last whole line; a torn last line (a crash
- * mid-write, never acknowledged) is cut off.
+ * The local trail in `<dir>`: append-only, one canonical entry a line, fsync'd before an append
+ * resolves; the active segment is `trail.jsonl`, and with a Rotation, the next checkpoint after
+ * it grew past the size or the age starts a new one, so each segment after the first opens
+ * with the signed head of everything before it. It is also the outbox: mirrors replay from it
+ * what they have not confirmed, so it survives restarts. After a restart the chain continues
+ * from the last whole line (a torn last line, never acknowledged, is cut off). It also keeps
+ * the RFC 9162 Merkle tree over every segment's entries (each line, canonical as written, a
+ * leaf), pruned to what the next signed tree head needs.
  */
 export class TrailFile {
   readonly path: string;
   /** The last entry on disk at open was not a checkpoint: a crash left entries no checkpoint covers. */
   readonly uncovered: boolean;
-  readonly #handle: fs.FileHandle;
+  readonly #dir: string;
+  readonly #writer: SegmentWriter;
+  readonly #tree: MerkleTree;
+  readonly #rotation: Rotation | undefined;
+  readonly #segment: Segment;
   #next: TrailHead;
+  /** Size of the last signed tree head (a checkpoint's), undefined before the first. */
+  #lastHead: number | undefined;
   #building: Promise<unknown> = Promise.resolve();
-  #pending: Pending[] = [];
-  #flushing = false;
-  #failed: unknown;
 
-  private constructor(path: string, handle: fs.FileHandle, next: TrailHead, uncovered: boolean) {
-    this.path = path;
-    this.uncovered = uncovered;
-    this.#handle = handle;
-    this.#next = next;
+  private constructor(dir: string, state: Opened, rotation: Rotation | undefined) {
+    this.#dir = dir;
+    this.path = join(dir, ACTIVE_SEGMENT);
+    this.uncovered = state.uncovered;
+    this.#writer = state.writer;
+    this.#tree = state.tree;
+    this.#lastHead = state.lastHead;
+    this.#next = state.next;
+    this.#segment = state.segment;
+    this.#rotation = rotation;
   }
 
-  static async open(dir: string, trailId?: string): Promise<TrailFile> {
-    await fs.mkdir(dir, { recursive: true, mode: 0o700 });
-    const path = join(dir, 'trail.jsonl');
-    const text = await fs.readFile(path, 'utf8').catch(() => '');
-    const whole = text.slice(0, text.lastIndexOf('\n') + 1);
-    if (whole.length !== text.length) await fs.truncate(path, Buffer.byteLength(whole));
-    const lines = whole.split('\n').filter(Boolean);
-    const last = lines.length ? parseEntry(lines[lines.length - 1] ?? '') : undefined;
-    if (typeof last === 'string')
-      throw new GateError('AUDIT_INVALID', `${path}: the last entry is unreadable (${last})`);
-    if (last && trailId && last.trail !== trailId)
-      throw new GateError('AUDIT_INVALID', `${path} holds trail ${last.trail}, not ${trailId}`);
-    const next: TrailHead = last
-      ? { trail: last.trail, seq: last.seq + 1, prev: entryDigest(last) }
-      : { trail: trailId ?? randomUUID(), seq: 0, prev: GENESIS };
-    return new TrailFile(
-      path,
-      await fs.open(path, 'a', 0o600),
-      next,
-      last !== undefined && last.type !== 'checkpoint',
-    );
+  static async open(dir: string, trailId?: string, rotation?: Rotation): Promise<TrailFile> {
+    return new TrailFile(dir, await openTrail(dir, trailId, rotation), rotation);
+  }
+
+  /** The signed tree head's content for everything appended so far (call it inside a build). */
+  treeHead(): TreeHead {
+    return treeHeadOf(this.#tree, this.#tree.size, this.#lastHead);
   }
 
   /** What the next append will get. */
@@ -75,56 +66,60 @@ export class TrailFile {
    */
   async append(build: (head: TrailHead) => AuditEntry | Promise<AuditEntry>): Promise<AuditEntry> {
     const built = this.#building.then(async () => {
-      if (this.#failed !== undefined) throw this.#writeError(this.#failed);
+      if (this.#writer.failed !== undefined) throw this.#writeError(this.#writer.failed);
       const entry = await build(this.#next);
+      const line = `${entryLine(entry)}\n`;
       this.#next = { trail: entry.trail, seq: entry.seq + 1, prev: entryDigest(entry) };
-      return entry;
+      this.#tree.append(leafHash(Buffer.from(line.slice(0, -1), 'utf8')));
+      let startsSegment: number | undefined;
+      if (entry.type === 'checkpoint') {
+        this.#lastHead = entry.size;
+        this.#tree.prune(entry.size);
+        if (this.#rotationDue(entry.seq)) startsSegment = entry.seq;
+      }
+      if (startsSegment !== undefined) Object.assign(this.#segment, this.#newSegment(entry.seq));
+      this.#segment.bytes += Buffer.byteLength(line);
+      return { entry, written: this.#writer.write(line, startsSegment) };
     });
     this.#building = built.catch(() => undefined);
-    const entry = await built;
-    await new Promise<void>((resolve, reject) => {
-      this.#pending.push({ line: `${entryLine(entry)}\n`, done: (e) => (e ? reject(e) : resolve()) });
-      void this.#flush();
+    const { entry, written } = await built;
+    await written.catch((error: unknown) => {
+      throw this.#writeError(error);
     });
     return entry;
   }
 
-  /** Every entry from `seq` on (the outbox of a mirror after a restart). */
+  /** Every entry from `seq` on, across segments (the outbox of a mirror after a restart). */
   async readFrom(seq: number): Promise<{ entry: AuditEntry; line: string }[]> {
-    const text = await fs.readFile(this.path, 'utf8');
+    const segments = await trailSegments(this.#dir);
     const out: { entry: AuditEntry; line: string }[] = [];
-    for (const line of text.split('\n')) {
-      if (!line) continue;
-      const entry = parseEntry(line);
-      if (typeof entry !== 'string' && entry.seq >= seq) out.push({ entry, line });
+    for (const [i, segment] of segments.entries()) {
+      const after = segments[i + 1]?.firstSeq;
+      if (after !== undefined && after <= seq) continue; // wholly before seq
+      for (const line of await segmentLines(segment.path)) {
+        const entry = parseEntry(line);
+        if (typeof entry !== 'string' && entry.seq >= seq) out.push({ entry, line });
+      }
     }
     return out;
   }
 
   async close(): Promise<void> {
     await this.#building;
-    while (this.#flushing || this.#pending.length) await new Promise((r) => setTimeout(r, 5));
-    await this.#handle.close();
+    await this.#writer.close();
   }
 
-  async #flush(): Promise<void> {
-    if (this.#flushing) return;
-    this.#flushing = true;
-    while (this.#pending.length) {
-      const batch = this.#pending.splice(0);
-      try {
-        if (this.#failed !== undefined) throw this.#failed;
-        await this.#handle.appendFile(batch.map((p) => p.line).join(''));
-        await this.#handle.sync();
-        for (const p of batch) p.done();
-      } catch (error) {
-        // The file may now end in a partial line and memory is ahead of it: stop appending
-        // rather than chain onto something that is not on disk.
-        this.#failed = error;
-        for (const p of batch) p.done(this.#writeError(error));
-      }
-    }
-    this.#flushing = false;
+  /** A checkpoint starts a new segment when the active one is big or old enough, and holds more than it. */
+  #rotationDue(seq: number): boolean {
+    const r = this.#rotation;
+    if (r === undefined || seq <= this.#segment.firstSeq) return false;
+    const big = r.bytes !== undefined && r.bytes > 0 && this.#segment.bytes >= r.bytes;
+    const old = r.ms !== undefined && r.ms > 0 && r.now() - this.#segment.startedAt >= r.ms;
+    return big || old;
+  }
+
+  #newSegment(firstSeq: number): Segment {
+    return { firstSeq, bytes: 0, startedAt: this.#rotation?.now() ?? 0 };
   }
 
   #writeError(cause: unknown): GateError {

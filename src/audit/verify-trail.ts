@@ -1,47 +1,21 @@
 import type { TrustedKeys } from '../keys/trusted-keys.ts';
+import { canonicalJson, digestOfCanonical } from './canonical-json.ts';
 import { checkpointProblem } from './checkpoint.ts';
-import { type AuditEntry, type DecisionEntry, entryDigest, GENESIS, parseEntry } from './entry.ts';
+import { type CheckpointEntry, type DecisionEntry, GENESIS, parseEntry } from './entry.ts';
+import { leafHash } from './merkle/hash.ts';
+import { MerkleTree } from './merkle/tree.ts';
+import { broken, dedupeSorted, unsignedProblem } from './trail-findings.ts';
+import type { Located, TrailSummary, TrailVerdict, VerifiedTree, VerifyOptions } from './trail-verdict.ts';
+import { treeHeadProblem } from './tree-head.ts';
 
-export interface TrailSummary {
-  readonly trail: string;
-  readonly entries: number;
-  readonly checkpoints: number;
-  /** Seq of the last valid checkpoint, -1 when there is none. */
-  readonly lastCheckpoint: number;
-  /**
-   * Decision entries after the last checkpoint: their removal or rewriting could not be told.
-   * Non-zero only with `allowUnsignedTail`; otherwise such a trail is broken.
-   */
-  readonly uncovered: number;
-}
-
-export interface BrokenLink {
-  readonly trail: string | undefined;
-  /** Where in the source (line number, message or object index), 1-based. */
-  readonly position: number;
-  readonly seq: number | undefined;
-  readonly reason: string;
-}
-
-export type TrailVerdict =
-  | {
-      readonly ok: true;
-      readonly trails: readonly TrailSummary[];
-      readonly decisions: readonly DecisionEntry[];
-    }
-  | { readonly ok: false; readonly broken: BrokenLink };
-
-interface Located {
-  readonly entry: AuditEntry;
-  readonly position: number;
-}
-
-export interface VerifyOptions {
-  /** Whether the source's order is the trail's (a file) or not (topic, bucket). */
-  readonly ordered: boolean;
-  /** Report decisions after the last checkpoint instead of failing on them. */
-  readonly allowUnsignedTail?: boolean;
-}
+export type {
+  BrokenLink,
+  Located,
+  TrailSummary,
+  TrailVerdict,
+  VerifiedTree,
+  VerifyOptions,
+} from './trail-verdict.ts';
 
 /**
  * Checks stored entries against each other (issue 15 §1: nothing unsigned passes): every
@@ -52,7 +26,9 @@ export interface VerifyOptions {
  * trusted key over the entry it sits in (so the chain up to it cannot be rebuilt by anyone
  * without the key); a trail needs at least one checkpoint, and a decision after the last
  * one fails unless `allowUnsignedTail`. What this cannot see: a trail cut back to one of its
- * own checkpoints (the witness's signed head can). `ordered` sources (a file) must also hold entries in seq order;
+ * own checkpoints (the witness's signed head can). Every checkpoint is also a signed tree
+ * head (RFC 9162): its root must be the Merkle root of the entries before it, and its
+ * consistency proof from the previous head must hold. `ordered` sources (a file) must also hold entries in seq order;
  * unordered ones (topic, bucket) are sorted by seq, identical copies of one entry (a
  * mirror retry) counting once. Pure: the same input always gives the same first broken link.
  */
@@ -72,6 +48,7 @@ export async function verifyTrail(
   }
   const trails: TrailSummary[] = [];
   const decisions: DecisionEntry[] = [];
+  const trees = new Map<string, VerifiedTree>();
   for (const [trail, located] of byTrail) {
     const list = options.ordered ? located : dedupeSorted(located);
     if (typeof list === 'string') return broken(trail, 0, undefined, list);
@@ -79,6 +56,8 @@ export async function verifyTrail(
     let lastCheckpoint = -1;
     let checkpoints = 0;
     let uncovered = 0;
+    const tree = new MerkleTree();
+    const heads: CheckpointEntry[] = [];
     for (const [expected, { entry, position }] of list.entries()) {
       if (entry.seq !== expected) {
         const later = list.findIndex((item) => item.entry.seq === expected);
@@ -110,49 +89,24 @@ export async function verifyTrail(
         const what = entry.type === 'genesis' ? `trail ${trail} has no valid genesis: ` : '';
         if (problem) return broken(trail, position, entry.seq, `${what}${problem}`);
         if (entry.type === 'checkpoint') {
+          const treeProblem = treeHeadProblem(entry, tree, heads[heads.length - 1]);
+          if (treeProblem) return broken(trail, position, entry.seq, treeProblem);
+          heads.push(entry);
           lastCheckpoint = entry.seq;
           checkpoints++;
           uncovered = 0;
         }
       }
-      prev = entryDigest(entry);
+      // One canonical form per entry: the next entry's link, and this entry's leaf (RFC 9162 §2.1.1).
+      const canonical = canonicalJson(entry);
+      prev = digestOfCanonical(canonical);
+      tree.append(leafHash(Buffer.from(canonical, 'utf8')));
     }
     const last = list[list.length - 1];
     const unsigned = unsignedProblem(list.length, lastCheckpoint, uncovered, options);
     if (unsigned) return broken(trail, last?.position ?? 0, last?.entry.seq, unsigned);
     trails.push({ trail, entries: list.length, checkpoints, lastCheckpoint, uncovered });
+    trees.set(trail, { tree, heads });
   }
-  return { ok: true, trails, decisions };
-}
-
-/** A trail with no checkpoint never passes; a signed one with an unsigned tail passes only when allowed. */
-function unsignedProblem(
-  entries: number,
-  lastCheckpoint: number,
-  uncovered: number,
-  options: VerifyOptions,
-): string | undefined {
-  if (lastCheckpoint < 0) return 'no signed checkpoint: nothing in this trail is covered by a trusted key';
-  if (uncovered === 0 || options.allowUnsignedTail) return undefined;
-  return `${uncovered} record(s) after the last checkpoint (seq ${lastCheckpoint}) are not signed: seq ${lastCheckpoint + 1}–${entries - 1} (--allow-unsigned-tail reports them instead)`;
-}
-
-function dedupeSorted(located: readonly Located[]): Located[] | string {
-  const bySeq = new Map<number, Located>();
-  for (const item of located) {
-    const seen = bySeq.get(item.entry.seq);
-    if (seen && entryDigest(seen.entry) !== entryDigest(item.entry))
-      return `seq ${item.entry.seq} is stored twice with different content (positions ${seen.position} and ${item.position})`;
-    if (!seen) bySeq.set(item.entry.seq, item);
-  }
-  return [...bySeq.values()].sort((a, b) => a.entry.seq - b.entry.seq);
-}
-
-function broken(
-  trail: string | undefined,
-  position: number,
-  seq: number | undefined,
-  reason: string,
-): TrailVerdict {
-  return { ok: false, broken: { trail, position, seq, reason } };
+  return { ok: true, trails, decisions, trees };
 }

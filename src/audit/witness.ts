@@ -1,6 +1,7 @@
 import type { TrustedKeys } from '../keys/trusted-keys.ts';
 import { checkpointProblem } from './checkpoint.ts';
-import { type CheckpointEntry, entryDigest, parseEntry } from './entry.ts';
+import { type AuditEntry, type CheckpointEntry, entryDigest, parseEntry } from './entry.ts';
+import { consistencyProblem } from './tree-head.ts';
 import type { BrokenLink } from './verify-trail.ts';
 
 /** The newest signed head a witness holds for one trail of the file. */
@@ -31,8 +32,11 @@ export type WitnessVerdict =
  * `prev` to every entry before it). Every head the witness holds for a trail of the file
  * must be the file's entry at that seq, byte for byte in canonical form: a file that ends
  * before the witness's newest head was cut back; a head that differs is not an extension of
- * the file's (or the witness's earlier) heads — a fork. A file trail the witness holds no head
- * of, and a witness checkpoint whose signature does not hold, fail too (fail closed).
+ * the file's (or the witness's earlier) heads — a fork, or the past rewritten and re-signed.
+ * The witness's heads must also prove each other append-only: each one's consistency proof
+ * (RFC 9162 §2.1.4.2) from the one before it must hold, with or without the file. A file
+ * trail the witness holds no head of, and a witness checkpoint whose signature does not
+ * hold, fail too (fail closed).
  * Pure: the same input gives the same first finding.
  */
 export async function checkWitness(
@@ -41,16 +45,17 @@ export async function checkWitness(
   check: WitnessCheck,
 ): Promise<WitnessVerdict> {
   const { keys } = check;
-  const file = new Map<string, Map<number, string>>();
+  // Each file entry by trail and seq; its digest is computed only where the witness holds a head.
+  const file = new Map<string, Map<number, AuditEntry>>();
   for (const line of fileLines) {
     const entry = parseEntry(line);
     if (typeof entry === 'string') continue; // verifyTrail has refused such a file already
-    const seqs = file.get(entry.trail) ?? new Map<number, string>();
-    seqs.set(entry.seq, entryDigest(entry));
+    const seqs = file.get(entry.trail) ?? new Map<number, AuditEntry>();
+    seqs.set(entry.seq, entry);
     file.set(entry.trail, seqs);
   }
   if (check.trail !== undefined && !file.has(check.trail)) file.set(check.trail, new Map());
-  const heads = new Map<string, CheckpointEntry[]>();
+  const heads = new Map<string, Map<number, CheckpointEntry>>();
   for (const [index, line] of witnessLines.entries()) {
     const entry = parseEntry(line);
     if (typeof entry === 'string')
@@ -64,11 +69,22 @@ export async function checkWitness(
     const problem = keys && (await checkpointProblem(entry, keys));
     if (problem)
       return broken(entry.trail, index + 1, entry.seq, `the witness's head at seq ${entry.seq}: ${problem}`);
-    heads.set(entry.trail, [...(heads.get(entry.trail) ?? []), entry]);
+    const seen = heads.get(entry.trail) ?? new Map<number, CheckpointEntry>();
+    const copy = seen.get(entry.seq);
+    // A mirror's retry stores an identical copy; two different heads at one seq are a fork.
+    if (copy && entryDigest(copy) !== entryDigest(entry))
+      return broken(
+        entry.trail,
+        index + 1,
+        entry.seq,
+        `the witness holds two different heads at seq ${entry.seq}`,
+      );
+    seen.set(entry.seq, entry);
+    heads.set(entry.trail, seen);
   }
   const newest: WitnessedHead[] = [];
   for (const [trail, seqs] of file) {
-    const held = (heads.get(trail) ?? []).sort((a, b) => a.seq - b.seq);
+    const held = [...(heads.get(trail)?.values() ?? [])].sort((a, b) => a.seq - b.seq);
     const last = held[held.length - 1];
     if (!last) {
       if (keys) return broken(trail, 0, undefined, `the witness holds no signed head of trail ${trail}`);
@@ -77,21 +93,27 @@ export async function checkWitness(
     // A loop, not Math.max(...seqs): a spread of 100 000 seqs overflows the call stack.
     let end = -1;
     for (const seq of seqs.keys()) end = Math.max(end, seq);
+    for (const [i, head] of held.entries()) {
+      const before = held[i - 1];
+      const inconsistent = before && consistencyProblem(before, head);
+      if (inconsistent)
+        return broken(trail, 0, head.seq, `the witness's signed heads disagree: ${inconsistent}`);
+    }
     for (const head of held) {
-      const digest = seqs.get(head.seq);
-      if (digest === undefined)
+      const mine = seqs.get(head.seq);
+      if (mine === undefined)
         return broken(
           trail,
           0,
           head.seq,
-          `the file is behind the witness: it ends at seq ${end}, the witness holds a signed head at seq ${head.seq} (size ${head.seq + 1}, ${head.at}); the trail was cut back`,
+          `the file is behind the witness: it ends at seq ${end}, the witness holds a signed head at seq ${head.seq} (tree size ${head.size}, ${head.at}); the trail was cut back`,
         );
-      if (digest !== entryDigest(head))
+      if (entryDigest(mine) !== entryDigest(head))
         return broken(
           trail,
           0,
           head.seq,
-          `the witness's signed head at seq ${head.seq} is not an extension of the file's trail: the file's entry at seq ${head.seq} differs (a fork)`,
+          `the witness's signed head at seq ${head.seq} is not an extension of the file's trail: the file's entry at seq ${head.seq} differs (a fork, or the past rewritten and signed again)`,
         );
     }
     newest.push({ trail, seq: last.seq, at: last.at });

@@ -36,6 +36,17 @@ export interface Decision {
    * a compact JWE to that key (docs/formats.md, "The gate token"). Never on another verdict.
    */
   gateTokenJwe?: string;
+  /** The decision's record in the audit trail (issue 15 §3), when the service keeps one. */
+  auditLeaf?: AuditLeaf;
+}
+
+/**
+ * Where a decision's audit record is: its trail and its leaf index (= its seq), the receipt
+ * `audit prove` turns into an inclusion proof under a signed tree head.
+ */
+export interface AuditLeaf {
+  trail: string;
+  index: number;
 }
 
 export const VERDICTS: readonly Verdict[] = Object.freeze(['allow', 'deny', 'pending']);
@@ -54,6 +65,12 @@ const DECISION: FieldSpec = {
   failedPath: [text(1024), false, 'one line'],
   decisionId: [text(256), false, 'a decision id'],
   gateTokenJwe: [compactJwe(MAX_GATE_TOKEN_JWE_BYTES), false, 'a compact JWE'],
+  auditLeaf: [isRecord, false, 'an object'],
+};
+
+const AUDIT_LEAF: FieldSpec = {
+  trail: [text(256), true, 'a trail id'],
+  index: [(value) => Number.isSafeInteger(value) && (value as number) >= 0, true, 'a leaf index'],
 };
 
 const POLICY: FieldSpec = {
@@ -65,7 +82,8 @@ const POLICY: FieldSpec = {
 export function decisionProblem(value: unknown): string | undefined {
   const problem =
     fieldsProblem(value, 'decision', DECISION) ??
-    fieldsProblem((value as Decision).policy, 'decision.policy', POLICY);
+    fieldsProblem((value as Decision).policy, 'decision.policy', POLICY) ??
+    auditLeafProblem((value as Decision).auditLeaf);
   if (problem !== undefined) return problem;
   const { issuedAt, expiresAt } = value as Decision;
   if (Date.parse(expiresAt) <= Date.parse(issuedAt))
@@ -76,3 +94,6 @@ export function decisionProblem(value: unknown): string | undefined {
     return 'decision.gateTokenJwe comes only with an allow that has a decisionId';
   return undefined;
 }
+
+const auditLeafProblem = (leaf: unknown): string | undefined =>
+  leaf === undefined ? undefined : fieldsProblem(leaf, 'decision.auditLeaf', AUDIT_LEAF);

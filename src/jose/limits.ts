@@ -10,7 +10,10 @@ export const MAX_COMPACT_BYTES = Object.freeze({
   request: 64 * 1024,
   /** A handful of public JWKs. */
   keySet: 64 * 1024,
-  /** A checkpoint entry: a trail name, a seq and two digests. */
+  /**
+   * A checkpoint entry: a trail name, a seq, digests and a consistency proof of at most
+   * 2·log2(size) hashes (RFC 9162 §2.1.4.1), under 3 KiB for any trail that fits on a disk.
+   */
   checkpoint: 16 * 1024,
   /** An OIDC token or a Pulsar token, read (not verified) by the pipe. */
   token: 16 * 1024,

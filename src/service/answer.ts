@@ -90,7 +90,8 @@ export async function finish(
   });
   // The audit record is written once the verdict is known and before anything is signed or
   // remembered, so a mirror failure can still turn an allow into the deny that is published.
-  const facts = ports.audit ? await auditedFacts(ports.audit, decided) : decided;
+  const audited = ports.audit ? await auditedFacts(ports.audit, decided) : undefined;
+  const facts = audited?.facts ?? decided;
   const decisionId = decisionIdOf(event.id);
   // Only an allow that survived the audit carries a gate token (issue 14): never a deny or pending.
   const gateTokenJwe =
@@ -111,6 +112,7 @@ export async function finish(
     ...(facts.failedPath ? { failedPath: facts.failedPath } : {}),
     decisionId,
     ...(gateTokenJwe === undefined ? {} : { gateTokenJwe }),
+    ...(audited ? { auditLeaf: audited.auditLeaf } : {}),
   };
   const jws = await ports.signer.sign(decision);
   // Only a request whose token verified is recorded; refusals are not recorded as decisions,

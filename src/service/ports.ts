@@ -2,6 +2,7 @@ import type { AuditRecord } from '../audit/entry.ts';
 import type { BitbucketFacts } from '../bitbucket/facts.ts';
 import type { VerifiedStep } from '../decision/decision-facts.ts';
 import type { Decision } from '../events/decision.ts';
+import type { AuditLeaf } from '../events/decision-schema.ts';
 import type { DecryptionKeyLookup } from '../jose/decrypt.ts';
 import type { PolicyEngine } from '../policy/types.ts';
 import type { Clock } from '../time.ts';
@@ -29,10 +30,11 @@ export interface AuditPort {
   /** Whether an `allow` for this environment must be on every mirror before it is published. */
   audited(environment: string): boolean;
   /**
-   * Appends one decision's record to the trail; with `durable`, resolves only once every
-   * mirror holds it, else fails with AUDIT_UNAVAILABLE (details.seq: the record's seq).
+   * Appends one decision's record to the trail and resolves with its leaf (trail, index); with
+   * `durable`, only once every mirror holds it, else fails with AUDIT_UNAVAILABLE (details.seq:
+   * the record's seq).
    */
-  write(record: AuditRecord, durable: boolean): Promise<number>;
+  write(record: AuditRecord, durable: boolean): Promise<AuditLeaf>;
 }
 
 /** How the decisions topic settled a recorded decision (src/service/decision-ledger.ts). */

@@ -1,11 +1,12 @@
 import { randomUUID } from 'node:crypto';
 import { writeFile } from 'node:fs/promises';
+import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import { auditVerifyCommand } from '../../cli/admin/audit/audit-command.ts';
 import { type S3Peer, startS3 } from '../peers/s3/moto.ts';
 import { brokerAdmin, brokerInfo } from '../support/broker.ts';
 import { cli, mirrorAll, S3_ENV } from './mirror-all.ts';
-import { forge, io, keysFile, writeTrail } from './trail-fixture.ts';
+import { forge, io, keysFile, sampleRecord, writeTrail } from './trail-fixture.ts';
 
 /** `audit verify` of a bucket on the S3 peer, as an operator runs it. */
 const verifyBucket = (keys: string, bucket: string, s3: S3Peer) =>
@@ -79,6 +80,33 @@ describe('pulsar-gate-service audit verify from the topic and the bucket (the CL
     const run = await verifyBucket(keys, bucket, s3);
     expect(run.text).toMatch(/✔ audit trail s3:\/\/.*: 9 entries/);
     expect(run.code).toBe(0);
+  });
+
+  it('audit prove <request-id> from the bucket prints a proof audit verify-proof accepts; a forged one: exit 1', async () => {
+    const s3Flags = ['--s3-bucket', bucket, '--s3-endpoint', s3.endpoint, '--s3-force-path-style'];
+    const proved = await cli(
+      ['audit', 'prove', sampleRecord(2).requestId, '--keys', keys, ...s3Flags],
+      S3_ENV,
+    );
+    expect(proved.code).toBe(0);
+    const proof = JSON.parse(proved.text) as { index: number; treeSize: number; leaf: { record: object } };
+    expect(proof).toMatchObject({ index: 4, treeSize: 8 });
+    const path = join(trail.dir, 'proof.json');
+    await writeFile(path, proved.text);
+    const checked = await cli(['audit', 'verify-proof', path, '--keys', keys]);
+    expect(checked.text).toMatch(/✔ .*proof.json: the allow of request .* is leaf 4 of trail /);
+    expect(checked.code).toBe(0);
+    const forged = { ...proof, leaf: { ...proof.leaf, record: { ...proof.leaf.record, verdict: 'deny' } } };
+    await writeFile(path, JSON.stringify(forged));
+    const refused = await cli(['audit', 'verify-proof', path, '--keys', keys]);
+    expect(refused.text).toMatch(/✖ audit verify-proof: .*the audit path does not lead from leaf 4/);
+    expect(refused.code).toBe(1);
+    const unknown = await cli(
+      ['audit', 'prove', sampleRecord(77).requestId, '--keys', keys, ...s3Flags],
+      S3_ENV,
+    );
+    expect(unknown.code).toBe(1);
+    expect(unknown.text).toMatch(/holds no record of request/);
   });
 
   it('the topic with a message missing: exit 1, the gap named', async () => {

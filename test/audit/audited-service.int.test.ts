@@ -1,6 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { AuditLog } from '../../src/audit/audit-log.ts';
 import type { DecisionEntry } from '../../src/audit/entry.ts';
+import { proveInclusion, verifyInclusionProof } from '../../src/audit/inclusion-proof.ts';
 import { Metrics } from '../../src/service/metrics.ts';
 import type { RunningService } from '../../src/service/serve.ts';
 import { type ServiceFixture, serviceFixture, WEEKDAY } from '../support/service-fixture.ts';
@@ -84,6 +85,20 @@ describe('the audit trail gates production access (real broker, real moto S3)', 
     expect(forProduction[1]?.record.replaces).toBe(forProduction[0]?.seq);
     // The replay guard remembers the deny: a redelivery cannot turn into the allow.
     expect(fx.decisions.find((d) => d.requestId === production)?.verdict).toBe('deny');
+  });
+
+  it('the decision names its audit leaf, proven under the next signed head (issue 15 §3)', async () => {
+    const { decision, requestId } = await fx.ask(STAGING);
+    expect(decision?.auditLeaf?.trail).toBe(audit.trail);
+    const entry = (await decisions('file')).find((d) => d.record.requestId === requestId);
+    expect(decision?.auditLeaf?.index).toBe(entry?.seq);
+    await audit.checkpoint();
+    const verified = await world.verify('file');
+    if (!verified.ok || !entry) throw new Error('the trail must verify');
+    const tree = verified.trees.get(audit.trail);
+    const proof = tree && proveInclusion(tree, entry);
+    expect(proof).toMatchObject({ index: decision?.auditLeaf?.index, leaf: { record: { requestId } } });
+    expect(await verifyInclusionProof(proof, fx.trusted)).toMatchObject({ ok: true });
   });
 
   it('a record holds no token and no credential', async () => {

@@ -2,6 +2,7 @@ import { readdir, readFile, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { auditExportCommand } from '../../cli/admin/audit/audit-command.ts';
+import { auditVerifyProofCommand } from '../../cli/admin/audit/audit-proof-command.ts';
 import { io, keysFile, sampleRecord, writeTrail } from './trail-fixture.ts';
 
 describe('pulsar-gate-service audit export', () => {
@@ -58,6 +59,18 @@ describe('pulsar-gate-service audit export', () => {
       `| Verified pipeline run (Bitbucket) | build 1, branch main at ${'c0ffee1'.padEnd(40, '0')}, push by {ada} |`,
     );
     expect(one).toMatch(/\| Approvals \| none required \|/);
+    // Each deployment carries its inclusion proof (issue 15 §4), also as a file verify-proof reads.
+    expect(one).toMatch(/\| Inclusion proof \| leaf 2 under the tree head of size 6 signed at /);
+    expect(bundle.deployments.map((d) => d.proof)).toMatchObject([
+      { index: 2, treeSize: 6, head: { seq: 6 } },
+      { index: 3, treeSize: 6, head: { seq: 6 } },
+    ]);
+    const proofs = files.filter((f) => f.endsWith('.proof.json'));
+    expect(proofs).toHaveLength(2);
+    for (const proof of proofs) {
+      const checked = io();
+      expect(await auditVerifyProofCommand({ proof: join(out, proof), keys }, checked.io)).toBe(0);
+    }
   });
 
   it('refuses to export from a broken trail', async () => {

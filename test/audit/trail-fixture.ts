@@ -3,7 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { canonicalJson, digestOf } from '../../src/audit/canonical-json.ts';
 import { createCheckpointSigner } from '../../src/audit/checkpoint.ts';
-import type { AuditRecord } from '../../src/audit/entry.ts';
+import type { AuditRecord, TreeHead } from '../../src/audit/entry.ts';
 import { TrailFile } from '../../src/audit/trail-file.ts';
 import { generateServiceKey, publicJwksOf } from '../../src/keys/service-keys.ts';
 import { parseTrustedKeys } from '../../src/keys/trusted-keys.ts';
@@ -61,7 +61,9 @@ export async function writeTrail(n: number, every = 3) {
   for (let i = 0; i < n; i++) {
     await trail.append((head) => ({ v: 1, ...head, at, type: 'decision', record: sampleRecord(i) }));
     if ((i + 1) % every === 0 || i === n - 1)
-      await trail.append((head) => signer.sign({ v: 1, ...head, at, type: 'checkpoint' }));
+      await trail.append((head) =>
+        signer.sign({ v: 1, ...head, at, type: 'checkpoint', ...trail.treeHead() }),
+      );
   }
   await trail.close();
   const lines = (await readFile(trail.path, 'utf8')).split('\n').filter(Boolean);
@@ -100,4 +102,42 @@ export function forge(
     e.prev = i === 0 ? 'genesis' : digestOf(entries[i - 1]);
   }
   return entries.map(canonicalJson);
+}
+
+/**
+ * What someone holding the signing key can make of a trail: every entry `keep` lets through,
+ * changed at will, appended to a new trail file with its chain, tree heads and signatures made
+ * afresh (`head` may then bend each tree head before it is signed). Alone, it verifies.
+ */
+export async function resign(
+  trail: Awaited<ReturnType<typeof writeTrail>>,
+  change: (e: Raw) => void,
+  head: (h: TreeHead & { seq: number }) => TreeHead = (h) => h,
+  keep: (e: Raw) => boolean = () => true,
+): Promise<string[]> {
+  const dir = await mkdtemp(join(tmpdir(), 'pulsar-gate-resigned-'));
+  const signer = await createCheckpointSigner(trail.privateJwk);
+  const file = await TrailFile.open(dir, (JSON.parse(trail.lines[0] ?? '{}') as Raw).trail as string);
+  for (const line of trail.lines) {
+    const e = JSON.parse(line) as Raw;
+    if (!keep(e)) continue;
+    change(e);
+    const at = String(e.at);
+    if (e.type === 'genesis')
+      await file.append((h) => signer.sign({ v: 1, ...h, at, type: 'genesis', kid: signer.kid }));
+    else if (e.type === 'checkpoint')
+      await file.append((h) =>
+        signer.sign({ v: 1, ...h, at, type: 'checkpoint', ...head({ ...file.treeHead(), seq: h.seq }) }),
+      );
+    else
+      await file.append((h) => ({
+        v: 1,
+        ...h,
+        at,
+        type: 'decision',
+        record: e.record as unknown as AuditRecord,
+      }));
+  }
+  await file.close();
+  return (await readFile(file.path, 'utf8')).split('\n').filter(Boolean);
 }

@@ -83,7 +83,7 @@ describe('audit verify --witness: a file behind or beside the witness fails', ()
         type: 'decision',
         record: sampleRecord(n, { verdict: 'deny' }),
       }));
-    await file.append((h) => signer.sign({ v: 1, ...h, at, type: 'checkpoint' }));
+    await file.append((h) => signer.sign({ v: 1, ...h, at, type: 'checkpoint', ...file.treeHead() }));
     await file.close();
     const alone = io();
     expect(await auditVerifyCommand({ file: file.path, keys }, alone.io)).toBe(0);

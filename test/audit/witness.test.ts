@@ -13,7 +13,17 @@ function longTrail(size: number): string[] {
     const at = '2026-11-24T12:00:00.000Z';
     const entry: AuditEntry =
       seq === size - 1
-        ? { v: 1, trail: 't', seq, prev, at, type: 'checkpoint', signature: 'unchecked' }
+        ? {
+            v: 1,
+            trail: 't',
+            seq,
+            prev,
+            at,
+            type: 'checkpoint',
+            size: seq,
+            root: 'unchecked',
+            signature: 'unchecked',
+          }
         : { v: 1, trail: 't', seq, prev, at, type: 'decision', record: { ...base, requestId: `r${seq}` } };
     lines.push(canonicalJson(entry));
     prev = entryDigest(entry);

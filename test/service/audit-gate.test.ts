@@ -24,7 +24,7 @@ function port(mirrorsAnswer: boolean) {
       written.push({ record, durable });
       if (durable && !mirrorsAnswer)
         throw new GateError('AUDIT_UNAVAILABLE', 'mirror timed out', { details: { seq: '7' } });
-      return written.length - 1;
+      return { trail: 'trail-1', index: written.length - 1 };
     },
   };
   return { audit, written };
@@ -33,15 +33,19 @@ function port(mirrorsAnswer: boolean) {
 describe('auditedFacts: the audit record is the decision facts', () => {
   it('an audited allow waits for the mirrors and is published as recorded', async () => {
     const { audit, written } = port(true);
-    expect(await auditedFacts(audit, allow)).toBe(allow);
+    const published = await auditedFacts(audit, allow);
+    expect(published.facts).toBe(allow);
+    expect(published.auditLeaf).toEqual({ trail: 'trail-1', index: 0 });
     expect(written).toEqual([{ record: allow, durable: true }]);
   });
 
   it('when the mirrors do not answer, the deny that replaces the allow is recorded and published', async () => {
     const { audit, written } = port(false);
-    const published = await auditedFacts(audit, allow);
+    const { facts: published, auditLeaf } = await auditedFacts(audit, allow);
     expect(published).toMatchObject({ verdict: 'deny', reasons: [AUDIT_UNAVAILABLE_REASON], policies: [] });
     expect(published.asked).toBe(allow.asked);
+    // The receipt names the deny's record, not the allow that was never published.
+    expect(auditLeaf).toEqual({ trail: 'trail-1', index: 1 });
     expect(written.map((w) => [w.record.verdict, w.durable, w.record.replaces])).toEqual([
       ['allow', true, undefined],
       ['deny', false, 7],

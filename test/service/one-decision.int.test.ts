@@ -82,7 +82,11 @@ async function verified(r: Request, jws: string | undefined): Promise<Decision> 
 /** An audit port that keeps every record it is given (the trail's own tests hold the rest). */
 function recordingAudit(): AuditPort & { records: AuditRecord[] } {
   const records: AuditRecord[] = [];
-  return { records, audited: () => false, write: async (record) => records.push(record) };
+  return {
+    records,
+    audited: () => false,
+    write: async (record) => ({ trail: 'recorded', index: records.push(record) - 1 }),
+  };
 }
 
 async function withReplicas<T>(replicas: Replica[], run: () => Promise<T>): Promise<T> {

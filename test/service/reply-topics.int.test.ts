@@ -192,7 +192,10 @@ describe('the reply topic is settled before anything is decided (issue 13 §3)',
     });
     const records: AuditRecord[] = [];
     const running = await refused.start(undefined, {
-      audit: { audited: () => false, write: async (record) => records.push(record) - 1 },
+      audit: {
+        audited: () => false,
+        write: async (record) => ({ trail: 't', index: records.push(record) - 1 }),
+      },
     });
     const watch = await fx.transport.attach(`${topic}-dlq`);
     const answers = await fx.transport.attach(refused.replyTopic);

@@ -26,7 +26,7 @@ export async function auditVerifyCommand(flags: OptionSource['flags'], io: Io): 
     async (_, verdict, origin, witnessed) => {
       const entries = verdict.trails.reduce((n, t) => n + t.entries, 0);
       io.write(
-        `${unsignedTail(verdict) ? '⚠' : '✔'} audit trail ${origin}: ${entries} entries in ${verdict.trails.length} trail(s); each opened by a signed genesis, every link, seq and checkpoint holds\n`,
+        `${unsignedTail(verdict) ? '⚠' : '✔'} audit trail ${origin}: ${entries} entries in ${verdict.trails.length} trail(s); each opened by a signed genesis, every link, seq and checkpoint holds, every checkpoint a tree head consistent with the one before\n`,
       );
       for (const t of verdict.trails) {
         const tail = t.uncovered
@@ -60,13 +60,16 @@ function endOfVerified(io: Io, verdict: Extract<TrailVerdict, { ok: true }>): nu
 export async function auditExportCommand(flags: OptionSource['flags'], io: Io): Promise<number> {
   return onIntactTrail('audit export', AUDIT_EXPORT_OPTIONS, flags, io, async (options, verdict, origin) => {
     const { from, to } = options;
-    const deployments = collectEvidence(verdict.decisions, verdict.trails, { from, to });
+    const deployments = collectEvidence(verdict.decisions, verdict.trails, { from, to }, verdict.trees);
     await fs.mkdir(options.out, { recursive: true, mode: 0o700 });
     const files: string[] = [];
     for (const e of deployments) {
       const name = `${e.decidedAt.replace(/[:.]/g, '-')}-${e.requestId.replace(/[^\w-]/g, '')}`;
       await fs.writeFile(join(options.out, `${name}.json`), `${JSON.stringify(e, null, 2)}\n`);
       await fs.writeFile(join(options.out, `${name}.md`), deploymentMarkdown(e));
+      // The proof alone too, as `audit verify-proof` reads it.
+      if (e.proof)
+        await fs.writeFile(join(options.out, `${name}.proof.json`), `${JSON.stringify(e.proof, null, 2)}\n`);
       files.push(`${name}.md`);
     }
     const bundle = {
@@ -92,7 +95,7 @@ export async function auditExportCommand(flags: OptionSource['flags'], io: Io): 
  * Reads a command's options, reads and verifies the trail they name, and hands an intact
  * trail to `then`; a broken one ends the command with its first broken link.
  */
-async function onIntactTrail<S extends typeof AUDIT_SOURCE_OPTIONS>(
+export async function onIntactTrail<S extends typeof AUDIT_SOURCE_OPTIONS>(
   command: string,
   table: S,
   flags: OptionSource['flags'],

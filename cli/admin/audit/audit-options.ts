@@ -27,7 +27,7 @@ export const AUDIT_SOURCE_OPTIONS = options({
     flag: '--witness',
     parse: witness,
     accepts:
-      'with --file: where the newest signed heads are, s3://BUCKET[/PREFIX] (the --s3-* options apply) or the audit topic (with --pulsar-url)',
+      'with --file: where the newest signed heads are, s3://BUCKET[/PREFIX] (the --s3-* options apply), the audit topic (with --pulsar-url), or a file of heads kept earlier (a path starting with / or ., or file:PATH)',
   },
   allowUnsignedTail: {
     flag: '--allow-unsigned-tail',
@@ -45,14 +45,17 @@ export const AUDIT_SOURCE_OPTIONS = options({
 
 type Source = typeof AUDIT_SOURCE_OPTIONS;
 
-/** A witness (issue 15 §2): an S3 bucket and prefix, or a Pulsar topic. */
+/** A witness (issue 15 §2): an S3 bucket and prefix, a Pulsar topic, or a file of kept heads (§3). */
 export type Witness =
   | { readonly kind: 's3'; readonly bucket: string; readonly prefix: string | undefined }
-  | { readonly kind: 'topic'; readonly topic: string };
+  | { readonly kind: 'topic'; readonly topic: string }
+  | { readonly kind: 'file'; readonly path: string };
 
 function witness(value: string): Parsed<Witness> {
   const s3 = /^s3:\/\/([^/\s]+)(?:\/(\S*))?$/.exec(value);
   if (s3) return ok({ kind: 's3', bucket: s3[1] ?? '', prefix: s3[2] || undefined });
+  // Heads an auditor kept (checkpoint lines, or a whole earlier copy of the trail).
+  if (/^(\.{0,2}\/|file:)/.test(value)) return ok({ kind: 'file', path: value.replace(/^file:/, '') });
   const parsed = topic(value);
   return parsed.ok
     ? ok({ kind: 'topic', topic: parsed.value })
@@ -104,4 +107,26 @@ export const AUDIT_EXPORT_OPTIONS = options({
     accepts: 'a last day, included (YYYY-MM-DD, UTC), or an RFC 3339 time, excluded',
   },
   out: { flag: '--out', required: true, parse: text, accepts: 'a directory for the bundle' },
+});
+
+/** `audit prove`: the source and the request whose decision to prove. */
+export const AUDIT_PROVE_OPTIONS = options({
+  ...AUDIT_SOURCE_OPTIONS,
+  requestId: {
+    flag: '--request-id',
+    required: true,
+    parse: text,
+    accepts: "the request id (the decision.json's requestId), or as the argument",
+  },
+});
+
+/** `audit verify-proof`: a proof file and the keys alone, nothing else (offline). */
+export const AUDIT_VERIFY_PROOF_OPTIONS = options({
+  keys: AUDIT_SOURCE_OPTIONS.keys,
+  proof: {
+    flag: '--proof',
+    required: true,
+    parse: text,
+    accepts: 'an inclusion proof file (JSON, from audit prove or audit export), or as the argument',
+  },
 });

@@ -26,7 +26,7 @@ export interface VerifiedTrail {
  */
 export async function readVerifiedTrail(options: Options): Promise<VerifiedTrail> {
   const keys = await loadTrustedKeys(options.keys);
-  const main: Witness | { kind: 'file'; path: string } = options.file
+  const main: Witness = options.file
     ? { kind: 'file', path: options.file }
     : options.topic
       ? { kind: 'topic', topic: options.topic }
@@ -42,7 +42,7 @@ export async function readVerifiedTrail(options: Options): Promise<VerifiedTrail
 
 /** Opens a file, topic or bucket, reads it whole and closes what it opened. */
 async function readSource(
-  where: Witness | { kind: 'file'; path: string },
+  where: Witness,
   options: Options,
 ): Promise<Awaited<ReturnType<TrailSource['read']>>> {
   if (where.kind === 'file') return fileTrailSource(where.path).read();

@@ -26,6 +26,7 @@ describe('serve: audit options', () => {
       auditedEnvironments: ['production'],
       mirrorTimeoutMs: 5_000,
       checkpointIntervalMs: 60_000,
+      rotation: { bytes: 64 * 1024 * 1024, ms: 0 },
       topic: undefined,
       s3: {
         bucket: 'evidence',
@@ -35,6 +36,24 @@ describe('serve: audit options', () => {
         createBucket: false,
       },
     });
+  });
+
+  it('the trail file rotates by size or age (issue 15 §5); 0 turns either off', () => {
+    const { audit } = parseServeConfig({
+      ...BASE,
+      STATE_DIR: '/s',
+      AUDIT_ROTATE_BYTES: '0',
+      AUDIT_ROTATE_SECONDS: '86400',
+    });
+    expect(audit?.rotation).toEqual({ bytes: 0, ms: 86_400_000 });
+    expect(
+      problems({ STATE_DIR: '/s', AUDIT_ROTATE_BYTES: '-1', AUDIT_ROTATE_SECONDS: '1d' }).split('\n'),
+    ).toEqual([
+      expect.stringMatching(
+        /^AUDIT_ROTATE_BYTES: must be a whole number from 0 to 1099511627776 \(got "-1"\)/,
+      ),
+      expect.stringMatching(/^AUDIT_ROTATE_SECONDS: must be a whole number from 0 to 31622400 \(got "1d"\)/),
+    ]);
   });
 
   it('bad values are named, all at once', () => {
