@@ -82,7 +82,8 @@ export class NativeSubscription implements Subscription {
   async unsubscribe(): Promise<void> {
     if (this.#closed) return;
     this.#end();
-    await this.#consumer.unsubscribe().catch((error: unknown) => {
+    await this.#consumer.unsubscribe().catch(async (error: unknown) => {
+      await this.#consumer.close().catch(() => {});
       throw nativeError(error, `unsubscribing from ${this.#topic}`, this.#target);
     });
   }

@@ -89,7 +89,7 @@ export class NativeTransport implements Transport {
       receive,
       messages: (deadline: number) => untilDeadline(receive, deadline),
       // The subscription exists for this attachment only.
-      close: () => consumer.unsubscribe().catch(() => consumer.close()),
+      close: () => consumer.unsubscribe().catch(() => {}),
     };
   }
 
