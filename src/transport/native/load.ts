@@ -58,12 +58,28 @@ export const NATIVE_INSTALL_HINT =
  */
 export function loadNative(load: (id: string) => unknown = createRequire(import.meta.url)): NativeModule {
   try {
-    const module = load('pulsar-client');
+    const module = withoutOurArguments(() => load('pulsar-client'));
     if (!isNativeModule(module))
       throw new Error('pulsar-client does not export Client, AuthenticationToken and MessageId');
     return module;
   } catch (cause) {
     throw new GateError('PULSAR_NATIVE_UNAVAILABLE', NATIVE_INSTALL_HINT, { cause });
+  }
+}
+
+/**
+ * pulsar-client finds its addon with node-pre-gyp's `find()`, which parses `process.argv`
+ * with nopt (node-pre-gyp lib/pre-binding.js): our own flags are read as its own — `--dir X`
+ * as its `--directory` — and the addon is looked for under X. It sees none of ours while
+ * it loads (once; the module is cached after).
+ */
+function withoutOurArguments<T>(load: () => T): T {
+  const argv = process.argv;
+  process.argv = argv.slice(0, 2);
+  try {
+    return load();
+  } finally {
+    process.argv = argv;
   }
 }
 
