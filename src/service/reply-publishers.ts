@@ -27,7 +27,9 @@ export class PublisherCache {
   #get(topic: string): Promise<Publisher> {
     let publisher = this.#open.get(topic);
     if (publisher === undefined) {
-      publisher = this.#transport.publisher(topic);
+      // Replies and dead letters are never read to their end: batched where the transport
+      // can, which packs the replies of one millisecond into one entry (PublisherOptions).
+      publisher = this.#transport.publisher(topic, { batch: true });
       publisher.catch(() => this.#open.delete(topic));
       this.#open.set(topic, publisher);
       this.#evict();

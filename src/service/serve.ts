@@ -73,6 +73,9 @@ export async function startService(options: ServiceOptions): Promise<RunningServ
         type: 'Key_Shared',
         initialPosition: 'Earliest',
         nackRedeliveryDelayMs: 1_000,
+        // Enough queued for every decision in flight and the next round, no more: what a
+        // replica holds unread is not offered to another.
+        receiverQueueSize: Math.max(10, options.concurrency * 2),
       }),
     consume,
     drain: async () => {

@@ -22,6 +22,16 @@ export class Inbox<T> {
     this.#clock = clock;
   }
 
+  /** Items queued for the next `next` calls. */
+  get size(): number {
+    return this.#items.length;
+  }
+
+  /** Callers waiting in `next` now. */
+  get waiting(): number {
+    return this.#waiters.size;
+  }
+
   push(item: T): void {
     const waiter = this.#waiters.values().next().value;
     if (waiter === undefined) {

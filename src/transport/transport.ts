@@ -58,12 +58,23 @@ export interface SubscribeOptions {
   /** Delay before a negatively acknowledged message is redelivered, in ms. */
   readonly nackRedeliveryDelayMs?: number;
   readonly consumerName?: string;
+  /** Messages the broker may push ahead of `receive` calls: size it for the concurrency. */
+  readonly receiverQueueSize?: number;
+}
+
+export interface PublisherOptions {
+  /**
+   * Pack messages sent within about a millisecond into one broker entry, where the transport
+   * can (the native client; the WebSocket API sends each on its own). Never for a topic that
+   * is read to its end (`endOf` compares entries).
+   */
+  readonly batch?: boolean;
 }
 
 export interface Transport {
   /** A description safe to print: the URL without credentials. */
   readonly target: string;
-  publisher(topic: string): Promise<Publisher>;
+  publisher(topic: string, options?: PublisherOptions): Promise<Publisher>;
   attach(topic: string): Promise<Attachment>;
   subscribe(topic: string, subscription: string, options?: SubscribeOptions): Promise<Subscription>;
   /** Every message on the topic from the earliest one kept (a reader: no subscription, no state). */

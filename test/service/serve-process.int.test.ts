@@ -8,6 +8,7 @@ import { runPipe } from '../support/run-pipe.ts';
 import { auditVerify, localServeEnv, type ServeProcess, spawnServe } from '../support/serve-process.ts';
 import { expectSampleVerdicts } from '../support/served-verdicts.ts';
 import { POLICY_DIR } from '../support/service-fixture.ts';
+import { brokerUrl, transportsHere, type Via } from '../support/transports.ts';
 import { topicName } from '../transport/contract.ts';
 
 let fixture: PipeFixture;
@@ -44,12 +45,12 @@ async function waitFor(check: () => boolean, ms = 15_000): Promise<void> {
   }
 }
 
-function serveEnv(policyDir = POLICY_DIR): Record<string, string> {
-  const { webSocketUrl: pulsarUrl, adminToken } = fixture.broker;
+function serveEnv(policyDir = POLICY_DIR, via: Via = 'WebSocket', on = topic): Record<string, string> {
+  const { adminToken } = fixture.broker;
   return {
     ...localServeEnv({
-      pulsarUrl,
-      topic,
+      pulsarUrl: brokerUrl(fixture.broker, via),
+      topic: on,
       keysDir,
       policyDir,
       issuer: fixture.world.issuer,
@@ -147,57 +148,72 @@ describe('pulsar-gate-service serve, as a process, answering the pipe as a proce
     expect(error).toMatch(/exited 2: .*is not a gate key set/s);
     expect(error).not.toContain(JSON.parse(await readFile(signing, 'utf8')).d);
   });
-
-  it('allows and denies for real, serves health and metrics, and stops gracefully on SIGTERM', async () => {
-    const policies = await mkdtemp(join(tmpdir(), 'served-policies-'));
-    await cp(POLICY_DIR, policies, { recursive: true });
-    const stateDir = await mkdtemp(join(tmpdir(), 'served-state-'));
-    await startServe({ ...serveEnv(policies), STATE_DIR: stateDir, AUDIT_CHECKPOINT_INTERVAL: '3600' });
-    expect(serveOutput()).toMatch(/audit trail [\w-]+ \(audited: production\)/);
-    expect((await fetch(`${healthUrl}/healthz`)).status).toBe(200);
-    expect((await fetch(`${healthUrl}/readyz`)).status).toBe(200);
-    const variables = { TOPIC: topic, DECISION_KEYS: join(keysDir, 'decision-keys.json') };
-    await expectSampleVerdicts(fixture, topic, join(keysDir, 'decision-keys.json'));
-    // A staging step that asks for production: the service names the environment its token
-    // proves (Bitbucket's API), not the one the request declares.
-    const confused = await fixture.run(undefined, {
-      topic,
-      token: await fixture.world.issuer.mint({ environment: 'staging', branchName: 'main' }),
-      variables: { ...variables, ENVIRONMENT: 'production' },
-    });
-    expect(confused.code).toBe(1);
-    expect(confused.output).toContain(
-      '✖ Denied: the step token proves deployment environment "staging" (Staging), but the request asks for "production" — failed at: deployment environment (step token vs request)',
-    );
-    const metrics = await (await fetch(`${healthUrl}/metrics`)).text();
-    expect(metrics).toMatch(/pulsar_gate_decisions_total\{verdict="allow"\} 1/);
-    expect(metrics).toMatch(/pulsar_gate_decisions_total\{verdict="deny"\} 2/);
-    // SIGHUP reloads the policy directory; one that no longer validates keeps the old set.
-    serve?.kill('SIGHUP');
-    await waitFor(() => /policy reloaded: /.test(serveOutput()));
-    await writeFile(join(policies, 'broken.cedar'), 'permit (principal, action, resource) when { nope };\n');
-    serve?.kill('SIGHUP');
-    await waitFor(() => /policy reload failed, keeping .*broken\.cedar/.test(serveOutput()));
-    const stillServing = await fixture.run(undefined, {
-      topic,
-      variables: { ...variables, ENVIRONMENT: 'staging' },
-    });
-    expect(stillServing.code).toBe(0);
-    const exited = new Promise<number | null>((resolve) => serve?.once('exit', resolve));
-    serve?.kill('SIGTERM');
-    expect(await exited).toBe(0);
-    expect(serveOutput()).toContain('stopped after 4 decisions');
-    // The decision log (stdout) holds one line per decision and no token.
-    const lines = serveOutput()
-      .split('\n')
-      .filter((l) => l.includes('"decision"'));
-    expect(lines).toHaveLength(4);
-    expect(serveOutput()).not.toMatch(/eyJ[\w-]+\.eyJ/);
-    // The audit trail: its signed genesis and the checkpoint over it, the four decisions, the
-    // checkpoint written at shutdown.
-    const verify = await auditVerify(stateDir, join(keysDir, 'decision-keys.json'), 'bundle');
-    expect(verify.output).toMatch(/✔ audit trail .*: 7 entries in 1 trail/);
-    expect(verify.output).toMatch(/2 checkpoints, last at seq 6\n/);
-    expect(verify.code).toBe(0);
-  }, 120_000);
 });
+
+// The pipe stays on the WebSocket API; serve runs over each transport (pulsar:// is the
+// recommended service configuration: README "Transports").
+describe.each(transportsHere('serve as a process'))(
+  'pulsar-gate-service serve over %s, as a process',
+  (via) => {
+    const topic = topicName(`served-${via}`);
+    it('allows and denies for real, serves health and metrics, and stops gracefully on SIGTERM', async () => {
+      const policies = await mkdtemp(join(tmpdir(), 'served-policies-'));
+      await cp(POLICY_DIR, policies, { recursive: true });
+      const stateDir = await mkdtemp(join(tmpdir(), 'served-state-'));
+      await startServe({
+        ...serveEnv(policies, via, topic),
+        STATE_DIR: stateDir,
+        AUDIT_CHECKPOINT_INTERVAL: '3600',
+      });
+      expect(serveOutput()).toMatch(/audit trail [\w-]+ \(audited: production\)/);
+      expect((await fetch(`${healthUrl}/healthz`)).status).toBe(200);
+      expect((await fetch(`${healthUrl}/readyz`)).status).toBe(200);
+      const variables = { TOPIC: topic, DECISION_KEYS: join(keysDir, 'decision-keys.json') };
+      await expectSampleVerdicts(fixture, topic, join(keysDir, 'decision-keys.json'));
+      // A staging step that asks for production: the service names the environment its token
+      // proves (Bitbucket's API), not the one the request declares.
+      const confused = await fixture.run(undefined, {
+        topic,
+        token: await fixture.world.issuer.mint({ environment: 'staging', branchName: 'main' }),
+        variables: { ...variables, ENVIRONMENT: 'production' },
+      });
+      expect(confused.code).toBe(1);
+      expect(confused.output).toContain(
+        '✖ Denied: the step token proves deployment environment "staging" (Staging), but the request asks for "production" — failed at: deployment environment (step token vs request)',
+      );
+      const metrics = await (await fetch(`${healthUrl}/metrics`)).text();
+      expect(metrics).toMatch(/pulsar_gate_decisions_total\{verdict="allow"\} 1/);
+      expect(metrics).toMatch(/pulsar_gate_decisions_total\{verdict="deny"\} 2/);
+      // SIGHUP reloads the policy directory; one that no longer validates keeps the old set.
+      serve?.kill('SIGHUP');
+      await waitFor(() => /policy reloaded: /.test(serveOutput()));
+      await writeFile(
+        join(policies, 'broken.cedar'),
+        'permit (principal, action, resource) when { nope };\n',
+      );
+      serve?.kill('SIGHUP');
+      await waitFor(() => /policy reload failed, keeping .*broken\.cedar/.test(serveOutput()));
+      const stillServing = await fixture.run(undefined, {
+        topic,
+        variables: { ...variables, ENVIRONMENT: 'staging' },
+      });
+      expect(stillServing.code).toBe(0);
+      const exited = new Promise<number | null>((resolve) => serve?.once('exit', resolve));
+      serve?.kill('SIGTERM');
+      expect(await exited).toBe(0);
+      expect(serveOutput()).toContain('stopped after 4 decisions');
+      // The decision log (stdout) holds one line per decision and no token.
+      const lines = serveOutput()
+        .split('\n')
+        .filter((l) => l.includes('"decision"'));
+      expect(lines).toHaveLength(4);
+      expect(serveOutput()).not.toMatch(/eyJ[\w-]+\.eyJ/);
+      // The audit trail: its signed genesis and the checkpoint over it, the four decisions, the
+      // checkpoint written at shutdown.
+      const verify = await auditVerify(stateDir, join(keysDir, 'decision-keys.json'), 'bundle');
+      expect(verify.output).toMatch(/✔ audit trail .*: 7 entries in 1 trail/);
+      expect(verify.output).toMatch(/2 checkpoints, last at seq 6\n/);
+      expect(verify.code).toBe(0);
+    }, 120_000);
+  },
+);

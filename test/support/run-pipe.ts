@@ -40,7 +40,13 @@ export function runPipe(
   return new Promise((resolve, reject) => {
     const child = spawn(process.execPath, [`${ROOT}/${entry}`, ...(options.args ?? [])], {
       cwd: options.cwd,
-      env: { PATH: process.env.PATH ?? '/usr/bin:/bin', HOME: process.env.HOME ?? '/root', ...env },
+      // LD_LIBRARY_PATH: where a source-built native client finds libpulsar (scripts/native-client.sh).
+      env: {
+        PATH: process.env.PATH ?? '/usr/bin:/bin',
+        HOME: process.env.HOME ?? '/root',
+        ...(process.env.LD_LIBRARY_PATH ? { LD_LIBRARY_PATH: process.env.LD_LIBRARY_PATH } : {}),
+        ...env,
+      },
       stdio: ['ignore', 'pipe', 'pipe'],
     });
     let stdout = '';

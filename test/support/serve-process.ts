@@ -18,7 +18,12 @@ export interface ServeProcess {
 export function spawnServe(env: Record<string, string>): ServeProcess {
   let output = '';
   const child = spawn(process.execPath, [MAIN, 'serve'], {
-    env: { PATH: process.env.PATH ?? '', ...env },
+    // LD_LIBRARY_PATH: where a source-built native client finds libpulsar (scripts/native-client.sh).
+    env: {
+      PATH: process.env.PATH ?? '',
+      ...(process.env.LD_LIBRARY_PATH ? { LD_LIBRARY_PATH: process.env.LD_LIBRARY_PATH } : {}),
+      ...env,
+    },
     stdio: ['ignore', 'pipe', 'pipe'],
   });
   child.stdout?.on('data', (chunk: Buffer) => {

@@ -29,13 +29,13 @@ import type {
   Publisher,
   TokenSource,
 } from '../../src/transport/transport.ts';
-import { WebSocketTransport } from '../../src/transport/websocket/transport.ts';
 import { type Issuer, startIssuer } from '../peers/oidc/issuer.ts';
 import type { BrokerInfo } from '../peers/pulsar/types.ts';
 import { topicName } from '../transport/contract.ts';
 import { siteFacts } from './bitbucket.ts';
 import { brokerInfo } from './broker.ts';
 import { type RequestOptions, signedRequest } from './requester.ts';
+import { openVia, type Via } from './transports.ts';
 
 export const POLICY_DIR = new URL('../../examples/policies', import.meta.url).pathname;
 /** Tuesday noon UTC: outside any weekend rule of the sample policies. */
@@ -60,6 +60,8 @@ export async function serviceFixture(
     facts?: BitbucketFacts;
     /** Where the replicas record decisions (default: `<topic>-decisions`, this fixture's own). */
     decisionsTopic?: string;
+    /** The service's transport, and the harness's (default: the WebSocket API). */
+    via?: Via;
   } = {},
 ) {
   const broker = options.broker ?? brokerInfo();
@@ -69,15 +71,10 @@ export async function serviceFixture(
   // What the pipe encrypts the step token to, and the keyring the service decrypts it with.
   const sealTo = currentEncryptionKey(trusted);
   const keyring = await importDecryptionKeys({ keys: [encryptionJwk] }, 'test keyring');
-  const transport = new WebSocketTransport({
-    url: broker.webSocketUrl,
-    token: options.token ?? broker.adminToken,
-  });
+  const via = options.via ?? 'WebSocket';
+  const transport = openVia(broker, via, options.token ?? broker.adminToken);
   // Requests are published and replies read as the harness, whatever role the service has.
-  const client =
-    options.token === undefined
-      ? transport
-      : new WebSocketTransport({ url: broker.webSocketUrl, token: broker.adminToken });
+  const client = options.token === undefined ? transport : openVia(broker, via, broker.adminToken);
   const topic = options.topic ?? topicName('requests');
   const replyTopic = `${topic}-replies`;
   const decisionsTopic = options.decisionsTopic ?? `${topic}-decisions`;
@@ -116,10 +113,7 @@ export async function serviceFixture(
       topics?: readonly string[];
     } = {},
   ): Promise<Replica> {
-    const link = new WebSocketTransport({
-      url: broker.webSocketUrl,
-      token: options.token ?? broker.adminToken,
-    });
+    const link = openVia(broker, via, options.token ?? broker.adminToken);
     const replay = await DecisionLedger.open({
       transport: link,
       topic: decisionsTopic,

@@ -235,7 +235,32 @@ export function transportContract(name: string, peer: () => ContractPeer): void 
       }
     }, 60_000);
 
-    it('a waiting attachment still gets the next message after the broker restarts', async (context) => {
+    it('reads a topic to the end it had when asked, and the end moves with the topic', async () => {
+      const transport = await peer().open();
+      try {
+        const topic = topicName('read-end');
+        const publisher = await transport.publisher(topic); // creates the topic, empty
+        expect((await transport.endOf(topic)).empty).toBe(true);
+        for (const payload of ['a', 'b', 'c']) await publisher.publish({ payload });
+        const end = await transport.endOf(topic);
+        await publisher.publish({ payload: 'd' }); // after the end was asked
+        const reader = await transport.read(topic);
+        const seen: IncomingMessage[] = [];
+        while (!end.reached(seen.at(-1)?.messageId ?? '')) seen.push(await reader.receive(soon(10_000)));
+        expect(seen.map((m) => m.payload.toString())).toEqual(['a', 'b', 'c']);
+        expect(end.empty).toBe(false);
+        const later = await transport.endOf(topic);
+        const last = await reader.receive(soon(10_000));
+        expect(last.payload.toString()).toBe('d');
+        expect(later.reached(seen[2]?.messageId ?? '')).toBe(false);
+        expect(later.reached(last.messageId)).toBe(true);
+        await reader.close();
+      } finally {
+        await transport.close();
+      }
+    });
+
+    it('a waiting attachment and a waiting reader go on after the broker restarts', async (context) => {
       const own = await peer().ownBroker();
       if (own === undefined) {
         console.warn('[skipped] broker restart test: this run uses a broker it cannot restart');
@@ -245,12 +270,20 @@ export function transportContract(name: string, peer: () => ContractPeer): void 
       const transport = own.open();
       try {
         const topic = topicName('restart');
+        const publisher = await transport.publisher(topic);
+        for (const n of [1, 2, 3]) await publisher.publish({ payload: `before-${n}` });
+        const reader = await transport.read(topic);
+        const read: string[] = [];
+        for (let n = 0; n < 3; n++) read.push((await reader.receive(soon(10_000))).payload.toString());
+        expect(read).toEqual(['before-1', 'before-2', 'before-3']);
         const attachment = await transport.attach(topic);
         const waiting = attachment.receive(soon(180_000));
+        const reading = reader.receive(soon(180_000));
         await own.restart();
-        const publisher = await transport.publisher(topic);
         await publisher.publish({ payload: 'after-restart' });
         expect((await waiting).payload.toString()).toBe('after-restart');
+        // The reconnected reader goes on after what it read, without repeating it.
+        expect((await reading).payload.toString()).toBe('after-restart');
       } finally {
         await transport.close();
         await own.stop();

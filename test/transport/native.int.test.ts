@@ -1,24 +1,14 @@
 import { describe, expect, it } from 'vitest';
 import { GateError } from '../../src/errors.ts';
-import { loadNative, NATIVE_INSTALL_HINT } from '../../src/transport/native/load.ts';
+import { NATIVE_INSTALL_HINT } from '../../src/transport/native/load.ts';
 import { NativeTransport } from '../../src/transport/native/transport.ts';
 import { openTransport } from '../../src/transport/open.ts';
 import { startStandalone } from '../peers/pulsar/standalone.ts';
 import { mintToken } from '../peers/pulsar/tokens.ts';
 import { brokerInfo } from '../support/broker.ts';
+import { nativeUnavailableReason } from '../support/transports.ts';
 import { transportContract } from './contract.ts';
-
-/** The native addon's install downloads a prebuilt binary; where that failed it is absent. */
-function nativeUnavailableReason(): string | undefined {
-  try {
-    loadNative();
-    return undefined;
-  } catch (error) {
-    return error instanceof GateError && error.cause instanceof Error
-      ? error.cause.message.split('\n')[0]
-      : String(error);
-  }
-}
+import { identityContract } from './contract-identity.ts';
 
 const reason = nativeUnavailableReason();
 if (reason !== undefined) {
@@ -47,6 +37,7 @@ if (reason !== undefined) {
       },
     };
   });
+  identityContract('native', async (token) => new NativeTransport({ url: brokerInfo().serviceUrl, token }));
 }
 
 describe('native transport selection', () => {

@@ -6,6 +6,7 @@ import { startStandalone } from '../peers/pulsar/standalone.ts';
 import { mintToken } from '../peers/pulsar/tokens.ts';
 import { brokerInfo } from '../support/broker.ts';
 import { topicName, transportContract } from './contract.ts';
+import { identityContract } from './contract-identity.ts';
 
 transportContract('WebSocket', () => {
   const broker = brokerInfo();
@@ -29,6 +30,11 @@ transportContract('WebSocket', () => {
     },
   };
 });
+
+identityContract(
+  'WebSocket',
+  async (token) => new WebSocketTransport({ url: brokerInfo().webSocketUrl, token }),
+);
 
 describe('WebSocket transport specifics', () => {
   it('reports an unreachable broker with the URL and never the token, within its connect window', async () => {
@@ -79,30 +85,4 @@ describe('WebSocket transport specifics', () => {
       await transport.close();
     }
   });
-
-  it('a reader reconnected after a broker restart goes on after what it read, without repeating it', async (context) => {
-    if (brokerInfo().kind !== 'distribution') {
-      console.warn('[skipped] reader restart test: this run cannot start a broker of its own');
-      context.skip();
-      return;
-    }
-    const own = await startStandalone();
-    const transport = new WebSocketTransport({ url: own.webSocketUrl, token: own.adminToken });
-    try {
-      const topic = topicName('reader-restart');
-      const publisher = await transport.publisher(topic);
-      for (const n of [1, 2, 3]) await publisher.publish({ payload: `before-${n}` });
-      const reader = await transport.read(topic);
-      const read: string[] = [];
-      for (let n = 0; n < 3; n++) read.push((await reader.receive(Date.now() + 10_000)).payload.toString());
-      expect(read).toEqual(['before-1', 'before-2', 'before-3']);
-      // The reconnected reader starts again from the earliest message: those are skipped.
-      await own.restart();
-      await publisher.publish({ payload: 'after' });
-      expect((await reader.receive(Date.now() + 180_000)).payload.toString()).toBe('after');
-    } finally {
-      await transport.close();
-      await own.stop();
-    }
-  }, 300_000);
 });

@@ -7,69 +7,75 @@ import type {
   Attachment,
   IncomingMessage,
   Publisher,
+  PublisherOptions,
   SubscribeOptions,
   Subscription,
   TokenSource,
   Transport,
 } from '../transport.ts';
 import { untilDeadline } from '../until-deadline.ts';
-import { loadNative, type NativeClient, type NativeConsumer, type NativeMessage } from './load.ts';
+import { refusedCredentialGuard } from './credential-check.ts';
+import { loadNative, type NativeClient, type NativeModule } from './load.ts';
+import { NativePublisher } from './publisher.ts';
+import { openNativeReader } from './reader.ts';
+import { NativeSubscription, subscribeNative } from './subscription.ts';
+import { NativeTopicEnds } from './topic-ends.ts';
 
 export interface NativeTransportOptions {
   readonly url: string;
   readonly token?: TokenSource | undefined;
   readonly clock?: Clock;
   readonly load?: (id: string) => unknown;
+  /** Largest payload accepted, as the WebSocket transport's frame limit (default 1 MiB). */
+  readonly maxPayloadBytes?: number;
 }
 
 /** pulsar:// and pulsar+ssl:// through the native client, behind the same interface. */
 export class NativeTransport implements Transport {
   readonly target: string;
+  readonly #native: NativeModule;
   readonly #client: NativeClient;
   readonly #clock: Clock;
+  readonly #options: NativeTransportOptions;
+  readonly #ends: NativeTopicEnds;
   readonly #open = new Set<{ close(): Promise<unknown> }>();
+  readonly #guard: <T>(operation: Promise<T>) => Promise<T>;
 
   constructor(options: NativeTransportOptions) {
-    const native = loadNative(options.load);
+    this.#native = loadNative(options.load);
+    this.#options = options;
     const url = new URL(options.url);
     this.target = `${url.protocol}//${url.host}`;
     this.#clock = options.clock ?? systemClock;
     const token = options.token;
-    const authentication =
-      token === undefined
-        ? undefined
-        : new native.AuthenticationToken({
-            token: typeof token === 'string' ? token : async () => (await token()) ?? '',
-          });
-    this.#client = new native.Client({
-      serviceUrl: options.url,
-      operationTimeoutSeconds: 30,
-      authentication,
+    this.#client = this.#newClient(
+      token === undefined || typeof token === 'string'
+        ? token
+        : // Called on the client's I/O thread, which waits for the answer: never reject.
+          async () => (await Promise.resolve(token()).catch(() => undefined)) ?? '',
+      30,
+    );
+    this.#guard = refusedCredentialGuard(new URL(options.url), token, this.target);
+    this.#ends = new NativeTopicEnds({
+      openClient: async () =>
+        this.#newClient(typeof token === 'function' ? ((await token()) ?? '') : token, 10),
+      earliest: () => this.#native.MessageId.earliest(),
+      target: this.target,
     });
   }
 
-  async publisher(topic: string): Promise<Publisher> {
-    const producer = await this.#client.createProducer({
-      topic: parseTopic(topic).full,
-      batchingEnabled: false,
-    });
-    this.#open.add(producer);
-    return {
-      publish: async (message) => {
-        const data =
-          typeof message.payload === 'string' ? Buffer.from(message.payload) : Buffer.from(message.payload);
-        const id = await producer.send({
-          data,
-          ...(message.properties ? { properties: { ...message.properties } } : {}),
-          ...(message.key === undefined ? {} : { partitionKey: message.key }),
-        });
-        return id.toString();
-      },
-      close: async () => {
-        this.#open.delete(producer);
-        await producer.close();
-      },
-    };
+  async publisher(topic: string, options: PublisherOptions = {}): Promise<Publisher> {
+    const name = parseTopic(topic).full;
+    const publisher = await this.#guard(
+      NativePublisher.open(this.#client, name, {
+        target: this.target,
+        maxPayloadBytes: this.#options.maxPayloadBytes ?? 1024 * 1024,
+        batch: options.batch ?? false,
+        onClose: () => this.#open.delete(publisher),
+      }),
+    );
+    this.#open.add(publisher);
+    return publisher;
   }
 
   async attach(topic: string): Promise<Attachment> {
@@ -82,92 +88,64 @@ export class NativeTransport implements Transport {
     return {
       receive,
       messages: (deadline: number) => untilDeadline(receive, deadline),
-      close: async () => {
-        await consumer.unsubscribe();
-      },
+      // The subscription exists for this attachment only.
+      close: () => consumer.unsubscribe().catch(() => {}),
     };
   }
 
-  async subscribe(
-    topic: string,
-    subscription: string,
-    options: SubscribeOptions = {},
-  ): Promise<Subscription> {
+  subscribe(topic: string, subscription: string, options: SubscribeOptions = {}): Promise<Subscription> {
+    if (!/^[A-Za-z0-9_.:=-]{1,200}$/.test(subscription)) {
+      return Promise.reject(new GateError('CONFIG_INVALID', `invalid subscription name "${subscription}"`));
+    }
     return this.#subscribe(topic, subscription, options);
   }
 
-  // Topics read to their end (KEYS_TOPIC, DECISIONS_TOPIC) are read over the WebSocket API
-  // only: it asks the admin API where a topic ends (topic-end.ts).
-  read(topic: string): Promise<Attachment> {
-    return Promise.reject(readNeedsWebSocket(topic));
+  async read(topic: string): Promise<Attachment> {
+    const name = parseTopic(topic).full;
+    const reader = await this.#guard(
+      openNativeReader(this.#client, name, {
+        earliest: this.#native.MessageId.earliest(),
+        target: this.target,
+        clock: this.#clock,
+        onClose: () => this.#open.delete(reader),
+      }),
+    );
+    this.#open.add(reader);
+    return reader;
   }
 
   endOf(topic: string): Promise<TopicEnd> {
-    return Promise.reject(readNeedsWebSocket(topic));
+    return this.#guard(this.#ends.endOf(parseTopic(topic).full));
   }
 
   async close(): Promise<void> {
-    await Promise.allSettled([...this.#open].map((item) => item.close()));
-    await this.#client.close();
+    const open = [...this.#open];
+    this.#open.clear();
+    await Promise.allSettled([...open.map((item) => item.close()), this.#ends.close()]);
+    await this.#client.close().catch(() => {});
   }
 
-  async #subscribe(topic: string, subscription: string, options: SubscribeOptions) {
-    const consumer: NativeConsumer = await this.#client.subscribe({
-      topic: parseTopic(topic).full,
-      subscription,
-      subscriptionType: options.type === 'Key_Shared' ? 'KeyShared' : (options.type ?? 'Shared'),
-      subscriptionInitialPosition: options.initialPosition ?? 'Latest',
-      nAckRedeliverTimeoutMs: options.nackRedeliveryDelayMs ?? 60_000,
+  #newClient(token: string | (() => Promise<string>) | undefined, operationTimeoutSeconds: number) {
+    return new this.#native.Client({
+      serviceUrl: this.#options.url,
+      operationTimeoutSeconds,
+      ...(token === undefined ? {} : { authentication: new this.#native.AuthenticationToken({ token }) }),
     });
-    const byId = new Map<string, NativeMessage>();
-    const wrapper = {
-      receive: async (deadline: number): Promise<IncomingMessage> => {
-        const wait = Math.max(1, deadline - this.#clock.now());
-        const message = await consumer.receive(wait).catch((cause: unknown) => {
-          throw new GateError('PULSAR_TIMEOUT', `no message on ${topic} before the deadline`, { cause });
-        });
-        const incoming = toIncoming(message);
-        byId.set(incoming.messageId, message);
-        return incoming;
-      },
-      ack: async (message: IncomingMessage) => {
-        const native = byId.get(message.messageId);
-        byId.delete(message.messageId);
-        if (native) await consumer.acknowledge(native);
-      },
-      nack: async (message: IncomingMessage) => {
-        const native = byId.get(message.messageId);
-        byId.delete(message.messageId);
-        if (native) consumer.negativeAcknowledge(native);
-      },
-      unsubscribe: async () => {
-        await consumer.unsubscribe();
-      },
-      close: async () => {
-        this.#open.delete(wrapper);
-        await consumer.close();
-      },
-    };
-    this.#open.add(wrapper);
-    return wrapper;
   }
-}
 
-function toIncoming(message: NativeMessage): IncomingMessage {
-  const key = message.getPartitionKey();
-  return Object.freeze({
-    payload: message.getData(),
-    properties: Object.freeze({ ...message.getProperties() }),
-    messageId: message.getMessageId().serialize().toString('base64'),
-    publishTime: new Date(message.getPublishTimestamp()),
-    redeliveryCount: message.getRedeliveryCount(),
-    ...(key ? { key } : {}),
-  });
-}
-
-function readNeedsWebSocket(topic: string): GateError {
-  return new GateError(
-    'CONFIG_INVALID',
-    `${topic} (KEYS_TOPIC, DECISIONS_TOPIC) is read over the WebSocket API: use a ws://, wss://, http:// or https:// PULSAR_URL`,
-  );
+  async #subscribe(
+    topic: string,
+    subscription: string,
+    options: SubscribeOptions,
+  ): Promise<NativeSubscription> {
+    const name = parseTopic(topic).full;
+    const consumer = await this.#guard(
+      subscribeNative(this.#client, name, subscription, options, this.target),
+    );
+    const wrapped: NativeSubscription = new NativeSubscription(consumer, name, this.target, this.#clock, () =>
+      this.#open.delete(wrapped),
+    );
+    this.#open.add(wrapped);
+    return wrapped;
+  }
 }

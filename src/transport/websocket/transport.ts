@@ -113,7 +113,7 @@ export class WebSocketTransport implements Transport {
     const query: Record<string, string> = {
       subscriptionType: options.type ?? 'Shared',
       subscriptionInitialPosition: options.initialPosition ?? 'Latest',
-      receiverQueueSize: '100',
+      receiverQueueSize: String(options.receiverQueueSize ?? 100),
     };
     if (options.nackRedeliveryDelayMs !== undefined)
       query.negativeAckRedeliveryDelay = String(options.nackRedeliveryDelayMs);

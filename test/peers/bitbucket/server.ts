@@ -85,7 +85,10 @@ export async function startBitbucket(
   const token = options.token ?? `bb-access-${Math.random().toString(36).slice(2)}`;
   const repositories: Mutable<RepositoryFixture>[] = [];
   const ensure = (ref: RepositoryRef): Mutable<RepositoryFixture> => {
-    const found = repositories.find((r) => r.uuid === ref.repositoryUuid);
+    // A repository belongs to one workspace: the same uuid under another is another record.
+    const found = repositories.find(
+      (r) => r.uuid === ref.repositoryUuid && r.workspaceUuid === ref.workspaceUuid,
+    );
     if (found) return found;
     const created = {
       workspace: 'acme',

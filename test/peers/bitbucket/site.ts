@@ -43,6 +43,7 @@ export function environmentType(name: string): EnvironmentType {
 let site: Promise<BitbucketSite> | undefined;
 // What this process registered: read synchronously where a step's variables are made.
 const names = new Map<string, string>();
+const registered = new Set<string>();
 const runs = new Map<string, Run>();
 
 /** The name of a registered environment UUID (BITBUCKET_DEPLOYMENT_ENVIRONMENT). */
@@ -79,7 +80,11 @@ async function open(): Promise<BitbucketSite> {
     peer,
     environmentUuid: (repository, name) => {
       const uuid = environmentUuidOf(repository.repositoryUuid, name);
-      if (!names.has(uuid)) {
+      // Once per workspace: one repository (a policy's fixed one) may be minted from the
+      // workspaces of several issuers in one process.
+      const where = `${repository.workspaceUuid}/${uuid}`;
+      if (!registered.has(where)) {
+        registered.add(where);
         names.set(uuid, name);
         peer.addEnvironment(repository, { uuid, name, type: environmentType(name) });
       }
