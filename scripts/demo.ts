@@ -17,8 +17,7 @@ import { issuerForRepository } from '../test/peers/oidc/shared-issuer.ts';
 import { grantRepository, grantService } from '../test/peers/pulsar/grants.ts';
 import { freePort } from '../test/peers/pulsar/ports.ts';
 import { reuseOrStartBroker } from '../test/peers/pulsar/reuse.ts';
-import { startSts } from '../test/peers/sts/server.ts';
-import { gatedRole, PRODUCTION_ROLE, STAGING_ROLE } from '../test/support/gate-service.ts';
+import { PRODUCTION_ROLE, STAGING_ROLE, startGatedSts } from '../test/support/gate-service.ts';
 import { startGateWorld } from '../test/support/gate-world.ts';
 import { runPipe } from '../test/support/run-pipe.ts';
 import { skipThePipe } from './demo-skip.ts';
@@ -46,16 +45,7 @@ await writeFile(join(keys, 'gate-keys.json'), JSON.stringify(await generateGateK
 // stand-in) fetches its discovery document and JWKS there.
 const httpPort = await freePort();
 const gateIssuer = `http://127.0.0.1:${httpPort}`;
-const sts = await startSts({
-  issuers: [
-    { url: world.issuer.url, clientIds: [world.issuer.audience] },
-    { url: gateIssuer, clientIds: ['sts.amazonaws.com'] },
-  ],
-  roles: [
-    gatedRole(PRODUCTION_ROLE, world.issuer.repositoryUuid, 'production'),
-    gatedRole(STAGING_ROLE, world.issuer.repositoryUuid, 'staging'),
-  ],
-});
+const sts = await startGatedSts(gateIssuer, world.issuer);
 const topic = `persistent://public/default/gates-demo-${Date.now()}`;
 const topics = { topic, replyTopic: `${topic}-replies` };
 let serviceCredential: Record<string, string> = { PULSAR_TOKEN: broker.adminToken ?? '' };

@@ -61,6 +61,15 @@ describe('CREDENTIALS: gate', () => {
       subject: `repo:${fixture.world.issuer.repositoryUuid.replace(/[{}]/g, '')}:env:production`,
     });
     expect(calls[0]?.at.getTime()).toBeGreaterThanOrEqual(Date.parse(decision.issuedAt) - 1);
+    // The session carries the verified repository, environment and action as session tags
+    // (what IAM policies read as aws:PrincipalTag/…), and the trust policy's RequestTag
+    // conditions held (deploy/aws/gate-deploy-role.yaml).
+    const repository = fixture.world.issuer.repositoryUuid.replace(/[{}]/g, '');
+    expect(gate.sts.sessions.at(-1)).toMatchObject({
+      roleArn: PRODUCTION_ROLE,
+      tags: { repository, environment: 'production', action: 'deploy' },
+      transitiveTagKeys: expect.arrayContaining(['repository', 'environment', 'action']),
+    });
     const env = await readFile(join(run.cloneDir, '.pulsar-gate', 'aws.env'), 'utf8');
     expect(env).toContain(`export AWS_ACCESS_KEY_ID='${gate.sts.issued.at(-1)?.accessKeyId}'`);
     // Exchanged, the gate token is nowhere: not in decision.json, the log or outcome.json.

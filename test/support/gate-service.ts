@@ -6,17 +6,20 @@ import { mkdtemp, readFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { expect } from 'vitest';
-import { withoutBraces } from '../../src/events/gate-token.ts';
+import { gateRole } from '../deploy/gate-role.ts';
 import { freePort } from '../peers/pulsar/ports.ts';
-import { type RoleDefinition, type StsPeer, startSts } from '../peers/sts/server.ts';
+import { type StsPeer, startSts } from '../peers/sts/server.ts';
 import { topicName } from '../transport/contract.ts';
 import type { PipeFixture } from './pipe-fixture.ts';
 import { runPipe } from './run-pipe.ts';
 import { localServeEnv, type ServeProcess, spawnServe } from './serve-process.ts';
 import { POLICY_DIR } from './service-fixture.ts';
 
-export const PRODUCTION_ROLE = 'arn:aws:iam::123456789012:role/deploy-production-gated';
-export const STAGING_ROLE = 'arn:aws:iam::123456789012:role/deploy-staging-gated';
+// The roles deploy/aws/gate-deploy-role.yaml creates as stacks pulsar-gate-<environment>
+// (CloudFormation names an unnamed role <stack>-<logical id>-<suffix>).
+export const PRODUCTION_ROLE =
+  'arn:aws:iam::123456789012:role/pulsar-gate-production-DeployRole-A1B2C3D4E5F6';
+export const STAGING_ROLE = 'arn:aws:iam::123456789012:role/pulsar-gate-staging-DeployRole-A1B2C3D4E5F6';
 
 export interface GateService {
   readonly issuer: string;
@@ -30,12 +33,28 @@ export interface GateService {
   close(): Promise<void>;
 }
 
-/** The trust policy of a role that trusts only the gate issuer, pinned to one environment. */
-export function gatedRole(arn: string, repositoryUuid: string, environment: string): RoleDefinition {
-  return {
-    arn,
-    trust: { aud: 'sts.amazonaws.com', sub: `repo:${withoutBraces(repositoryUuid)}:env:${environment}` },
-  };
+/**
+ * An STS peer with the AWS side exactly as operators deploy it: deploy/aws's CloudFormation
+ * provider and roles for production and staging (trust only the gate issuer, `sub` pinned,
+ * environment and repository tags checked). Bitbucket's provider stays registered, so a step
+ * that skips the pipe can present its own token, and be refused.
+ */
+export async function startGatedSts(
+  issuer: string,
+  bitbucket: { url: string; audience: string; repositoryUuid: string },
+): Promise<StsPeer> {
+  const [production, staging] = await Promise.all(
+    ['production', 'staging'].map((environment) =>
+      gateRole({ issuerUrl: issuer, repositoryUuid: bitbucket.repositoryUuid, environment }),
+    ),
+  );
+  if (production?.role.arn !== PRODUCTION_ROLE || staging?.role.arn !== STAGING_ROLE) {
+    throw new Error('deploy/aws/gate-deploy-role.yaml names its roles differently now');
+  }
+  return startSts({
+    issuers: [{ url: bitbucket.url, clientIds: [bitbucket.audience] }, production.provider],
+    roles: [production.role, staging.role],
+  });
 }
 
 export async function startGateService(
@@ -54,17 +73,7 @@ export async function startGateService(
   const issuer = `http://127.0.0.1:${port}`;
   const topic = topicName('gated');
   const { issuer: bitbucket } = fixture.world;
-  const sts = await startSts({
-    // Bitbucket's provider stays registered: a step that skips the pipe presents its token.
-    issuers: [
-      { url: bitbucket.url, clientIds: [bitbucket.audience] },
-      { url: issuer, clientIds: ['sts.amazonaws.com'] },
-    ],
-    roles: [
-      { ...gatedRole(PRODUCTION_ROLE, bitbucket.repositoryUuid, 'production'), maxSessionDuration: 3600 },
-      { ...gatedRole(STAGING_ROLE, bitbucket.repositoryUuid, 'staging'), maxSessionDuration: 3600 },
-    ],
-  });
+  const sts = await startGatedSts(issuer, bitbucket);
   const serve = spawnServe({
     ...localServeEnv({
       pulsarUrl: fixture.broker.webSocketUrl,
