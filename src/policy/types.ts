@@ -1,4 +1,5 @@
 import type { StepFacts } from '../bitbucket/facts.ts';
+import type { ApprovalRequirement } from '../decision/approval-facts.ts';
 import type { Verdict } from '../events/decision.ts';
 import type { RequestData } from '../events/request.ts';
 
@@ -16,6 +17,8 @@ export interface VerifiedClaims {
   sub: string;
   iss: string;
 }
+
+export type { ApprovalRequirement } from '../decision/approval-facts.ts';
 
 export interface PolicyInput {
   claims: VerifiedClaims;
@@ -40,6 +43,11 @@ export interface PolicyDecision {
   errors: string[];
   /** For `pending`: the approver groups named by `@approval("…")`. */
   approvers?: string[];
+  /**
+   * For `pending`: what each permit that applied asks for; meeting any one of them allows the
+   * request (Cedar permits are alternatives). `@approval` names the groups, `@approvals` the count.
+   */
+  approval?: ApprovalRequirement[];
   /** For `deny`: the rule (and attribute) that failed, for the decision's `failedPath` (P6). */
   failedPath?: string;
 }
