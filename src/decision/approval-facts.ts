@@ -4,15 +4,7 @@
  * desk (which counts) and the audit trail (which records); nothing here is a token.
  */
 
-/** One permit's requirement: `count` distinct people, each in one of `groups`. */
-export interface ApprovalRequirement {
-  /** The permit that asks (its `@id`). */
-  readonly policy: string;
-  /** From `@approval("…")`: any one of these groups. */
-  readonly groups: readonly string[];
-  /** From `@approvals("N")`, default 1. */
-  readonly count: number;
-}
+export type { ApprovalRequirement } from '../policy/types.ts';
 
 /** A person as the service verified them from their OIDC ID token, never as they claim. */
 export interface VerifiedApprover {

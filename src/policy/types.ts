@@ -1,5 +1,4 @@
 import type { StepFacts } from '../bitbucket/facts.ts';
-import type { ApprovalRequirement } from '../decision/approval-facts.ts';
 import type { Verdict } from '../events/decision.ts';
 import type { RequestData } from '../events/request.ts';
 
@@ -18,7 +17,15 @@ export interface VerifiedClaims {
   iss: string;
 }
 
-export type { ApprovalRequirement } from '../decision/approval-facts.ts';
+/** One permit's requirement: `count` distinct people, each in one of `groups` (issue 16). */
+export interface ApprovalRequirement {
+  /** The permit that asks (its `@id`). */
+  readonly policy: string;
+  /** From `@approval("…")`: any one of these groups. */
+  readonly groups: readonly string[];
+  /** From `@approvals("N")`, default 1. */
+  readonly count: number;
+}
 
 export interface PolicyInput {
   claims: VerifiedClaims;

@@ -1,4 +1,4 @@
-import { createServer, type Server } from 'node:http';
+import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { Metrics } from './metrics.ts';
 
 /** /healthz (the process serves), /readyz (subscribed and a policy set loaded), /metrics. */
@@ -7,10 +7,19 @@ export async function startHttp(options: {
   port: number;
   metrics: Metrics;
   ready: () => boolean;
+  /** Serves /approvals and below when approvals are configured (src/approvals/). */
+  approvals?:
+    | ((request: IncomingMessage, response: ServerResponse, path: string) => Promise<void>)
+    | undefined;
 }): Promise<{ url: string; close(): Promise<void> }> {
   const server: Server = createServer((request, response) => {
-    const path = (request.url ?? '/').split('?')[0];
-    if (request.method !== 'GET') {
+    const path = (request.url ?? '/').split('?')[0] ?? '/';
+    if (options.approvals && (path === '/approvals' || path.startsWith('/approvals/'))) {
+      options.approvals(request, response, path).catch(() => {
+        if (!response.headersSent) response.writeHead(500, { 'cache-control': 'no-store' });
+        response.end();
+      });
+    } else if (request.method !== 'GET') {
       response.writeHead(405).end();
     } else if (path === '/healthz') {
       response.writeHead(200, { 'content-type': 'text/plain' }).end('ok\n');

@@ -1,3 +1,4 @@
+import type { DecisionFacts } from '../decision/decision-facts.ts';
 import { isGateError } from '../errors.ts';
 import { sha256Base64url } from '../lib/sha256.ts';
 import { parseTopic } from '../transport/topic.ts';
@@ -27,6 +28,8 @@ export interface ServiceOptions {
   readonly concurrency: number;
   readonly decisionLog: (entry: DecisionLogEntry) => void;
   readonly log: (level: 'info' | 'warn' | 'error', message: string) => void;
+  /** A `pending` decision was published: open the request for approvers (src/approvals/desk.ts). */
+  readonly pending?: (facts: DecisionFacts, jws: string, replyTopic: string) => Promise<void>;
 }
 
 export interface RunningService {
@@ -106,6 +109,9 @@ export async function startService(options: ServiceOptions): Promise<RunningServ
         return;
       }
       await replies.publish(reply.topic, outcome.jws, { correlationId: outcome.requestId });
+      // Before the ack: a request that could not be opened for approvers is redelivered.
+      if (outcome.facts.verdict === 'pending')
+        await options.pending?.(outcome.facts, outcome.jws, reply.topic);
       await subscription.ack(message);
       const totalMs = performance.now() - started;
       options.metrics.decided(outcome.facts.verdict, totalMs / 1000);
