@@ -5,6 +5,7 @@ import type { ReplyTemplate } from '../../src/service/reply-template.ts';
 import type { RequestLimits } from '../../src/service/request-limits.ts';
 import { mustRead } from '../options/read.ts';
 import type { OptionSource } from '../options/spec.ts';
+import { type ApprovalsConfig, approvalsConfigOf } from './approvals-config.ts';
 import { type AuditConfig, auditConfigOf } from './audit-config.ts';
 import { type OAuthClientConfig, oauthClientOf } from './serve-oauth-config.ts';
 import { SERVE_OPTIONS } from './serve-options.ts';
@@ -55,6 +56,8 @@ export interface ServeConfig {
     | { readonly kind: 'map'; readonly file: string };
   /** Environments a step without a deployment environment may ask for. */
   readonly openEnvironments: readonly string[];
+  /** Undefined without APPROVER_ISSUER: a pending request then waits out its TIMEOUT. */
+  readonly approvals: ApprovalsConfig | undefined;
 }
 
 /** Reads every `serve` option once; all problems together as one CONFIG_INVALID. */
@@ -98,5 +101,6 @@ export function parseServeConfig(source: OptionSource): ServeConfig {
             timeoutSeconds: v.bitbucketTimeoutSeconds,
           },
     openEnvironments: v.openEnvironments,
+    approvals: approvalsConfigOf(v, decisionsTopicFor(v.decisionsTopic, v.topics)),
   });
 }

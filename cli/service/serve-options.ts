@@ -1,6 +1,7 @@
 import { boolean, integer, list, text, topic, url } from '../options/parsers.ts';
 import { POLICY_DIR_OPTION, PULSAR_URL_OPTION, pulsarTokenOption } from '../options/shared-options.ts';
 import { options } from '../options/spec.ts';
+import { APPROVAL_OPTIONS } from './approval-options.ts';
 import { AUDIT_OPTIONS } from './audit-options.ts';
 import { BITBUCKET_OPTIONS } from './bitbucket-options.ts';
 import { REPLY_OPTIONS } from './reply-options.ts';
@@ -150,6 +151,7 @@ export const SERVE_OPTIONS = options({
   ...BITBUCKET_OPTIONS,
   ...REPLY_OPTIONS,
   ...AUDIT_OPTIONS,
+  ...APPROVAL_OPTIONS,
 });
 
 export type ServeOptions = typeof SERVE_OPTIONS;

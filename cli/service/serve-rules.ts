@@ -1,3 +1,4 @@
+import { approvalsTopicFor } from '../../src/approvals/approvals-topic-name.ts';
 import { decisionsTopicFor } from '../../src/service/decisions-topic.ts';
 import {
   type ReservedTopic,
@@ -6,6 +7,7 @@ import {
   serviceTopics,
 } from '../../src/service/reply-routes.ts';
 import type { Problem, Rule } from '../options/spec.ts';
+import { approverClientRequired } from './approval-options.ts';
 import { oneFactSource } from './bitbucket-options.ts';
 import type { ServeOptions } from './serve-options.ts';
 
@@ -34,6 +36,9 @@ const secureIssuers: Rule<ServeOptions> = (v) => {
     ...(v.oauthIssuer !== undefined && insecure(v.oauthIssuer)
       ? [{ key: 'oauthIssuer' as const, issue: `${v.oauthIssuer} is not an https:// URL` }]
       : []),
+    ...(v.approverIssuer !== undefined && insecure(v.approverIssuer)
+      ? [{ key: 'approverIssuer' as const, issue: `${v.approverIssuer} is not an https:// URL` }]
+      : []),
   ];
 };
 
@@ -55,6 +60,10 @@ const replyTopicsFree: Rule<ServeOptions> = (v) => {
   const suffix = v.deadLetterSuffix;
   const reserved: ReservedTopic[] = [
     ...serviceReservedTopics(v.keysTopic, v.auditTopic, decisionsTopicFor(v.decisionsTopic, v.topics)),
+    {
+      role: 'APPROVALS_TOPIC',
+      topic: approvalsTopicFor(v.approvalsTopic, decisionsTopicFor(v.decisionsTopic, v.topics)),
+    },
     ...serviceTopics(v.topics, (topic) => `${topic}${suffix}`),
   ];
   return replyTopicConflicts(v.replyTopicTemplate, v.topics, reserved).map((issue) => ({
@@ -70,4 +79,5 @@ export const SERVE_RULES: readonly Rule<ServeOptions>[] = [
   mirrorsNeedStateDir,
   oneFactSource,
   replyTopicsFree,
+  approverClientRequired,
 ];
