@@ -96,7 +96,9 @@ export function policyGroups(
   map: ReadonlyMap<string, readonly string[]>,
 ): string[] {
   const out = new Set<string>();
-  for (const group of claimed) if (!map.has(group)) out.add(group);
+  const targets = new Set([...map.values()].flat());
+  // A name the map speaks of (a mapped policy group, or an IdP group it maps) means only what the map says.
+  for (const group of claimed) if (!map.has(group) && !targets.has(group)) out.add(group);
   for (const [group, idpGroups] of map) if (idpGroups.some((g) => claimed.includes(g))) out.add(group);
   return [...out].sort();
 }
