@@ -15,6 +15,7 @@ let idp: PeopleIdp;
 let serving: ServeProcess | undefined;
 let keysDir: string;
 let health = '';
+let stateDir: string;
 const topic = topicName('approvals-pipe');
 const PAGE = 'https://gate.example/approvals';
 
@@ -22,6 +23,7 @@ beforeAll(async () => {
   fixture = await pipeFixture();
   idp = await startPeopleIdp();
   keysDir = await mkdtemp(join(tmpdir(), 'keys-'));
+  stateDir = await mkdtemp(join(tmpdir(), 'state-'));
   expect((await runPipe({}, { cwd: keysDir, args: ['keys', 'generate', '--out', keysDir] })).code).toBe(0);
   serving = spawnServe({
     ...localServeEnv({
@@ -37,6 +39,7 @@ beforeAll(async () => {
     APPROVER_CLIENT_ID: idp.clientId,
     APPROVER_BITBUCKET_CLAIM: 'bitbucket_account',
     APPROVALS_URL: PAGE,
+    STATE_DIR: stateDir,
   });
   health = await serving.ready;
 }, 120_000);
