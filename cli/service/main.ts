@@ -1,4 +1,5 @@
 #!/usr/bin/env node
+import { registerApprovals } from '../admin/approvals/register.ts';
 import { registerAudit } from '../admin/audit/register.ts';
 import { registerKeys } from '../admin/keys/register.ts';
 import { registerPolicy } from '../admin/policy/register.ts';
@@ -15,8 +16,8 @@ const code = await runProgram(
   (exit) =>
     buildProgram(
       'pulsar-gate-service',
-      'The pulsar-gate decision service and its admin commands: serve, policy, audit, keys',
-      [registerServe, registerPolicy, registerAudit, registerKeys],
+      'The pulsar-gate decision service and its admin commands: serve, policy, audit, keys, approvals',
+      [registerServe, registerPolicy, registerAudit, registerKeys, registerApprovals],
       io,
       exit,
     ),

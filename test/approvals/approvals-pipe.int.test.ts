@@ -3,17 +3,14 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type PeopleIdp, startPeopleIdp } from '../peers/people/idp.ts';
+import { serveWithApprovals } from '../support/approvals-serve.ts';
 import { PEOPLE } from '../support/approvals-world.ts';
 import { type PipeFixture, pipeFixture } from '../support/pipe-fixture.ts';
-import { runPipe } from '../support/run-pipe.ts';
-import { localServeEnv, type ServeProcess, spawnServe } from '../support/serve-process.ts';
-import { POLICY_DIR } from '../support/service-fixture.ts';
 import { topicName } from '../transport/contract.ts';
 
 let fixture: PipeFixture;
 let idp: PeopleIdp;
-let serving: ServeProcess | undefined;
-let keysDir: string;
+let served: Awaited<ReturnType<typeof serveWithApprovals>>;
 let health = '';
 let stateDir: string;
 const topic = topicName('approvals-pipe');
@@ -22,30 +19,17 @@ const PAGE = 'https://gate.example/approvals';
 beforeAll(async () => {
   fixture = await pipeFixture();
   idp = await startPeopleIdp();
-  keysDir = await mkdtemp(join(tmpdir(), 'keys-'));
   stateDir = await mkdtemp(join(tmpdir(), 'state-'));
-  expect((await runPipe({}, { cwd: keysDir, args: ['keys', 'generate', '--out', keysDir] })).code).toBe(0);
-  serving = spawnServe({
-    ...localServeEnv({
-      pulsarUrl: fixture.broker.webSocketUrl,
-      topic,
-      keysDir,
-      policyDir: POLICY_DIR,
-      issuer: fixture.world.issuer,
-      bitbucket: fixture.world.bitbucket,
-    }),
-    PULSAR_TOKEN: fixture.broker.adminToken ?? '',
+  served = await serveWithApprovals(fixture, topic, {
     APPROVER_ISSUER: idp.issuer,
     APPROVER_CLIENT_ID: idp.clientId,
-    APPROVER_BITBUCKET_CLAIM: 'bitbucket_account',
     APPROVALS_URL: PAGE,
     STATE_DIR: stateDir,
   });
-  health = await serving.ready;
+  health = served.health;
 }, 120_000);
 afterAll(async () => {
-  serving?.child.kill('SIGTERM');
-  await serving?.exited;
+  await served?.stop();
   await fixture?.close();
   await idp?.close();
 });
@@ -75,21 +59,13 @@ async function pendingRequestId(token: string): Promise<{ requestId: string; req
     if (first) return first;
     await new Promise((r) => setTimeout(r, 200));
   }
-  throw new Error(`nothing became pending; serve said:\n${serving?.output()}`);
+  throw new Error(`nothing became pending; serve said:\n${served.serving.output()}`);
 }
 
 describe('a real pipe waits while a person approves through serve (issue 16)', () => {
   it('pending → the pipe prints the link and waits; the requester is refused; a release manager approves; the pipe is allowed', async () => {
     const alice = await idp.idToken(PEOPLE.alice);
-    const running = fixture.run(undefined, {
-      topic,
-      variables: {
-        TOPIC: topic,
-        ACTION: 'provision',
-        TIMEOUT: '60',
-        DECISION_KEYS: await readFile(join(keysDir, 'decision-keys.json'), 'utf8'),
-      },
-    });
+    const running = served.provision();
     const { requestId, requestDigest } = await pendingRequestId(alice);
     const unsigned = await fetch(`${health}/approvals/api/requests`);
     expect(unsigned.status).toBe(401);
@@ -113,8 +89,28 @@ describe('a real pipe waits while a person approves through serve (issue 16)', (
     expect(run.output).toContain('✔ Allowed');
     expect(run.code).toBe(0);
     // The final decision is in serve's decision log, listing its approver.
-    expect(serving?.output()).toMatch(
+    expect(served.serving.output()).toMatch(
       /"verdict":"allow".*"acts":\[\{"kind":"approve","approver":\{"iss":"[^"]+","sub":"alice"/,
     );
+    // The audit trail: the approval as a record of its own, then the allow listing it; no token anywhere.
+    const trail = await readFile(join(stateDir, 'audit', 'trail.jsonl'), 'utf8');
+    const records = trail
+      .trim()
+      .split('\n')
+      .map((line) => JSON.parse(line))
+      .filter((e) => e.type === 'decision' && e.record.requestId === requestId)
+      .map((e) => e.record);
+    expect(records.map((r) => [r.verdict, r.act?.approver.sub ?? null, r.acts?.length ?? 0])).toEqual([
+      ['pending', null, 0],
+      ['pending', 'alice', 0],
+      ['allow', null, 1],
+    ]);
+    expect(records[1].act).toMatchObject({
+      kind: 'approve',
+      comment: 'ok',
+      approver: { groups: ['release-managers'] },
+    });
+    expect(trail).not.toContain(alice);
+    expect(trail).not.toContain(alice.split('.')[2]);
   }, 120_000);
 });
