@@ -20,6 +20,14 @@ export const APPROVAL_OPTIONS = options({
     parse: list(text),
     accepts: 'the client id(s) of the approvals page and CLI at that issuer: the ID token audience',
   },
+  approverClientSecret: {
+    flag: '--approver-client-secret',
+    env: 'APPROVER_CLIENT_SECRET',
+    secret: true,
+    parse: text,
+    accepts:
+      "the approvals page's client secret, if the IdP made it a confidential client (give it as a file); PKCE either way",
+  },
   approverGroupsClaim: {
     flag: '--approver-groups-claim',
     env: 'APPROVER_GROUPS_CLAIM',
@@ -59,7 +67,8 @@ export const APPROVAL_OPTIONS = options({
     flag: '--approvals-url',
     env: 'APPROVALS_URL',
     parse: url(['https', 'http']),
-    accepts: 'the public URL of the approvals page (…/approvals), for the links the pipe prints',
+    accepts:
+      'the public URL of the approvals page (…/approvals): serves the page, and the links the pipe prints; register <it>/callback at the IdP',
   },
   approvalsTopic: {
     flag: '--approvals-topic',

@@ -6,6 +6,7 @@ import type { ServeOptions } from './serve-options.ts';
 export interface ApprovalsConfig {
   readonly issuer: string;
   readonly clientIds: readonly string[];
+  readonly clientSecret: string | undefined;
   readonly groupsClaim: string;
   readonly bitbucketClaim: string | undefined;
   /** The APPROVER_MAP file, read at start. */
@@ -24,6 +25,7 @@ export function approvalsConfigOf(
   return {
     issuer: v.approverIssuer,
     clientIds: v.approverClientId ?? [],
+    clientSecret: v.approverClientSecret,
     groupsClaim: v.approverGroupsClaim,
     bitbucketClaim: v.approverBitbucketClaim,
     mapFile: v.approverMap,

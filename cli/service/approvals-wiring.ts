@@ -1,10 +1,13 @@
 import { readFile } from 'node:fs/promises';
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { approvalsApi } from '../../src/approvals/approvals-api.ts';
+import { approvalsPage } from '../../src/approvals/approvals-page.ts';
 import { readAccountMap, readGroupMap } from '../../src/approvals/approver-maps.ts';
 import { createApproverVerifier } from '../../src/approvals/approver-token.ts';
 import type { ApprovalDesk } from '../../src/approvals/desk.ts';
 import { openApprovalDesk } from '../../src/approvals/open-desk.ts';
+import { PageSessions } from '../../src/approvals/page-sessions.ts';
+import { pageSignIn } from '../../src/approvals/page-sign-in.ts';
 import type { SettlePorts } from '../../src/approvals/settle.ts';
 import type { DecisionFacts } from '../../src/decision/decision-facts.ts';
 import { type DecisionLogEntry, decisionLogEntry } from '../../src/service/decision-log.ts';
@@ -58,9 +61,32 @@ export async function openApprovals(
   return {
     desk,
     pending: (facts, jws, replyTopic) => desk.opened(facts, jws, replyTopic),
-    http: (request, response, path) => approvalsApi(desk, request, response, path),
+    http: pageOrApi(desk, config, wiring.allowInsecureIssuer),
     close: opened.close,
   };
+}
+
+/** With APPROVALS_URL, the page (and the API under it); without, the API alone. */
+function pageOrApi(
+  desk: ApprovalDesk,
+  config: ApprovalsConfig,
+  allowInsecure: boolean,
+): ServedApprovals['http'] {
+  const pageUrl = config.pageUrl;
+  if (pageUrl === undefined) return (request, response, path) => approvalsApi(desk, request, response, path);
+  const parts = {
+    desk,
+    pageUrl,
+    sessions: new PageSessions(Date.now),
+    signIn: pageSignIn({
+      issuer: config.issuer,
+      clientId: config.clientIds[0] ?? '',
+      clientSecret: config.clientSecret,
+      redirectUri: `${pageUrl}/callback`,
+      allowInsecure,
+    }),
+  };
+  return (request, response, path) => approvalsPage(parts, request, response, path);
 }
 
 /** How the desk answers pipes: this replica's signer, decisions topic, trail and reply producers. */

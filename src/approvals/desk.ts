@@ -1,3 +1,4 @@
+import type { VerifiedApprover } from '../decision/approval-facts.ts';
 import type { DecisionFacts } from '../decision/decision-facts.ts';
 import type { Decision } from '../events/decision.ts';
 import { decisionProblem } from '../events/decision-schema.ts';
@@ -88,6 +89,23 @@ export class ApprovalDesk {
   async pending(): Promise<Entry[]> {
     await this.#p.topic.catchUp();
     return this.#p.book.pending(this.#p.settle.clock.now());
+  }
+
+  /** Who the token's holder is, as verified now; undefined when the token is refused. */
+  async whoIs(idToken: string): Promise<VerifiedApprover | undefined> {
+    const verified = await this.#p.verifier.verify(idToken);
+    return verified.ok ? verified.approver : undefined;
+  }
+
+  /** Why this person could not approve the request now (the page then shows no button), if anything. */
+  mayApprove(approver: VerifiedApprover, entry: Entry): Refusal | undefined {
+    const ask = {
+      requestId: entry.opened.requestId,
+      requestDigest: entry.opened.requestDigest,
+      kind: 'approve' as const,
+      comment: '',
+    };
+    return refusal(entry, ask, approver, this.#p.rules, this.now());
   }
 
   /** One approver's act: verified, judged, recorded, then the pipe is answered. Never throws for a refusal. */
