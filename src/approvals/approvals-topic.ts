@@ -14,26 +14,12 @@ import type { ApprovalRecord } from './records.ts';
  * counts only once the service's key verified it (record-signing.ts).
  */
 export class ApprovalsTopic {
-  readonly #transport: Transport;
-  readonly #topic: string;
-  readonly #book: ApprovalBook;
-  readonly #seal: RecordSeal;
-  readonly #publisher: Publisher;
-  readonly #reader: Attachment;
+  readonly #p: TopicParts & { readonly publisher: Publisher; readonly reader: Attachment };
   readonly #progress: ReadProgress;
-  readonly #now: () => number;
-  readonly #warn: (message: string) => void;
   #closed = false;
 
   private constructor(parts: TopicParts & { publisher: Publisher; reader: Attachment }) {
-    this.#transport = parts.transport;
-    this.#topic = parts.topic;
-    this.#book = parts.book;
-    this.#seal = parts.seal;
-    this.#publisher = parts.publisher;
-    this.#reader = parts.reader;
-    this.#now = parts.now;
-    this.#warn = parts.warn;
+    this.#p = parts;
     this.#progress = new ReadProgress(`the approvals topic ${parts.topic}`, parts.timeoutMs);
   }
 
@@ -52,32 +38,32 @@ export class ApprovalsTopic {
 
   /** Everything any replica recorded before now is in the book once this resolves. */
   async catchUp(): Promise<void> {
-    const end = await this.#transport.endOf(this.#topic);
+    const end = await this.#p.transport.endOf(this.#p.topic);
     if (!end.empty) await this.#progress.until(end.reached);
   }
 
   /** Signs and publishes a record, then reads up to it: the book then holds it and all before it. */
   async append(record: ApprovalRecord): Promise<void> {
-    const id = await this.#publisher.publish({
-      payload: await this.#seal.sign(record),
+    const id = await this.#p.publisher.publish({
+      payload: await this.#p.seal.sign(record),
       key: record.requestId,
     });
     const at = positionOf(id);
     if (at === undefined)
-      throw new GateError('PULSAR_PROTOCOL', `Pulsar gave an unreadable message id on ${this.#topic}`);
+      throw new GateError('PULSAR_PROTOCOL', `Pulsar gave an unreadable message id on ${this.#p.topic}`);
     await this.#progress.until(topicEnd(at).reached);
   }
 
   async close(): Promise<void> {
     this.#closed = true;
-    this.#progress.fail(new GateError('PULSAR_CLOSED', `the approvals topic ${this.#topic} was closed`));
-    await Promise.allSettled([this.#reader.close(), this.#publisher.close()]);
+    this.#progress.fail(new GateError('PULSAR_CLOSED', `the approvals topic ${this.#p.topic} was closed`));
+    await Promise.allSettled([this.#p.reader.close(), this.#p.publisher.close()]);
   }
 
   async #follow(): Promise<void> {
     for (;;) {
       if (this.#closed) return;
-      const next = await this.#reader.receive(Date.now() + 60_000).then(
+      const next = await this.#p.reader.receive(Date.now() + 60_000).then(
         (message) => ({ message }),
         (error: unknown) => ({ error }),
       );
@@ -88,11 +74,11 @@ export class ApprovalsTopic {
         return;
       }
       const { payload, messageId } = next.message;
-      const record = await this.#seal.open(payload.toString('utf8'));
-      if (record) this.#book.apply(record, this.#now());
+      const record = await this.#p.seal.open(payload.toString('utf8'));
+      if (record) this.#p.book.apply(record, this.#p.now());
       else
-        this.#warn(
-          `ignored a message on ${this.#topic} that is not an approval record signed by this service`,
+        this.#p.warn(
+          `ignored a message on ${this.#p.topic} that is not an approval record signed by this service`,
         );
       this.#progress.advance(messageId);
     }

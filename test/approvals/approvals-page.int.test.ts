@@ -106,9 +106,8 @@ describe.skipIf(!existsSync(CHROMIUM))('the approvals page in a real browser (is
       'form[action="/approvals/logout"] input[name=csrf]',
       'value',
     );
-    const digest =
-      (await alice.page.goto(`${pageUrl}/${requestId}`),
-      await alice.page.getAttribute('input[name=requestDigest]', 'value'));
+    await alice.page.goto(`${pageUrl}/${requestId}`);
+    const digest = await alice.page.getAttribute('input[name=requestDigest]', 'value');
     const direct = await mallory.context.request.post(`${pageUrl}/${requestId}`, {
       form: { csrf: malloryCsrf ?? '', requestDigest: digest ?? '', decision: 'approve', comment: 'me too' },
     });
