@@ -70,6 +70,14 @@ export const APPROVAL_OPTIONS = options({
     accepts:
       'the public URL of the approvals page (…/approvals): serves the page, and the links the pipe prints; register <it>/callback at the IdP',
   },
+  approvalWebhookUrl: {
+    flag: '--approval-webhook-url',
+    env: 'APPROVAL_WEBHOOK_URL',
+    secret: true,
+    parse: url(['https', 'http']),
+    accepts:
+      'where to POST (JSON, Slack/Teams-compatible "text") when a request becomes pending; a secret: give it as a file',
+  },
   approvalsTopic: {
     flag: '--approvals-topic',
     env: 'APPROVALS_TOPIC',

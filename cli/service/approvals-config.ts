@@ -15,6 +15,8 @@ export interface ApprovalsConfig {
   readonly windowSeconds: number;
   readonly pageUrl: string | undefined;
   readonly topic: string;
+  /** APPROVAL_WEBHOOK_URL: a secret, never logged. */
+  readonly webhookUrl: string | undefined;
 }
 
 export function approvalsConfigOf(
@@ -33,5 +35,6 @@ export function approvalsConfigOf(
     windowSeconds: v.approvalWindowSeconds,
     pageUrl: v.approvalsUrl?.replace(/\/+$/, ''),
     topic: approvalsTopicFor(v.approvalsTopic, decisionsTopic),
+    webhookUrl: v.approvalWebhookUrl,
   };
 }

@@ -5,6 +5,7 @@ import { approvalsPage } from '../../src/approvals/approvals-page.ts';
 import { readAccountMap, readGroupMap } from '../../src/approvals/approver-maps.ts';
 import { createApproverVerifier } from '../../src/approvals/approver-token.ts';
 import type { ApprovalDesk } from '../../src/approvals/desk.ts';
+import { webhookNotifier } from '../../src/approvals/notify-webhook.ts';
 import { openApprovalDesk } from '../../src/approvals/open-desk.ts';
 import { PageSessions } from '../../src/approvals/page-sessions.ts';
 import { pageSignIn } from '../../src/approvals/page-sign-in.ts';
@@ -56,6 +57,9 @@ export async function openApprovals(
     windowMs: config.windowSeconds * 1000,
     pageUrl: config.pageUrl,
     warn: (message) => wiring.log('warn', message),
+    ...(config.webhookUrl
+      ? { notify: webhookNotifier(config.webhookUrl, (message) => wiring.log('warn', message)) }
+      : {}),
   });
   const { desk } = opened;
   return {

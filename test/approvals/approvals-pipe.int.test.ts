@@ -1,4 +1,6 @@
 import { mkdtemp, readFile } from 'node:fs/promises';
+import { createServer } from 'node:http';
+import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -13,6 +15,7 @@ let idp: PeopleIdp;
 let served: Awaited<ReturnType<typeof serveWithApprovals>>;
 let health = '';
 let stateDir: string;
+let hook: { url: string; bodies: Record<string, unknown>[]; close(): Promise<void> };
 const topic = topicName('approvals-pipe');
 const PAGE = 'https://gate.example/approvals';
 
@@ -20,11 +23,13 @@ beforeAll(async () => {
   fixture = await pipeFixture();
   idp = await startPeopleIdp();
   stateDir = await mkdtemp(join(tmpdir(), 'state-'));
+  hook = await webhookReceiver();
   served = await serveWithApprovals(fixture, topic, {
     APPROVER_ISSUER: idp.issuer,
     APPROVER_CLIENT_ID: idp.clientId,
     APPROVALS_URL: PAGE,
     STATE_DIR: stateDir,
+    APPROVAL_WEBHOOK_URL: `${hook.url}/hooks/secret-token-in-path`,
   });
   health = served.health;
 }, 120_000);
@@ -32,7 +37,30 @@ afterAll(async () => {
   await served?.stop();
   await fixture?.close();
   await idp?.close();
+  await hook?.close();
 });
+
+/** A chat tool's incoming webhook: keeps every JSON body POSTed to it. */
+async function webhookReceiver() {
+  const bodies: Record<string, unknown>[] = [];
+  const server = createServer((request, response) => {
+    let text = '';
+    request.on('data', (chunk: Buffer) => {
+      text += chunk;
+    });
+    request.on('end', () => {
+      bodies.push(JSON.parse(text));
+      response.writeHead(200).end('ok');
+    });
+  });
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  const { port } = server.address() as AddressInfo;
+  return {
+    url: `http://127.0.0.1:${port}`,
+    bodies,
+    close: () => new Promise<void>((resolve) => server.close(() => resolve())),
+  };
+}
 
 /** The approvals API as the CLI calls it, with a person's ID token. */
 async function api(path: string, token: string, body?: unknown) {
@@ -67,6 +95,20 @@ describe('a real pipe waits while a person approves through serve (issue 16)', (
     const alice = await idp.idToken(PEOPLE.alice);
     const running = served.provision();
     const { requestId, requestDigest } = await pendingRequestId(alice);
+    // The notification: verified facts and the link, in the `text` Slack and Teams show.
+    for (let i = 0; i < 50 && hook.bodies.length === 0; i++) await new Promise((r) => setTimeout(r, 100));
+    expect(hook.bodies).toHaveLength(1);
+    expect(hook.bodies[0]).toMatchObject({
+      requestId,
+      link: `${PAGE}/${requestId}`,
+      environment: 'production',
+    });
+    expect(hook.bodies[0]?.text).toMatch(
+      new RegExp(
+        `^⏸ Approval needed: provision of production \\(main at [0-9a-f]{12}, build 1742, run by \\{77aa88bb-[^)]+\\) needs 1 from release-managers — ${PAGE}/${requestId}$`,
+      ),
+    );
+    expect(served.serving.output()).not.toContain('secret-token-in-path');
     const unsigned = await fetch(`${health}/approvals/api/requests`);
     expect(unsigned.status).toBe(401);
     const own = await api(`/requests/${requestId}`, await idp.idToken(PEOPLE.ada), {
