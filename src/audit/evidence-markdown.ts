@@ -35,6 +35,7 @@ export function deploymentMarkdown(e: DeploymentEvidence): string {
     `| Policies | ${e.policy.ids.length ? e.policy.ids.map(md).join(', ') : '—'} |`,
     `| Policy version | ${md(e.policy.digest)} |`,
     `| Approvals | ${e.approvals.length ? `required from ${e.approvals.map(md).join(', ')}` : 'none required'} |`,
+    ...(e.approvedBy.length ? [`| Approved by | ${e.approvedBy.map(actText).join('; ')} |`] : []),
     `| Reasons | ${e.reasons.length ? e.reasons.map(md).join('; ') : '—'} |`,
     ...(e.failedPath === null ? [] : [`| Failed at | ${md(e.failedPath)} |`]),
     `| Audit trail | ${md(e.trail.trail)} seq ${e.trail.seq}, digest ${md(e.trail.digest)}, ${e.trail.signedCheckpoint ? 'under a signed checkpoint' : 'after the last signed checkpoint'}${e.trail.replaced.length ? `; replaces seq ${e.trail.replaced.join(', ')}` : ''} |`,
@@ -93,4 +94,10 @@ export function indexMarkdown(input: {
     );
   });
   return `${lines.join('\n')}\n`;
+}
+
+/** One person's act as the service verified them: name, subject, groups, when, why. */
+function actText(a: DeploymentEvidence['approvedBy'][number]): string {
+  const who = `${md(a.approver.name)} (${md(a.approver.sub)}; ${a.approver.groups.map(md).join(', ')})`;
+  return `${a.kind === 'approve' ? 'approved' : 'rejected'} by ${who} at ${md(a.at)}${a.comment ? `: ${md(a.comment)}` : ''}`;
 }

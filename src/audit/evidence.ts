@@ -1,3 +1,4 @@
+import type { ApprovalAct } from '../decision/approval-facts.ts';
 import type { Asked, VerifiedIdentity } from '../decision/decision-facts.ts';
 import { type DecisionEntry, entryDigest } from './entry.ts';
 import type { TrailSummary } from './verify-trail.ts';
@@ -20,6 +21,8 @@ export interface DeploymentEvidence {
   readonly policy: { readonly ids: readonly string[]; readonly digest: string };
   /** Approver groups the policy required (`pending`); empty when none was required. */
   readonly approvals: readonly string[];
+  /** Who settled it (issue 16): each approval, or the rejection, as the service verified the person. */
+  readonly approvedBy: readonly ApprovalAct[];
   readonly trail: {
     readonly trail: string;
     readonly seq: number;
@@ -64,6 +67,7 @@ export function collectEvidence(
       asked: r.asked,
       policy: { ids: r.policies, digest: r.policyDigest },
       approvals: r.approvers ?? [],
+      approvedBy: r.acts ?? [],
       trail: {
         trail: entry.trail,
         seq: entry.seq,
