@@ -126,7 +126,7 @@ export async function serveCommand(
     });
     log(
       'info',
-      `serving ${config.topics.join(', ')} as ${config.subscription}; decisions on ${config.decisionsTopic}; audit trail ${audit ? `${audit.trail} (audited: ${config.audit?.auditedEnvironments.join(', ')})` : 'off'}; policy ${policy.digest} (${policy.policyIds.length} policies); signing key ${signer.port.kid}; encryption keys ${keyring.kids().join(', ')}; health ${http.url}/healthz`,
+      `serving ${config.topics.join(', ')} as ${config.subscription}; decisions on ${config.decisionsTopic}; audit trail ${audit ? `${audit.trail} (audited: ${config.audit?.auditedEnvironments.join(', ')})` : 'off'}; policy ${policy.digest} (${policy.policyIds.length} policies); signing key ${signer.port.kid}; encryption keys ${keyring.kids().join(', ')}; approvals ${config.approvals ? `on ${config.approvals.topic} from ${config.approvals.issuer}` : 'off'}; health ${http.url}/healthz`,
     );
     if (config.keysTopic !== undefined) {
       const count = await announceKeySets(transport, config.keysTopic, config.signingKeyFile);
