@@ -31,6 +31,8 @@ export async function approvalsApi(
     return send(401, { error: 'sign in: send your OIDC ID token as "Authorization: Bearer …"' });
   }
   if (path === '/approvals/api/requests' && request.method === 'GET') {
+    // Only people the IdP vouches for see what waits: the facts name repositories and commits.
+    if ((await desk.whoIs(token)) === undefined) return send(403, { error: 'your ID token was refused' });
     const now = desk.now();
     return send(200, {
       requests: (await desk.pending()).map((e) => summary(e, now, desk.link(e.opened.requestId))),

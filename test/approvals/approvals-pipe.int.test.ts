@@ -111,6 +111,9 @@ describe('a real pipe waits while a person approves through serve (issue 16)', (
     expect(served.serving.output()).not.toContain('secret-token-in-path');
     const unsigned = await fetch(`${health}/approvals/api/requests`);
     expect(unsigned.status).toBe(401);
+    const forged = await api('/requests', await idp.idToken(PEOPLE.alice, { signWithOtherKey: true }));
+    expect(forged.status).toBe(403);
+    expect(forged.json).toEqual({ error: 'your ID token was refused' });
     const own = await api(`/requests/${requestId}`, await idp.idToken(PEOPLE.ada), {
       requestDigest,
       decision: 'approve',

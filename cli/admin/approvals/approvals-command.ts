@@ -1,3 +1,4 @@
+import { rm } from 'node:fs/promises';
 import { join } from 'node:path';
 import { signInWithDevice } from '../../../src/approvals/device-sign-in.ts';
 import { cachedToken, keepToken } from '../../../src/approvals/token-cache.ts';
@@ -72,11 +73,22 @@ function describe(r: Listed): string {
   return `${r.requestId}  ${r.action} ${r.environment ?? '?'}  repository ${r.repositoryUuid ?? '?'}\n  ${ref}\n  ${wants}; until ${r.expiresAt}${r.link ? `\n  ${r.link}` : ''}\n`;
 }
 
-/** The cached ID token, or a new one from the device flow (RFC 8628), kept 0600 until it expires. */
+/**
+ * The cached ID token, or a new one from the device flow (RFC 8628), kept 0600 until it
+ * expires. A cached token the service no longer accepts (its IdP rotated keys, the operator
+ * changed the client) is dropped first, so the next command signs in again.
+ */
 async function idToken(o: Signed, io: Io): Promise<string> {
   const file = o.tokenCache ?? join(io.env.HOME ?? '.', '.cache', 'pulsar-gate', 'approver-token.json');
   const cached = await cachedToken(file, Date.now() / 1000);
-  if (cached !== undefined) return cached;
+  if (cached !== undefined) {
+    const probe = await fetch(`${o.serviceUrl.replace(/\/+$/, '')}/approvals/api/requests`, {
+      headers: { authorization: `Bearer ${cached}` },
+      signal: AbortSignal.timeout(15_000),
+    }).catch(() => undefined);
+    if (probe?.status !== 403) return cached;
+    await rm(file, { force: true });
+  }
   const signedIn = await signInWithDevice({
     issuer: o.issuer,
     clientId: o.clientId,
