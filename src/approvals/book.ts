@@ -49,6 +49,14 @@ export class ApprovalBook {
     return [...this.#entries.values()].filter((e) => tally(e.opened, e.acts, now).state === 'pending');
   }
 
+  /** Requests whose window closed unsettled within the last `withinMs`. */
+  expired(now: number, withinMs: number): Entry[] {
+    return [...this.#entries.values()].filter(
+      (e) =>
+        now - Date.parse(e.opened.expiresAt) <= withinMs && tally(e.opened, e.acts, now).state === 'expired',
+    );
+  }
+
   #prune(now: number): void {
     for (const [id, entry] of this.#entries) {
       if (now - Date.parse(entry.opened.expiresAt) <= this.#keepMs) break;

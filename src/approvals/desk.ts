@@ -37,6 +37,8 @@ export type ActResult =
  */
 export class ApprovalDesk {
   readonly #p: DeskParts;
+  /** Requests this replica denied for their closed window (each replica tries once; one deny stands). */
+  readonly #swept = new Set<string>();
 
   constructor(parts: DeskParts) {
     this.#p = parts;
@@ -140,6 +142,24 @@ export class ApprovalDesk {
       standing,
       message: `${ask.kind === 'approve' ? 'approved' : 'rejected'}: request ${ask.requestId} is ${standing.state}`,
     };
+  }
+
+  /**
+   * A request whose window closed before anyone settled it gets a signed deny, so its pipe
+   * stops now rather than at its TIMEOUT (fail closed, and no build minutes spent waiting).
+   * Every replica sweeps; the decisions topic keeps the first final record, the rest publish
+   * that one. Requests that closed more than ten minutes ago are left alone (their pipes are gone).
+   */
+  async sweep(): Promise<void> {
+    await this.#p.topic.catchUp();
+    const now = this.now();
+    for (const { opened } of this.#p.book.expired(now, 600_000)) {
+      if (this.#swept.has(opened.requestId)) continue;
+      this.#swept.add(opened.requestId);
+      const seconds = Math.round(this.#p.windowMs / 1000);
+      const reasons = [`no approval within the ${seconds} s approval window (closed at ${opened.expiresAt})`];
+      await publishFinal(this.#p.settle, opened, { verdict: 'deny', reasons, acts: [] });
+    }
   }
 
   /** Tells the waiting pipe where its request stands now (every replica's acts read). */

@@ -14,11 +14,13 @@ export async function openApprovalDesk(
     /** The service's private signing JWK: approval records are signed and checked with it. */
     readonly signingJwk: JWK;
     readonly warn: (message: string) => void;
+    /** How often requests whose window closed are denied (default 15 s). */
+    readonly sweepMs?: number;
   },
 ): Promise<{ readonly desk: ApprovalDesk; close(): Promise<void> }> {
   // Settled and expired requests are kept a day past their window, then only the topic has them.
   const book = new ApprovalBook(86_400_000);
-  const { transport, topicName, signingJwk, warn, ...desk } = parts;
+  const { transport, topicName, signingJwk, warn, sweepMs, ...desk } = parts;
   const topic = await ApprovalsTopic.open({
     transport,
     topic: topicName,
@@ -29,5 +31,20 @@ export async function openApprovalDesk(
     warn,
   });
   await topic.catchUp();
-  return { desk: new ApprovalDesk({ ...desk, topic, book }), close: () => topic.close() };
+  const opened = new ApprovalDesk({ ...desk, topic, book });
+  const timer = setInterval(() => {
+    opened
+      .sweep()
+      .catch((error: unknown) =>
+        warn(`denying requests whose approval window closed failed: ${String(error)}`),
+      );
+  }, sweepMs ?? 15_000);
+  timer.unref();
+  return {
+    desk: opened,
+    close: async () => {
+      clearInterval(timer);
+      await topic.close();
+    },
+  };
 }

@@ -58,6 +58,16 @@ export async function publishFinal(
   },
 ): Promise<void> {
   await ports.replay.withStep(opened.stepUuid, async () => {
+    // Settled already (by another replica, or before a restart): hand out that one, audit nothing twice.
+    const seen = ports.replay.check({
+      requestId: opened.requestId,
+      requestDigest: opened.requestDigest,
+      stepUuid: opened.stepUuid,
+      keyThumbprint: opened.keyThumbprint,
+      eventTime: opened.eventTime,
+    });
+    if (seen.kind === 'redelivered' && seen.record.verdict !== 'pending')
+      return ports.reply(opened.replyTopic, opened.requestId, seen.record.decisionJws);
     const now = ports.clock.now();
     const built: DecisionFacts = deepFreeze({
       ...opened.facts,

@@ -140,7 +140,10 @@ describe('approvals through Pulsar (issue 16)', () => {
         requestId: '00000000-0000-4000-8000-000000000000',
       });
       expect(unknown).toMatchObject({ ok: false, status: 404 });
-      await new Promise((r) => setTimeout(r, 4_500));
+      // The window closes unsettled: a signed deny ends the wait, and a late approval is refused.
+      const { final } = await request.until('deny', 10_000);
+      expect(final.reasons[0]).toMatch(/^no approval within the 4 s approval window \(closed at /);
+      expect(final.failedPath).toBe('approval');
       const late = await desk.act(await world.token(PEOPLE.bob), approve(request));
       expect(late).toMatchObject({ ok: false, status: 410 });
       expect((await desk.pending()).map((e) => e.opened.requestId)).not.toContain(request.requestId);

@@ -101,6 +101,7 @@ export async function approvalsWorld() {
           },
           windowMs: options.windowMs ?? 600_000,
           pageUrl: PAGE,
+          sweepMs: 500,
           warn: (message) => fx.logs.push(`warn: ${message}`),
         });
         desk = opened.desk;
