@@ -20,6 +20,7 @@ import { reuseOrStartBroker } from '../test/peers/pulsar/reuse.ts';
 import { PRODUCTION_ROLE, STAGING_ROLE, startGatedSts } from '../test/support/gate-service.ts';
 import { startGateWorld } from '../test/support/gate-world.ts';
 import { runPipe } from '../test/support/run-pipe.ts';
+import { startApprovalDemo } from './demo-approval.ts';
 import { skipThePipe } from './demo-skip.ts';
 
 const say = (line: string) => process.stdout.write(`${line}\n`);
@@ -65,6 +66,8 @@ if (identity !== undefined) {
   };
 }
 
+// Approvals (issue 16): scripts/demo-approval.ts.
+const approvals = await startApprovalDemo();
 say('starting the decision service: pulsar-gate-service serve --policy-dir examples/policies …');
 let serveLog = '';
 const serve = spawn(process.execPath, [join(root, 'cli/service/main.ts'), 'serve'], {
@@ -82,6 +85,7 @@ const serve = spawn(process.execPath, [join(root, 'cli/service/main.ts'), 'serve
     GATE_ISSUER: gateIssuer,
     // Where the service names environments and pipelines: Bitbucket's API (a local stand-in).
     ...world.bitbucket,
+    ...approvals.serveEnv,
   },
   stdio: ['ignore', 'pipe', 'pipe'],
 });
@@ -156,7 +160,27 @@ try {
   const stepToken = await world.issuer.mint({ environment: 'production', branchName: 'main' });
   if (!(await skipThePipe({ stsEndpoint: sts.endpoint, roleArn: PRODUCTION_ROLE, stepToken, say })))
     failures++;
+  // Approvals (issue 16): a provision of production from main waits for a release manager.
+  const health = /health (http:\/\/[^/\s]+)\/healthz/.exec(serveLog)?.[1] ?? '';
+  failures += await approvals.run(health, async () => {
+    const token = await world.issuer.mint({ environment: 'production', branchName: 'main' });
+    const cloneDir = await world.cloneDir();
+    const variables =
+      identity === undefined ? world.pipeVariables(broker, topic) : world.stepVariables(broker, topic);
+    const env = await world.stepEnv({
+      token,
+      cloneDir,
+      variables: {
+        ...variables,
+        DECISION_KEYS: join(keys, 'decision-keys.json'),
+        ACTION: 'provision',
+        TIMEOUT: '60',
+      },
+    });
+    return runPipe(env, { cwd: cloneDir });
+  });
 } finally {
+  await approvals.close();
   serve.kill('SIGTERM');
   await new Promise((resolve) => serve.once('exit', resolve));
   say('\n── decision service log (one JSON line per decision) ─────────────────────');

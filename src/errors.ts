@@ -58,7 +58,11 @@ export type ErrorCode =
   | 'AUDIT_PROOF_INVALID'
   // writing the step's outputs
   | 'OUTPUT_UNSAFE'
-  | 'OUTPUT_WRITE';
+  | 'OUTPUT_WRITE'
+  // approvers (issue 16): signing in at the IdP, reaching the service, an act it refused
+  | 'APPROVER_SIGN_IN'
+  | 'APPROVALS_UNREACHABLE'
+  | 'APPROVAL_REFUSED';
 
 export class GateError extends Error {
   override readonly name = 'GateError';

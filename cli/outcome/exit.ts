@@ -15,7 +15,7 @@ export const EXIT = Object.freeze({
 });
 
 /** The command families; a hint may be worded for one where the pipe's words do not fit. */
-export type Family = 'request' | 'serve' | 'keys' | 'audit' | 'policy' | 'onboard' | 'webhooks';
+export type Family = 'request' | 'serve' | 'keys' | 'audit' | 'policy' | 'onboard' | 'webhooks' | 'approvals';
 
 export interface Outcome {
   readonly exit: number;

@@ -229,4 +229,20 @@ export const OUTCOMES: Readonly<Record<ErrorCode, Outcome>> = Object.freeze({
     hint: 'point OUTPUT_DIR at a real directory, not a link',
   },
   OUTPUT_WRITE: { exit: EXIT.config, path: 'OUTPUT_DIR', hint: 'OUTPUT_DIR must be writable' },
+  // The approvers' commands (issue 16); the pipe never sees these.
+  APPROVER_SIGN_IN: {
+    exit: EXIT.identity,
+    path: 'approver sign-in',
+    hint: 'sign in again: finish the sign-in at the link shown before the code expires (APPROVER_ISSUER, APPROVER_CLIENT_ID)',
+  },
+  APPROVALS_UNREACHABLE: {
+    exit: EXIT.config,
+    path: 'approvals service',
+    hint: "check --service-url: the decision service's HTTP address (where /approvals is served)",
+  },
+  APPROVAL_REFUSED: {
+    exit: EXIT.denied,
+    path: 'approval rules',
+    hint: 'the service said why above: the request, your groups, or who ran the pipeline',
+  },
 });

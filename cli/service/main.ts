@@ -1,4 +1,5 @@
 #!/usr/bin/env node
+import { registerApprovals } from '../admin/approvals/register.ts';
 import { registerAudit } from '../admin/audit/register.ts';
 import { registerKeys } from '../admin/keys/register.ts';
 import { registerOnboard } from '../admin/onboard/register.ts';
@@ -17,8 +18,16 @@ const code = await runProgram(
   (exit) =>
     buildProgram(
       'pulsar-gate-service',
-      'The pulsar-gate decision service and its admin commands: serve, webhooks, policy, audit, keys, onboard',
-      [registerServe, registerWebhooks, registerPolicy, registerAudit, registerKeys, registerOnboard],
+      'The pulsar-gate decision service and its admin commands: serve, webhooks, policy, audit, keys, onboard, approvals',
+      [
+        registerServe,
+        registerWebhooks,
+        registerPolicy,
+        registerAudit,
+        registerKeys,
+        registerOnboard,
+        registerApprovals,
+      ],
       io,
       exit,
     ),

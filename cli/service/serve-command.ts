@@ -4,6 +4,7 @@ import { loadDecryptionKeys } from '../../src/keys/decryption-keys.ts';
 import { loadPolicySet } from '../../src/policy/load-policy-set.ts';
 import type { PolicyEngine } from '../../src/policy/types.ts';
 import { DecisionLedger } from '../../src/service/decision-ledger.ts';
+import type { DecisionLogEntry } from '../../src/service/decision-log.ts';
 import { DecisionTable } from '../../src/service/decision-table.ts';
 import { startHttp } from '../../src/service/http.ts';
 import { Metrics } from '../../src/service/metrics.ts';
@@ -18,6 +19,7 @@ import type { Io } from '../io.ts';
 import type { OptionSource } from '../options/spec.ts';
 import { endThroughTable } from '../outcome/end.ts';
 import { EXIT } from '../outcome/exit.ts';
+import { openApprovals, settlePorts } from './approvals-wiring.ts';
 import { openAudit } from './audit-wiring.ts';
 import { bitbucketFacts, followReviews } from './bitbucket-wiring.ts';
 import { openGateIssuer } from './gate-wiring.ts';
@@ -81,6 +83,29 @@ export async function serveCommand(
       config.decisionLog === '-'
         ? undefined
         : createWriteStream(config.decisionLog, { flags: 'a', mode: 0o600 });
+    const writeDecision = (entry: DecisionLogEntry) => {
+      const line = `${JSON.stringify({ time: new Date().toISOString(), decision: entry })}\n`;
+      if (out) out.write(line);
+      else io.write(line);
+    };
+    const approvals =
+      config.approvals &&
+      (await openApprovals(config.approvals, {
+        transport,
+        signingKeyFile: config.signingKeyFile,
+        policyDir: config.policyDir,
+        allowInsecureIssuer: config.allowInsecureIssuer,
+        settle: settlePorts({
+          transport,
+          signer: signer.port,
+          replay,
+          audit,
+          config,
+          writeDecision,
+          ...(gate ? { gateIssuer: gate.port } : {}),
+        }),
+        log,
+      }));
     const service = await startService({
       transport,
       topics,
@@ -103,20 +128,18 @@ export async function serveCommand(
       },
       metrics,
       concurrency: config.concurrency,
-      decisionLog: (entry) => {
-        const line = `${JSON.stringify({ time: new Date().toISOString(), decision: entry })}\n`;
-        if (out) out.write(line);
-        else io.write(line);
-      },
+      decisionLog: writeDecision,
       log,
+      ...(approvals ? { pending: approvals.pending } : {}),
     });
     const http = await startHttp({
       host: config.httpHost,
       port: config.httpPort,
       metrics,
       // Not ready while the decisions topic cannot be read: nothing could be decided.
-      ready: () => service.ready() && replay.healthy,
+      ready: () => service.ready() && replay.healthy && (approvals?.desk.healthy ?? true),
       issuer: gate?.routes,
+      approvals: approvals?.http,
     });
     log(
       'info',
@@ -163,6 +186,7 @@ export async function serveCommand(
     await service.stop();
     await reviewEvents?.stop();
     // The final checkpoint goes out through the transport: close the trail first.
+    await approvals?.close();
     await audit?.close();
     await replay.close();
     await transport.close();

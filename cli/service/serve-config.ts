@@ -8,6 +8,7 @@ import { anchorTopic, parseTopicEntry, type TopicEntry } from '../../src/service
 import { adminUrlOf } from '../../src/transport/namespace-topics.ts';
 import { mustRead } from '../options/read.ts';
 import type { OptionSource } from '../options/spec.ts';
+import { type ApprovalsConfig, approvalsConfigOf } from './approvals-config.ts';
 import { type AuditConfig, auditConfigOf } from './audit-config.ts';
 import { type OAuthClientConfig, oauthClientOf } from './serve-oauth-config.ts';
 import { SERVE_OPTIONS } from './serve-options.ts';
@@ -68,6 +69,8 @@ export interface ServeConfig {
   readonly gate:
     | { readonly issuer: string; readonly keysFile: string; readonly tokenTtlSeconds: number }
     | undefined;
+  /** Undefined without APPROVER_ISSUER: a pending request then waits out its TIMEOUT. */
+  readonly approvals: ApprovalsConfig | undefined;
 }
 
 /** Reads every `serve` option once; all problems together as one CONFIG_INVALID. */
@@ -123,5 +126,6 @@ export function parseServeConfig(source: OptionSource): ServeConfig {
             keysFile: v.gateKeysFile ?? join(dirname(v.signingKeyFile), GATE_KEYS),
             tokenTtlSeconds: v.gateTokenTtlSeconds,
           },
+    approvals: approvalsConfigOf(v, decisionsTopicFor(v.decisionsTopic, topics.map(anchorTopic))),
   });
 }

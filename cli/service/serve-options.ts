@@ -2,6 +2,7 @@ import { parseTopicEntry } from '../../src/service/topic-patterns.ts';
 import { boolean, integer, list, text, topic, url } from '../options/parsers.ts';
 import { POLICY_DIR_OPTION, PULSAR_URL_OPTION, pulsarTokenOption } from '../options/shared-options.ts';
 import { fail, ok, options, type Parse } from '../options/spec.ts';
+import { APPROVAL_OPTIONS } from './approval-options.ts';
 import { AUDIT_OPTIONS } from './audit-options.ts';
 import { BITBUCKET_OPTIONS } from './bitbucket-options.ts';
 import { configDocument } from './config-document.ts';
@@ -185,6 +186,7 @@ export const SERVE_OPTIONS = options({
   ...REPLY_OPTIONS,
   ...AUDIT_OPTIONS,
   ...GATE_OPTIONS,
+  ...APPROVAL_OPTIONS,
 });
 
 export type ServeOptions = typeof SERVE_OPTIONS;

@@ -1,3 +1,4 @@
+import { approvalsTopicFor } from '../../src/approvals/approvals-topic-name.ts';
 import { decisionsTopicFor } from '../../src/service/decisions-topic.ts';
 import {
   type ReservedTopic,
@@ -8,6 +9,7 @@ import {
 import { anchorTopic, parseTopicEntry } from '../../src/service/topic-patterns.ts';
 import { adminUrlOf } from '../../src/transport/namespace-topics.ts';
 import type { Problem, Rule } from '../options/spec.ts';
+import { approverClientRequired } from './approval-options.ts';
 import { oneFactSource } from './bitbucket-options.ts';
 import type { ServeOptions } from './serve-options.ts';
 
@@ -35,6 +37,9 @@ const secureIssuers: Rule<ServeOptions> = (v) => {
       .map((url) => ({ key: 'issuers' as const, issue: `${url} is not an https:// URL` })),
     ...(v.oauthIssuer !== undefined && insecure(v.oauthIssuer)
       ? [{ key: 'oauthIssuer' as const, issue: `${v.oauthIssuer} is not an https:// URL` }]
+      : []),
+    ...(v.approverIssuer !== undefined && insecure(v.approverIssuer)
+      ? [{ key: 'approverIssuer' as const, issue: `${v.approverIssuer} is not an https:// URL` }]
       : []),
   ];
 };
@@ -64,6 +69,13 @@ const replyTopicsFree: Rule<ServeOptions> = (v) => {
       v.auditTopic,
       decisionsTopicFor(v.decisionsTopic, entries.map(anchorTopic)),
     ),
+    {
+      role: 'APPROVALS_TOPIC',
+      topic: approvalsTopicFor(
+        v.approvalsTopic,
+        decisionsTopicFor(v.decisionsTopic, entries.map(anchorTopic)),
+      ),
+    },
     ...serviceTopics(topics, (topic) => `${topic}${suffix}`),
   ];
   return replyTopicConflicts(v.replyTopicTemplate, topics, reserved).map((issue) => ({
@@ -88,4 +100,5 @@ export const SERVE_RULES: readonly Rule<ServeOptions>[] = [
   mirrorsNeedStateDir,
   oneFactSource,
   replyTopicsFree,
+  approverClientRequired,
 ];

@@ -35,6 +35,7 @@ export function deploymentMarkdown(e: DeploymentEvidence): string {
     `| Policies | ${e.policy.ids.length ? e.policy.ids.map(md).join(', ') : '—'} |`,
     `| Policy version | ${md(e.policy.digest)} |`,
     `| Approvals | ${e.approvals.length ? `required from ${e.approvals.map(md).join(', ')}` : 'none required'} |`,
+    ...(e.approvedBy.length ? [`| Approved by | ${e.approvedBy.map(actText).join('; ')} |`] : []),
     `| Reasons | ${e.reasons.length ? e.reasons.map(md).join('; ') : '—'} |`,
     ...(e.failedPath === null ? [] : [`| Failed at | ${md(e.failedPath)} |`]),
     `| Inclusion proof | ${proofText(e)} |`,
@@ -101,4 +102,10 @@ export function indexMarkdown(input: {
     );
   });
   return `${lines.join('\n')}\n`;
+}
+
+/** One person's act as the service verified them: name, subject, groups, when, why. */
+function actText(a: DeploymentEvidence['approvedBy'][number]): string {
+  const who = `${md(a.approver.name)} (${md(a.approver.sub)}; ${a.approver.groups.map(md).join(', ')})`;
+  return `${a.kind === 'approve' ? 'approved' : 'rejected'} by ${who} at ${md(a.at)}${a.comment ? `: ${md(a.comment)}` : ''}`;
 }

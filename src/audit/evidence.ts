@@ -1,3 +1,4 @@
+import type { ApprovalAct } from '../decision/approval-facts.ts';
 import type { Asked, VerifiedIdentity } from '../decision/decision-facts.ts';
 import { type DecisionEntry, entryDigest } from './entry.ts';
 import { type InclusionProof, proveInclusion } from './inclusion-proof.ts';
@@ -21,6 +22,8 @@ export interface DeploymentEvidence {
   readonly policy: { readonly ids: readonly string[]; readonly digest: string };
   /** Approver groups the policy required (`pending`); empty when none was required. */
   readonly approvals: readonly string[];
+  /** Who settled it (issue 16): each approval, or the rejection, as the service verified the person. */
+  readonly approvedBy: readonly ApprovalAct[];
   readonly trail: {
     readonly trail: string;
     readonly seq: number;
@@ -72,6 +75,7 @@ export function collectEvidence(
       asked: r.asked,
       policy: { ids: r.policies, digest: r.policyDigest },
       approvals: r.approvers ?? [],
+      approvedBy: r.acts ?? [],
       trail: {
         trail: entry.trail,
         seq: entry.seq,

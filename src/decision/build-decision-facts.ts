@@ -2,6 +2,7 @@ import type { StepFacts } from '../bitbucket/facts.ts';
 import type { Verdict } from '../events/decision.ts';
 import { deepFreeze } from '../events/deep-freeze.ts';
 import type { PipelineContext, RequestEvent } from '../events/request.ts';
+import type { ApprovalRequirement } from './approval-facts.ts';
 import type { AskedPipeline, DecisionFacts, VerifiedIdentity, VerifiedStep } from './decision-facts.ts';
 
 /** A decision shows at most this many reasons, as the signed decision does. */
@@ -24,6 +25,7 @@ export function buildDecisionFacts(input: {
     readonly determining: readonly string[];
     readonly reasons: readonly string[];
     readonly approvers?: readonly string[] | undefined;
+    readonly approval?: readonly ApprovalRequirement[] | undefined;
     readonly failedPath?: string | undefined;
   };
   readonly policyDigest: string;
@@ -46,6 +48,7 @@ export function buildDecisionFacts(input: {
     policies: [...result.determining],
     policyDigest: input.policyDigest,
     ...(result.approvers?.length ? { approvers: [...result.approvers] } : {}),
+    ...(result.verdict === 'pending' && result.approval?.length ? { approval: [...result.approval] } : {}),
     ...(result.failedPath ? { failedPath: result.failedPath } : {}),
     ...(input.verificationFailure ? { verificationFailure: input.verificationFailure } : {}),
     requestedAt: event.time,
@@ -97,6 +100,7 @@ function verifiedIdentity(claims: VerifiedStep, facts: StepFacts | undefined): V
             commit: run.commit,
             trigger: run.trigger,
             triggeredBy: run.triggeredBy.uuid,
+            ...(run.triggeredBy.accountId ? { triggeredByAccountId: run.triggeredBy.accountId } : {}),
           },
         }
       : {}),

@@ -1,6 +1,7 @@
 import type { Verdict } from '../events/decision.ts';
 import type { Action } from '../events/request.ts';
 import type { VerifiedClaims } from '../policy/types.ts';
+import type { ApprovalAct, ApprovalRequirement } from './approval-facts.ts';
 
 /** The claims of a step token the service verified, as the token verifier port hands them over. */
 export type VerifiedStep = VerifiedClaims & { readonly stepUuid: string; readonly pipelineUuid?: string };
@@ -31,6 +32,8 @@ export interface VerifiedIdentity {
     readonly commit: string;
     readonly trigger: string;
     readonly triggeredBy: string;
+    /** The same account's Atlassian account id, when Bitbucket gave it (approvers map to either). */
+    readonly triggeredByAccountId?: string;
   };
 }
 
@@ -81,6 +84,12 @@ export interface DecisionFacts {
   readonly policyDigest: string;
   /** For `pending`: the groups that must approve. */
   readonly approvers?: readonly string[];
+  /** For `pending`: what each permit that applied asks for (any one suffices). */
+  readonly approval?: readonly ApprovalRequirement[];
+  /** An approval or rejection given for this pending request: its own audit record (issue 16). */
+  readonly act?: ApprovalAct;
+  /** For a verdict that approvals settled: every act that counted (the approvers, or the rejection). */
+  readonly acts?: readonly ApprovalAct[];
   /** For `deny`: the check, rule or attribute that failed. */
   readonly failedPath?: string;
   /** Which check the request failed (token, identity, replay), when one did. */

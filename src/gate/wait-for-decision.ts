@@ -37,6 +37,8 @@ export async function waitForDecision(options: WaitOptions): Promise<Decision> {
   const { clock, log, expect } = options;
   const started = clock.now();
   let nextBeat = started + options.heartbeatMs;
+  const shown = new Set<string>();
+  let announced = false;
   for (;;) {
     let message: IncomingMessage;
     try {
@@ -53,8 +55,16 @@ export async function waitForDecision(options: WaitOptions): Promise<Decision> {
     const decision = await check(message, options);
     if (decision === undefined) continue;
     if (decision.verdict !== 'pending') return decision;
-    const who = decision.approvers?.length ? decision.approvers.join(', ') : 'a person named by the policy';
-    log.info(`⏸ Pending: approval needed from ${who} (request ${expect.requestId})`);
+    if (!announced) {
+      announced = true;
+      const who = decision.approvers?.length ? decision.approvers.join(', ') : 'a person named by the policy';
+      log.info(`⏸ Pending: approval needed from ${who} (request ${expect.requestId})`);
+    }
+    // Progress from the approvals desk ("1 of 2 approvals from … — approve at …"), each line once.
+    for (const line of decision.reasons.filter((r) => !shown.has(r))) {
+      shown.add(line);
+      log.info(`⏸ ${line}`);
+    }
   }
 }
 

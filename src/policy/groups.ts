@@ -39,7 +39,11 @@ export function parseGroups(
     fail('', cause instanceof Error ? cause.message : String(cause));
     return { groups, problems };
   }
-  if (!isObject(root) || !isObject(root.groups) || Object.keys(root).some((key) => key !== 'groups')) {
+  if (
+    !isObject(root) ||
+    !isObject(root.groups) ||
+    Object.keys(root).some((key) => key !== 'groups' && key !== 'approvers')
+  ) {
     fail(
       '',
       'expected {"groups": {"<name>": {"repositories": [...], "workspaces": [...], "templates": [...]}}}',

@@ -4,7 +4,7 @@ import { fitForDecision } from './decision-limits.ts';
 import { explainNoPermit } from './explain-deny.ts';
 import type { ExplainPlan } from './explain-plan.ts';
 import type { Groups } from './groups.ts';
-import { approversOf, type PolicyEntry } from './policy-file.ts';
+import { approvalCount, approversOf, type PolicyEntry } from './policy-file.ts';
 import type { PolicyDecision, PolicyEngine, PolicyInput } from './types.ts';
 
 /** What the engine knows of each policy it evaluates (linked ones carry their template's). */
@@ -113,12 +113,17 @@ export function createPolicyEngine(parts: EngineParts, reload: () => Promise<Pol
       };
     }
     const approvers = [...new Set(needs.flat())];
+    // Validated at load (policy-file.ts), so the count is always 1-10 here.
+    const counts = permits.map((id) => approvalCount(meta.get(id)?.annotations.approvals) ?? 1);
     return {
       verdict: 'pending',
       determining: permits,
-      reasons: permits.map((id, i) => `${label(id)} allows this once approved by ${needs[i]?.join(' or ')}`),
+      reasons: permits.map(
+        (id, i) => `${label(id)} allows this once approved by ${wanted(needs[i], counts[i])}`,
+      ),
       errors: [],
       approvers,
+      approval: permits.map((policy, i) => ({ policy, groups: needs[i] ?? [], count: counts[i] ?? 1 })),
     };
   }
 
@@ -130,6 +135,12 @@ export function createPolicyEngine(parts: EngineParts, reload: () => Promise<Pol
     decide,
     reload,
   });
+}
+
+/** "release-managers" or "2 distinct people from release-managers or security". */
+function wanted(groups: readonly string[] | undefined, count: number | undefined): string {
+  const from = (groups ?? []).join(' or ');
+  return count !== undefined && count > 1 ? `${count} distinct people from ${from}` : from;
 }
 
 function failClosed(errors: string[], failedPath: string): PolicyDecision {

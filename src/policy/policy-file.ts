@@ -66,6 +66,16 @@ export function parsePolicyFile(file: SourceText): ParsedFile {
     } else if (approval !== undefined && approversOf(approval).length === 0) {
       problems.push(`${where}: @approval names no approver group (e.g. @approval("release-managers"))`);
     }
+    const count = annotations.approvals;
+    if (count !== undefined && approval === undefined) {
+      problems.push(
+        `${where}: @approvals counts approvers of an @approval; name the group with @approval("…")`,
+      );
+    } else if (count !== undefined && approvalCount(count) === undefined) {
+      problems.push(
+        `${where}: @approvals must be a whole number of distinct approvers from 1 to ${MAX_APPROVALS} (e.g. @approvals("2"))`,
+      );
+    }
     entries.push({ id, kind: piece.kind, file, base, text: piece.text, est: json.json, annotations });
   });
   return { entries, problems };
@@ -77,6 +87,17 @@ export function approversOf(annotation: string): string[] {
     .split(',')
     .map((name) => name.trim())
     .filter((name) => name !== '');
+}
+
+/** GitHub environments allow up to 6 required reviewers; a quorum beyond 10 is a typo. */
+export const MAX_APPROVALS = 10;
+
+/** `@approvals("2")`: how many distinct people must approve (default 1); undefined when not 1-10. */
+export function approvalCount(annotation: string | undefined): number | undefined {
+  if (annotation === undefined) return 1;
+  if (!/^\s*[1-9][0-9]?\s*$/.test(annotation)) return undefined;
+  const n = Number(annotation);
+  return n <= MAX_APPROVALS ? n : undefined;
 }
 
 /** Identical policies may appear twice in a file; each copy is matched to its own position. */

@@ -17,6 +17,16 @@ export interface VerifiedClaims {
   iss: string;
 }
 
+/** One permit's requirement: `count` distinct people, each in one of `groups` (issue 16). */
+export interface ApprovalRequirement {
+  /** The permit that asks (its `@id`). */
+  readonly policy: string;
+  /** From `@approval("…")`: any one of these groups. */
+  readonly groups: readonly string[];
+  /** From `@approvals("N")`, default 1. */
+  readonly count: number;
+}
+
 export interface PolicyInput {
   claims: VerifiedClaims;
   /** What the service established at the source: the environment and the pipeline run. */
@@ -40,6 +50,11 @@ export interface PolicyDecision {
   errors: string[];
   /** For `pending`: the approver groups named by `@approval("…")`. */
   approvers?: string[];
+  /**
+   * For `pending`: what each permit that applied asks for; meeting any one of them allows the
+   * request (Cedar permits are alternatives). `@approval` names the groups, `@approvals` the count.
+   */
+  approval?: ApprovalRequirement[];
   /** For `deny`: the rule (and attribute) that failed, for the decision's `failedPath` (P6). */
   failedPath?: string;
 }

@@ -133,7 +133,8 @@ export async function finish(
     if (settled.kind === 'superseded') return handedOutAgain(to, claims, settled.record);
     if (settled.kind === 'second-key') return secondKeyDeny(to, claims);
   }
-  return { kind: 'decided', requestId: event.id, jws, facts, redelivered: false };
+  const replyKey = facts.verdict === 'pending' ? event.data.replyEncryptionKey : undefined;
+  return { kind: 'decided', requestId: event.id, jws, facts, redelivered: false, replyKey };
 }
 
 /** The decision that stands for this request id, handed out again (a copy, a redelivery). */

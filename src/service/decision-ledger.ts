@@ -1,4 +1,5 @@
 import { GateError, isGateError } from '../errors.ts';
+import { publisherAndReader } from '../transport/publisher-and-reader.ts';
 import { positionOf, topicEnd } from '../transport/topic-end.ts';
 import type { Attachment, Publisher, Transport } from '../transport/transport.ts';
 import {
@@ -45,14 +46,9 @@ export class DecisionLedger implements ReplayPort {
     this.#warn = o.warn;
   }
 
-  /** Opens the producer first: it creates the topic where the broker auto-creates topics. */
   static async open(options: Omit<LedgerParts, 'publisher' | 'reader'>): Promise<DecisionLedger> {
-    const publisher = await options.transport.publisher(options.topic);
-    const reader = await options.transport.read(options.topic).catch(async (error: unknown) => {
-      await publisher.close();
-      throw error;
-    });
-    const ledger = new DecisionLedger({ ...options, publisher, reader });
+    const ends = await publisherAndReader(options.transport, options.topic);
+    const ledger = new DecisionLedger({ ...options, ...ends });
     void ledger.#tail();
     return ledger;
   }

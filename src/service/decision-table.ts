@@ -47,7 +47,8 @@ export const secondKeyReason = (stepUuid: string): string =>
 /**
  * P2's state, a deterministic function of the decisions topic read in order, so every
  * replica that has read to the same message holds the same table: the first record of a
- * request id stands (later ones are duplicates, void), and the first record that binds a
+ * request id stands (later ones are duplicates, void; a `pending` one gives way once, to the
+ * first final record of the same request), and the first record that binds a
  * step fixes its key (a later one with another key is void). Records are kept for twice the
  * request window (an older request is refused by its time anyway); a step's key for a step's
  * lifetime, so a step cannot switch keys while its token may still verify.
@@ -65,7 +66,14 @@ export class DecisionTable {
 
   apply(record: DecisionRecord): Applied {
     this.#prune();
-    if (this.#byId.has(record.requestId)) return 'duplicate';
+    const seen = this.#byId.get(record.requestId);
+    // A pending request is settled later by people (issue 16): the first final record of the
+    // same request (same digest, same key) replaces its pending one; anything else is void.
+    if (seen !== undefined && !settles(seen, record)) return 'duplicate';
+    if (seen !== undefined) {
+      this.#byId.set(record.requestId, record);
+      return 'accepted';
+    }
     const bound = this.#keyByStep.get(record.stepUuid);
     if (record.bindsStep && bound !== undefined && bound.key !== record.keyThumbprint) return 'second-key';
     this.#byId.set(record.requestId, record);
@@ -117,6 +125,17 @@ export class DecisionTable {
       this.#keyByStep.delete(step);
     }
   }
+}
+
+/** Whether `next` is the final decision of the pending request `seen` (issue 16). */
+function settles(seen: DecisionRecord, next: DecisionRecord): boolean {
+  return (
+    seen.verdict === 'pending' &&
+    next.verdict !== 'pending' &&
+    next.requestDigest === seen.requestDigest &&
+    next.keyThumbprint === seen.keyThumbprint &&
+    next.stepUuid === seen.stepUuid
+  );
 }
 
 /** A decision record read from the topic, or undefined when it is not one (never trusted blindly). */

@@ -1,5 +1,5 @@
 import type { StepFacts } from '../bitbucket/facts.ts';
-import type { VerifiedStep } from '../decision/decision-facts.ts';
+import type { DecisionFacts, VerifiedStep } from '../decision/decision-facts.ts';
 import { GateError, isGateError } from '../errors.ts';
 import {
   type GateTokenFacts,
@@ -10,6 +10,7 @@ import {
 } from '../events/gate-token.ts';
 import { importReplyKey } from '../events/reply-key.ts';
 import type { RequestEvent } from '../events/request.ts';
+import type { ReplyEncryptionKey } from '../events/request-event.ts';
 import type { NamedSigningKey } from '../jose/signing-key.ts';
 
 /** The service as an OIDC issuer for AWS (issue 14): GATE_ISSUER and its current key. */
@@ -58,6 +59,45 @@ export async function grantGateToken(input: GateTokenInput): Promise<string | un
   if (issuer === undefined) throw new GateError('CONFIG_INVALID', 'an allow in gate mode needs GATE_ISSUER');
   const token = await signGateToken(gateTokenClaims(tokenFacts(input, issuer)), issuer.signingKey());
   return sealGateToken(token, await importReplyKey({ ...replyKey }));
+}
+
+/**
+ * The gate token for an allow that people settled later (issue 16), from the pending
+ * decision's verified identity — the same facts `grantGateToken` reads at decision time, as
+ * the decision facts keep them — encrypted to the waiting run's key; undefined in step mode.
+ */
+export async function grantGateTokenFor(input: {
+  readonly replyKey: ReplyEncryptionKey | undefined;
+  readonly facts: DecisionFacts;
+  readonly decisionId: string;
+  readonly now: number;
+  readonly issuer: GateIssuerPort | undefined;
+}): Promise<string | undefined> {
+  const { replyKey, facts, issuer } = input;
+  if (replyKey === undefined) return undefined;
+  const verified = facts.verified;
+  if (issuer === undefined || verified === null || verified.environment === undefined)
+    throw new GateError(
+      'CONFIG_INVALID',
+      'an approved allow in gate mode needs GATE_ISSUER and verified facts',
+    );
+  const run = verified.pipeline;
+  const claims = gateTokenClaims({
+    issuer: issuer.issuer,
+    decisionId: input.decisionId,
+    repositoryUuid: verified.repositoryUuid,
+    workspaceUuid: verified.workspaceUuid,
+    environment: verified.environment.slug,
+    action: facts.asked.action,
+    ref: run?.branch ?? run?.tag,
+    commit: run?.commit,
+    issuedAt: Math.floor(input.now / 1000),
+    lifetimeSeconds: Math.min(issuer.lifetimeSeconds, MAX_GATE_TOKEN_SECONDS),
+  });
+  return sealGateToken(
+    await signGateToken(claims, issuer.signingKey()),
+    await importReplyKey({ ...replyKey }),
+  );
 }
 
 /**

@@ -1,4 +1,4 @@
-import { createServer, type Server } from 'node:http';
+import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { IssuerDocuments } from '../keys/issuer-documents.ts';
 import { listen } from '../lib/listen.ts';
 import type { Metrics } from './metrics.ts';
@@ -19,11 +19,20 @@ export async function startHttp(options: {
   metrics: Metrics;
   ready: () => boolean;
   issuer?: IssuerRoutes | undefined;
+  /** Serves /approvals and below when approvals are configured (src/approvals/). */
+  approvals?:
+    | ((request: IncomingMessage, response: ServerResponse, path: string) => Promise<void>)
+    | undefined;
 }): Promise<{ url: string; close(): Promise<void> }> {
   const issuer = options.issuer;
   const server: Server = createServer((request, response) => {
-    const path = (request.url ?? '/').split('?')[0];
-    if (request.method !== 'GET') {
+    const path = (request.url ?? '/').split('?')[0] ?? '/';
+    if (options.approvals && (path === '/approvals' || path.startsWith('/approvals/'))) {
+      options.approvals(request, response, path).catch(() => {
+        if (!response.headersSent) response.writeHead(500, { 'cache-control': 'no-store' });
+        response.end();
+      });
+    } else if (request.method !== 'GET') {
       response.writeHead(405).end();
     } else if (issuer && (path === issuer.paths.discovery || path === issuer.paths.jwks)) {
       const documents = issuer.render();

@@ -1,4 +1,6 @@
+import type { DecisionFacts } from '../decision/decision-facts.ts';
 import { isGateError } from '../errors.ts';
+import type { ReplyEncryptionKey } from '../events/request-event.ts';
 import { sha256Base64url } from '../lib/sha256.ts';
 import { parseTopic } from '../transport/topic.ts';
 import type { IncomingMessage, Subscription, Transport } from '../transport/transport.ts';
@@ -28,6 +30,13 @@ export interface ServiceOptions {
   readonly concurrency: number;
   readonly decisionLog: (entry: DecisionLogEntry) => void;
   readonly log: (level: 'info' | 'warn' | 'error', message: string) => void;
+  /** A `pending` decision was published: open the request for approvers (src/approvals/desk.ts). */
+  readonly pending?: (
+    facts: DecisionFacts,
+    jws: string,
+    replyTopic: string,
+    replyKey: ReplyEncryptionKey | undefined,
+  ) => Promise<void>;
 }
 
 export interface RunningService {
@@ -125,6 +134,9 @@ export async function startService(options: ServiceOptions): Promise<RunningServ
         return;
       }
       await replies.publish(reply.topic, outcome.jws, { correlationId: outcome.requestId });
+      // Before the ack: a request that could not be opened for approvers is redelivered.
+      if (outcome.facts.verdict === 'pending')
+        await options.pending?.(outcome.facts, outcome.jws, reply.topic, outcome.replyKey);
       await subscription.ack(message);
       const totalMs = performance.now() - started;
       options.metrics.decided(outcome.facts.verdict, totalMs / 1000);

@@ -50,6 +50,26 @@ describe('deciding', () => {
     const provision = engine.decide(policyInput({ action: 'provision', branchName: 'main' }));
     expect(provision.verdict).toBe('pending');
     expect(provision.approvers?.sort()).toEqual(['release-managers', 'security']);
+    expect(provision.approval).toEqual([
+      { policy: 'prod-provision', groups: ['release-managers'], count: 1 },
+      { policy: 'provision-security', groups: ['security', 'release-managers'], count: 1 },
+    ]);
+  });
+
+  it('@approvals("2") asks for two distinct people and says so', async () => {
+    const dir = await copyOfExamples();
+    await writeFile(
+      join(dir, 'quorum.cedar'),
+      '@id("staging-two")\n@approval("qa")\n@approvals("2")\n' +
+        'permit (principal, action == Action::"provision", resource == Environment::"staging");\n',
+    );
+    const engine = await loadPolicySet(dir);
+    const decision = engine.decide(policyInput({ action: 'provision', environment: 'staging' }));
+    expect(decision.verdict).toBe('pending');
+    expect(decision.approval).toEqual([{ policy: 'staging-two', groups: ['qa'], count: 2 }]);
+    expect(decision.reasons).toEqual([
+      'policy staging-two allows this once approved by 2 distinct people from qa',
+    ]);
   });
 
   it('never throws: a request the schema cannot describe is a deny with the error', async () => {

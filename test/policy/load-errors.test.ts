@@ -101,6 +101,27 @@ describe('loading stops on a bad policy set, naming file:line:col and Cedar’s 
     );
   });
 
+  it('@approvals: a count of 1-10 beside an @approval, nothing else', async () => {
+    const dir = await copyOfExamples();
+    await writeFile(
+      join(dir, 'quorum.cedar'),
+      [
+        '@id("no-group")\n@approvals("2")\npermit (principal, action, resource);',
+        '@id("zero")\n@approval("qa")\n@approvals("0")\npermit (principal, action, resource);',
+        '@id("eleven")\n@approval("qa")\n@approvals("11")\npermit (principal, action, resource);',
+        '@id("words")\n@approval("qa")\n@approvals("two")\npermit (principal, action, resource);',
+        '@id("fine")\n@approval("qa")\n@approvals("10")\npermit (principal, action, resource);',
+      ].join('\n'),
+    );
+    const problems = await loadProblems(dir);
+    expect(problems.filter((p) => p.startsWith('quorum.cedar'))).toEqual([
+      'quorum.cedar:1:1: @approvals counts approvers of an @approval; name the group with @approval("…")',
+      'quorum.cedar:4:1: @approvals must be a whole number of distinct approvers from 1 to 10 (e.g. @approvals("2"))',
+      'quorum.cedar:8:1: @approvals must be a whole number of distinct approvers from 1 to 10 (e.g. @approvals("2"))',
+      'quorum.cedar:12:1: @approvals must be a whole number of distinct approvers from 1 to 10 (e.g. @approvals("2"))',
+    ]);
+  });
+
   it('accepts the JSON schema format in place of the human-readable one', async () => {
     const dir = await copyOfExamples();
     const json = schemaToJson(await readFile(join(dir, 'schema.cedarschema'), 'utf8'));

@@ -39,6 +39,24 @@ const ask = (over: Partial<Parameters<DecisionTable['check']>[0]> = {}) => ({
 });
 
 describe('DecisionTable (P2): what every replica reads from the decisions topic', () => {
+  it('a pending record gives way once, to the first final record of the same request and key', () => {
+    const table = new DecisionTable(WINDOW, handClock());
+    expect(table.apply(record({ verdict: 'pending', decisionJws: 'pending-1' }))).toBe('accepted');
+    // Another body or another key under the same id cannot settle it.
+    expect(table.apply(record({ verdict: 'allow', requestDigest: 'd-other', decisionJws: 'x' }))).toBe(
+      'duplicate',
+    );
+    expect(table.apply(record({ verdict: 'allow', keyThumbprint: 'k-other', decisionJws: 'y' }))).toBe(
+      'duplicate',
+    );
+    // A second pending (progress) is never recorded over the first.
+    expect(table.apply(record({ verdict: 'pending', decisionJws: 'pending-2' }))).toBe('duplicate');
+    expect(table.apply(record({ verdict: 'allow', decisionJws: 'approved' }))).toBe('accepted');
+    // Settled: a deny from a replica that lost the race is void, and the allow is handed out again.
+    expect(table.apply(record({ verdict: 'deny', decisionJws: 'rejected-late' }))).toBe('duplicate');
+    expect(table.decisionFor('r1')?.decisionJws).toBe('approved');
+  });
+
   it('the first record of a request id stands; a later one (another replica, a zombie) is void', () => {
     const table = new DecisionTable(WINDOW, handClock());
     expect(table.apply(record())).toBe('accepted');

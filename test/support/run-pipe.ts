@@ -32,7 +32,7 @@ export function runPipe(
     args?: string[];
     timeoutMs?: number;
     /** Runs `then` once the output matches `when`, e.g. to cancel the step or stop the broker. */
-    watch?: { when: RegExp; act: (signal: (name: NodeJS.Signals) => void) => void };
+    watch?: { when: RegExp; act: (signal: (name: NodeJS.Signals) => void, output: string) => void };
   },
 ): Promise<PipeRun> {
   const entry = ENTRIES[options.deployable ?? 'pipe'][options.entry ?? 'source'];
@@ -58,7 +58,7 @@ export function runPipe(
       output += chunk;
       if (options.watch && !interrupted && options.watch.when.test(output)) {
         interrupted = true;
-        options.watch.act((name) => child.kill(name));
+        options.watch.act((name) => child.kill(name), output);
       }
     });
     child.stderr.on('data', (chunk: Buffer) => {

@@ -3,6 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { JWK } from 'jose';
 import type { BitbucketFacts } from '../../src/bitbucket/facts.ts';
+import type { DecisionFacts } from '../../src/decision/decision-facts.ts';
 import { type Decision, verifyDecision } from '../../src/events/decision.ts';
 import { createDecisionSigner } from '../../src/events/decision-signing.ts';
 import { createStepTokenVerifier } from '../../src/identity/verify-step-token.ts';
@@ -16,18 +17,20 @@ import { DecisionLedger } from '../../src/service/decision-ledger.ts';
 import type { DecisionLogEntry } from '../../src/service/decision-log.ts';
 import { DecisionTable } from '../../src/service/decision-table.ts';
 import { Metrics } from '../../src/service/metrics.ts';
-import type { AuditPort } from '../../src/service/ports.ts';
+import type { AuditPort, DecisionSignerPort } from '../../src/service/ports.ts';
 import type { ReservedTopic } from '../../src/service/reply-routes.ts';
 import { DEFAULT_REPLY_TEMPLATE, type ReplyTemplate } from '../../src/service/reply-template.ts';
 import { InMemoryRequestLimiter, type RequestLimiter } from '../../src/service/request-limits.ts';
 import { type RunningService, startService } from '../../src/service/serve.ts';
 import { tokenKeys } from '../../src/service/token-keys.ts';
+import type { Clock } from '../../src/time.ts';
 import { systemClock } from '../../src/time.ts';
 import type {
   IncomingMessage,
   OutgoingMessage,
   Publisher,
   TokenSource,
+  Transport,
 } from '../../src/transport/transport.ts';
 import { type Issuer, startIssuer } from '../peers/oidc/issuer.ts';
 import type { BrokerInfo } from '../peers/pulsar/types.ts';
@@ -111,6 +114,8 @@ export async function serviceFixture(
       encryptionKey?: JWK;
       /** Request topics this replica consumes (default: the fixture's one). */
       topics?: readonly string[];
+      /** An approvals desk on this replica's connection, signer and decisions topic (issue 16). */
+      approvals?: (parts: ReplicaParts) => Promise<ReplicaApprovals>;
     } = {},
   ): Promise<Replica> {
     const link = openVia(broker, via, options.token ?? broker.adminToken);
@@ -125,6 +130,8 @@ export async function serviceFixture(
     const ring = own.encryptionKey
       ? await importDecryptionKeys({ keys: [own.encryptionKey] }, 'test keyring')
       : keyring;
+    const signer = await createDecisionSigner(signingKey);
+    const approvals = await own.approvals?.({ transport: link, replay, signer, clock });
     const service = await startService({
       transport: link,
       topics: own.topics ?? [topic],
@@ -136,7 +143,7 @@ export async function serviceFixture(
         tokenKeys: tokenKeys(ring, { clock, reload: async () => ring, log: () => {} }).lookup,
         verifier,
         policy: () => policy,
-        signer: await createDecisionSigner(signingKey),
+        signer,
         replay,
         limits:
           own.limits ?? new InMemoryRequestLimiter({ perStep: 1000, perRepositoryPerMinute: 100_000 }, clock),
@@ -149,11 +156,13 @@ export async function serviceFixture(
       concurrency: 16,
       decisionLog: (entry) => decisions.push(entry),
       log: (level, message) => logs.push(`${level}: ${message}`),
+      ...(approvals ? { pending: approvals.pending } : {}),
     });
     let stopped: Promise<void> | undefined;
     const stop = (): Promise<void> =>
       (stopped ??= (async () => {
         await service.stop();
+        await approvals?.close();
         await replay.close();
         await link.close();
       })());
@@ -245,6 +254,19 @@ export async function serviceFixture(
 }
 
 export type ServiceFixture = Awaited<ReturnType<typeof serviceFixture>>;
+
+/** What a replica lends its approvals desk. */
+export interface ReplicaParts {
+  readonly transport: Transport;
+  readonly replay: DecisionLedger;
+  readonly signer: DecisionSignerPort;
+  readonly clock: Clock;
+}
+
+export interface ReplicaApprovals {
+  readonly pending: (facts: DecisionFacts, jws: string, replyTopic: string) => Promise<void>;
+  close(): Promise<void>;
+}
 
 /** A replica of the service; `kill` drops its connection without acknowledging anything. */
 export interface Replica extends RunningService {

@@ -5,12 +5,23 @@ declare module 'oidc-provider' {
 
   export interface ClientMetadata {
     client_id: string;
-    client_secret: string;
+    client_secret?: string;
     grant_types: string[];
     response_types: string[];
     redirect_uris: string[];
-    token_endpoint_auth_method: 'client_secret_basic' | 'client_secret_post';
+    token_endpoint_auth_method: 'client_secret_basic' | 'client_secret_post' | 'none';
     scope?: string;
+  }
+
+  /** An account as findAccount returns it (people who sign in, issue 16). */
+  export interface Account {
+    accountId: string;
+    claims: () => Promise<Record<string, unknown>>;
+  }
+
+  /** The parts of the request context the hooks below read. */
+  export interface HookContext {
+    oidc: { client?: Client };
   }
 
   export interface Client {
@@ -61,10 +72,11 @@ declare module 'oidc-provider' {
     cookies?: { keys: string[] };
     features: {
       devInteractions?: { enabled: boolean };
+      deviceFlow?: { enabled: boolean };
       clientCredentials: { enabled: boolean };
       resourceIndicators: {
         enabled: boolean;
-        defaultResource: (ctx: unknown, client: Client) => Promise<string>;
+        defaultResource: (ctx: HookContext, client: Client) => Promise<string | undefined>;
         getResourceServerInfo: (
           ctx: unknown,
           resource: string,
@@ -72,6 +84,10 @@ declare module 'oidc-provider' {
         ) => Promise<ResourceServerInfo>;
       };
     };
+    conformIdTokenClaims?: boolean;
+    scopes?: string[];
+    claims?: Record<string, string[]>;
+    findAccount?: (ctx: unknown, sub: string) => Promise<Account | undefined>;
     ttl: { ClientCredentials: (ctx: unknown, token: ClientCredentialsToken, client: Client) => number };
     extraTokenClaims: (ctx: unknown, token: ClientCredentialsToken) => Promise<Record<string, unknown>>;
     formats?: {

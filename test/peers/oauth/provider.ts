@@ -8,7 +8,7 @@ import { randomBytes } from 'node:crypto';
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { calculateJwkThumbprint, exportJWK, generateKeyPair } from 'jose';
-import Provider, { errors } from 'oidc-provider';
+import Provider, { type ClientMetadata, errors } from 'oidc-provider';
 import { createMemoryAdapter } from './memory-adapter.ts';
 
 export type OAuthProviderOptions = {
@@ -22,6 +22,21 @@ export type OAuthProviderOptions = {
   serviceTtlSeconds?: number;
   /** Access-token lifetime of the `shortLived` client, in seconds. Default 4. */
   shortLivedTtlSeconds?: number;
+  /**
+   * People who sign in (issue 16): the login form accepts each by `sub` (any password), and
+   * their ID tokens carry `name`, `email`, `groups` and `bitbucket_account`. With them comes a
+   * public client `approvals.clientId` for the device authorization grant (RFC 8628) and the
+   * authorization code flow with PKCE at `approvals.redirectUris`.
+   */
+  people?: readonly ProviderPerson[];
+  approvals?: { clientId?: string; clientSecret?: string; redirectUris?: readonly string[] };
+};
+
+export type ProviderPerson = {
+  sub: string;
+  name: string;
+  groups?: readonly string[];
+  bitbucket?: string;
 };
 
 export type OAuthClientInfo = {
@@ -44,6 +59,8 @@ export type OAuthProviderInfo = {
 };
 
 export type OAuthProvider = OAuthProviderInfo & {
+  /** The public client people sign in with (device flow, code + PKCE). */
+  approvalsClientId: string;
   info: OAuthProviderInfo;
   /** Access tokens issued so far, by all clients or by one client id. */
   tokensIssued(clientId?: string): number;
@@ -82,27 +99,37 @@ export async function startOAuthProvider(options: OAuthProviderOptions = {}): Pr
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
   const issuer = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
 
+  const people = new Map((options.people ?? []).map((p) => [p.sub, p]));
+  const approvalsClientId = options.approvals?.clientId ?? 'pulsar-gate-approvals';
   const provider = new Provider(issuer, {
     adapter: createMemoryAdapter(),
-    clients: Object.values(clients).map((c) => ({
-      client_id: c.clientId,
-      client_secret: c.clientSecret,
-      grant_types: ['client_credentials'],
-      response_types: [],
-      redirect_uris: [],
-      token_endpoint_auth_method: c.authMethod,
-    })),
+    clients: [
+      ...Object.values(clients).map((c) => ({
+        client_id: c.clientId,
+        client_secret: c.clientSecret,
+        grant_types: ['client_credentials'],
+        response_types: [],
+        redirect_uris: [],
+        token_endpoint_auth_method: c.authMethod,
+      })),
+      ...(people.size === 0 ? [] : [approvalsClient(approvalsClientId, options.approvals)]),
+    ],
+    ...(people.size === 0 ? {} : peopleSettings(people)),
     jwks: await signingKeys(),
     // Only the token endpoint is used, so no session cookie is ever set; keys avoid a warning.
     cookies: { keys: [secret()] },
     features: {
-      devInteractions: { enabled: false },
+      // The provider's own login and consent forms, for the people above only.
+      devInteractions: { enabled: people.size > 0 },
+      deviceFlow: { enabled: people.size > 0 },
       clientCredentials: { enabled: true },
       // RFC 8707: one resource, the Pulsar cluster; without `resource` the grant defaults to it.
       // Its tokens are RFC 9068 JWTs signed RS256 (the provider's key), not opaque handles.
       resourceIndicators: {
         enabled: true,
-        defaultResource: async () => audience,
+        // The approvals client wants ID tokens only: no resource, so no Pulsar access token.
+        defaultResource: async (ctx) =>
+          ctx.oidc.client?.clientId === approvalsClientId ? undefined : audience,
         getResourceServerInfo: async (_ctx, resource) => {
           if (resource !== audience) throw new errors.InvalidTarget(`unknown resource ${resource}`);
           return { scope: 'pulsar', audience, accessTokenFormat: 'jwt', jwt: { sign: { alg: 'RS256' } } };
@@ -133,6 +160,7 @@ export async function startOAuthProvider(options: OAuthProviderOptions = {}): Pr
   return {
     ...info,
     info,
+    approvalsClientId,
     tokensIssued: (clientId) =>
       clientId === undefined
         ? [...issued.values()].reduce((sum, n) => sum + n, 0)
@@ -142,5 +170,48 @@ export async function startOAuthProvider(options: OAuthProviderOptions = {}): Pr
         server.close((error) => (error === undefined ? resolve() : reject(error)));
         server.closeAllConnections();
       }),
+  };
+}
+
+function approvalsClient(clientId: string, o: OAuthProviderOptions['approvals']): ClientMetadata {
+  const secret = o?.clientSecret;
+  return {
+    client_id: clientId,
+    ...(secret
+      ? { client_secret: secret, token_endpoint_auth_method: 'client_secret_basic' as const }
+      : { token_endpoint_auth_method: 'none' as const }),
+    grant_types: ['urn:ietf:params:oauth:grant-type:device_code', 'authorization_code'],
+    response_types: ['code'],
+    redirect_uris: [...(o?.redirectUris ?? ['http://127.0.0.1/unused'])],
+  };
+}
+
+/** Who signs in, and the claims their ID tokens carry (in the ID token itself, not only userinfo). */
+function peopleSettings(people: ReadonlyMap<string, ProviderPerson>) {
+  return {
+    conformIdTokenClaims: false,
+    scopes: ['openid', 'profile', 'email', 'groups', 'bitbucket'],
+    claims: {
+      openid: ['sub'],
+      profile: ['name'],
+      email: ['email', 'email_verified'],
+      groups: ['groups'],
+      bitbucket: ['bitbucket_account'],
+    },
+    findAccount: async (_ctx: unknown, sub: string) => {
+      const person = people.get(sub);
+      if (person === undefined) return undefined;
+      return {
+        accountId: sub,
+        claims: async () => ({
+          sub,
+          name: person.name,
+          email: `${sub}@example.com`,
+          email_verified: true,
+          groups: [...(person.groups ?? [])],
+          ...(person.bitbucket ? { bitbucket_account: person.bitbucket } : {}),
+        }),
+      };
+    },
   };
 }

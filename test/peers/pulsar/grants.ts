@@ -1,5 +1,6 @@
 // The topic permissions of README "Configure your Pulsar cluster", made through the admin REST
 // API as an operator's pulsar-admin would: per role, per topic, nothing namespace-wide.
+import { approvalsTopicFor } from '../../../src/approvals/approvals-topic-name.ts';
 import { decisionsTopicFor } from '../../../src/service/decisions-topic.ts';
 import { type PulsarAdmin, pulsarAdmin } from './admin.ts';
 import { mintToken } from './tokens.ts';
@@ -48,11 +49,16 @@ export async function grantService(
   const admin = adminOf(broker);
   const dlq = `${topics.topic}-dlq`;
   const decisions = decisionsTopicFor(topics.decisionsTopic, [topics.topic]);
-  await Promise.all([topics.topic, topics.replyTopic, dlq, decisions].map((t) => ensureTopic(admin, t)));
+  // Where replicas share pending requests and approvals (issue 16), when serve takes approvals.
+  const approvals = approvalsTopicFor(undefined, decisions);
+  await Promise.all(
+    [topics.topic, topics.replyTopic, dlq, decisions, approvals].map((t) => ensureTopic(admin, t)),
+  );
   await admin.grantTopicPermission(topics.topic, role, ['consume']);
   await admin.grantTopicPermission(topics.replyTopic, role, ['produce']);
   await admin.grantTopicPermission(dlq, role, ['produce']);
   await admin.grantTopicPermission(decisions, role, ['produce', 'consume']);
+  await admin.grantTopicPermission(approvals, role, ['produce', 'consume']);
 }
 
 /** A token-provider token for `role`, signed with the test broker's secret. */

@@ -1,0 +1,125 @@
+import { readFile } from 'node:fs/promises';
+import type { IncomingMessage, ServerResponse } from 'node:http';
+import { approvalsApi } from '../../src/approvals/approvals-api.ts';
+import { approvalsPage } from '../../src/approvals/approvals-page.ts';
+import { readAccountMap, readGroupMap } from '../../src/approvals/approver-maps.ts';
+import { createApproverVerifier } from '../../src/approvals/approver-token.ts';
+import type { ApprovalDesk } from '../../src/approvals/desk.ts';
+import { webhookNotifier } from '../../src/approvals/notify-webhook.ts';
+import { openApprovalDesk } from '../../src/approvals/open-desk.ts';
+import { PageSessions } from '../../src/approvals/page-sessions.ts';
+import { pageSignIn } from '../../src/approvals/page-sign-in.ts';
+import type { SettlePorts } from '../../src/approvals/settle.ts';
+import type { DecisionFacts } from '../../src/decision/decision-facts.ts';
+import type { ReplyEncryptionKey } from '../../src/events/request-event.ts';
+import { type DecisionLogEntry, decisionLogEntry } from '../../src/service/decision-log.ts';
+import { PublisherCache } from '../../src/service/reply-publishers.ts';
+import { systemClock } from '../../src/time.ts';
+import type { Transport } from '../../src/transport/transport.ts';
+import type { ApprovalsConfig } from './approvals-config.ts';
+
+export interface ServedApprovals {
+  readonly desk: ApprovalDesk;
+  /** serve.ts's `pending` hook. */
+  pending(
+    facts: DecisionFacts,
+    jws: string,
+    replyTopic: string,
+    replyKey: ReplyEncryptionKey | undefined,
+  ): Promise<void>;
+  /** http.ts's `approvals` handler. */
+  http(request: IncomingMessage, response: ServerResponse, path: string): Promise<void>;
+  close(): Promise<void>;
+}
+
+/** The approvals desk `serve` runs when APPROVER_ISSUER is set (README: "Approvals"). */
+export async function openApprovals(
+  config: ApprovalsConfig,
+  wiring: {
+    readonly transport: Transport;
+    readonly signingKeyFile: string;
+    readonly policyDir: string;
+    readonly allowInsecureIssuer: boolean;
+    readonly settle: SettlePorts;
+    readonly log: (level: string, message: string) => void;
+  },
+): Promise<ServedApprovals> {
+  const verifier = createApproverVerifier({
+    issuer: config.issuer,
+    audiences: config.clientIds,
+    groupsClaim: config.groupsClaim,
+    groupMap: await readGroupMap(wiring.policyDir),
+    bitbucketClaim: config.bitbucketClaim,
+    accountMap: await readAccountMap(config.mapFile),
+    allowInsecureIssuer: wiring.allowInsecureIssuer,
+  });
+  const opened = await openApprovalDesk({
+    transport: wiring.transport,
+    topicName: config.topic,
+    signingJwk: JSON.parse(await readFile(wiring.signingKeyFile, 'utf8')),
+    verifier,
+    rules: { allowUnmapped: config.allowUnmapped },
+    settle: wiring.settle,
+    windowMs: config.windowSeconds * 1000,
+    pageUrl: config.pageUrl,
+    warn: (message) => wiring.log('warn', message),
+    ...(config.webhookUrl
+      ? { notify: webhookNotifier(config.webhookUrl, (message) => wiring.log('warn', message)) }
+      : {}),
+  });
+  const { desk } = opened;
+  return {
+    desk,
+    pending: (facts, jws, replyTopic, replyKey) => desk.opened(facts, jws, replyTopic, replyKey),
+    http: pageOrApi(desk, config, wiring.allowInsecureIssuer),
+    close: opened.close,
+  };
+}
+
+/** With APPROVALS_URL, the page (and the API under it); without, the API alone. */
+function pageOrApi(
+  desk: ApprovalDesk,
+  config: ApprovalsConfig,
+  allowInsecure: boolean,
+): ServedApprovals['http'] {
+  const pageUrl = config.pageUrl;
+  if (pageUrl === undefined) return (request, response, path) => approvalsApi(desk, request, response, path);
+  const parts = {
+    desk,
+    pageUrl,
+    sessions: new PageSessions(Date.now),
+    signIn: pageSignIn({
+      issuer: config.issuer,
+      clientId: config.clientIds[0] ?? '',
+      clientSecret: config.clientSecret,
+      redirectUri: `${pageUrl}/callback`,
+      allowInsecure,
+    }),
+  };
+  return (request, response, path) => approvalsPage(parts, request, response, path);
+}
+
+/** How the desk answers pipes: this replica's signer, decisions topic, trail and reply producers. */
+export function settlePorts(parts: {
+  readonly transport: Transport;
+  readonly signer: SettlePorts['signer'];
+  readonly replay: SettlePorts['replay'];
+  readonly audit: SettlePorts['audit'] | false | undefined;
+  readonly config: { readonly decisionTtlSeconds: number };
+  readonly writeDecision: (entry: DecisionLogEntry) => void;
+  readonly gateIssuer?: SettlePorts['gateIssuer'];
+}): SettlePorts {
+  const replies = new PublisherCache(parts.transport);
+  return {
+    signer: parts.signer,
+    replay: parts.replay,
+    ...(parts.audit ? { audit: parts.audit } : {}),
+    ...(parts.gateIssuer ? { gateIssuer: parts.gateIssuer } : {}),
+    reply: async (topic, requestId, jws) => {
+      await replies.publish(topic, jws, { correlationId: requestId });
+    },
+    clock: systemClock,
+    decisionTtlMs: parts.config.decisionTtlSeconds * 1000,
+    decided: (facts) => parts.writeDecision(decisionLogEntry(facts, { redelivered: false, totalMs: 0 })),
+  };
+}

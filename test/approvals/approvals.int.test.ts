@@ -1,0 +1,182 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { approvalsWorld, PAGE, PEOPLE } from '../support/approvals-world.ts';
+
+type World = Awaited<ReturnType<typeof approvalsWorld>>;
+let world: World;
+beforeAll(async () => {
+  world = await approvalsWorld();
+}, 60_000);
+afterAll(async () => {
+  await world?.close();
+});
+
+/** A request that became pending, and its first progress line (the desk opened it). */
+async function pendingRequest() {
+  const request = await world.ask();
+  const first = await request.next();
+  expect(first.verdict).toBe('pending');
+  const progress = await request.next();
+  expect(progress.verdict).toBe('pending');
+  expect(progress.reasons).toEqual([
+    `0 of 2 approvals from release-managers — approve at ${PAGE}/${request.requestId}`,
+  ]);
+  return request;
+}
+
+const approve = (request: { requestId: string; requestDigest: string }, comment = '') => ({
+  requestId: request.requestId,
+  requestDigest: request.requestDigest,
+  kind: 'approve' as const,
+  comment,
+});
+
+describe('approvals through Pulsar (issue 16)', () => {
+  it('2 of 2: progress after the first, allow after the second, listing both; the same person twice counts once', async () => {
+    const { desk, replica } = await world.replica();
+    const request = await pendingRequest();
+    try {
+      const alice = await world.token(PEOPLE.alice);
+      expect(await desk.act(alice, approve(request, 'looks right'))).toMatchObject({
+        ok: true,
+        standing: { state: 'pending' },
+      });
+      const one = await request.next();
+      expect(one.reasons).toEqual([
+        `1 of 2 approvals from release-managers — approve at ${PAGE}/${request.requestId}`,
+      ]);
+      // Alice again, with a fresh token: refused, and nothing is published or counted.
+      const again = await desk.act(await world.token(PEOPLE.alice), approve(request));
+      expect(again).toMatchObject({ ok: false, status: 409 });
+      expect(again.ok ? '' : again.reason).toMatch(/already approved .*one person counts once/);
+      await desk.act(await world.token(PEOPLE.bob), approve(request));
+      const { final } = await request.until('allow');
+      expect(final.approvers).toEqual(['Alice (alice)', 'Bob (bob)']);
+      expect(final.reasons[0]).toMatch(
+        /^approved by Alice \(alice\), Bob \(bob\) \(2 from release-managers, policy prod-provision\)$/,
+      );
+      // Settled: a late act is refused.
+      const late = await desk.act(await world.token(PEOPLE.carol), approve(request));
+      expect(late).toMatchObject({ ok: false, status: 409 });
+    } finally {
+      await request.close();
+      await replica.stop();
+    }
+  }, 60_000);
+
+  it('the person who ran the pipeline, someone outside the group, an unmapped person and a forged token are refused; the count stays', async () => {
+    const { desk, replica } = await world.replica();
+    const request = await pendingRequest();
+    try {
+      const ada = await desk.act(await world.token(PEOPLE.ada), approve(request));
+      expect(ada).toMatchObject({ ok: false, status: 403 });
+      expect(ada.ok ? '' : ada.reason).toBe(
+        'Ada Admin ran this pipeline and cannot approve their own request',
+      );
+      const mallory = await desk.act(await world.token(PEOPLE.mallory), approve(request));
+      expect(mallory.ok ? '' : mallory.reason).toBe(
+        'Mallory is not in release-managers, who may approve this request',
+      );
+      const nobody = await desk.act(await world.token(PEOPLE.nobody), approve(request));
+      expect(nobody.ok ? '' : nobody.reason).toMatch(/maps to no Bitbucket account/);
+      const forged = await desk.act(
+        await world.token(PEOPLE.alice, { signWithOtherKey: true }),
+        approve(request),
+      );
+      expect(forged).toMatchObject({ ok: false, status: 403 });
+      const otherAudience = await desk.act(
+        await world.token(PEOPLE.alice, { audience: 'someone-else' }),
+        approve(request),
+      );
+      expect(otherAudience).toMatchObject({ ok: false, status: 403 });
+      const expired = await desk.act(
+        await world.token(PEOPLE.alice, { expiresInSeconds: -120 }),
+        approve(request),
+      );
+      expect(expired).toMatchObject({ ok: false, status: 403 });
+      // Nothing of that counted: one real approval is still 1 of 2.
+      await desk.act(await world.token(PEOPLE.alice), approve(request));
+      expect((await request.next()).reasons[0]).toMatch(/^1 of 2 approvals/);
+    } finally {
+      await request.close();
+      await replica.stop();
+    }
+  }, 60_000);
+
+  it('a rejection ends the wait at once with a signed deny naming who and why', async () => {
+    const { desk, replica } = await world.replica();
+    const request = await pendingRequest();
+    try {
+      await desk.act(await world.token(PEOPLE.alice), approve(request));
+      const noReason = await desk.act(await world.token(PEOPLE.carol), {
+        ...approve(request),
+        kind: 'reject',
+      });
+      expect(noReason).toMatchObject({ ok: false, status: 400 });
+      await desk.act(await world.token(PEOPLE.carol), {
+        ...approve(request, 'change freeze until Monday'),
+        kind: 'reject',
+      });
+      const { final } = await request.until('deny');
+      expect(final.reasons).toEqual(['rejected by Carol (carol): change freeze until Monday']);
+      expect(final.failedPath).toBe('approval');
+      expect(final.approvers).toEqual(['Carol (carol)']);
+    } finally {
+      await request.close();
+      await replica.stop();
+    }
+  }, 60_000);
+
+  it("an approval naming another request's body, an unknown request, or after the window is refused", async () => {
+    const { desk, replica } = await world.replica({ windowMs: 4_000 });
+    const request = await pendingRequest();
+    const other = await pendingRequest();
+    try {
+      const alice = await world.token(PEOPLE.alice);
+      const swapped = await desk.act(alice, { ...approve(request), requestDigest: other.requestDigest });
+      expect(swapped).toMatchObject({ ok: false, status: 409 });
+      expect(swapped.ok ? '' : swapped.reason).toMatch(/another request body/);
+      const unknown = await desk.act(alice, {
+        ...approve(request),
+        requestId: '00000000-0000-4000-8000-000000000000',
+      });
+      expect(unknown).toMatchObject({ ok: false, status: 404 });
+      // The window closes unsettled: a signed deny ends the wait, and a late approval is refused.
+      const { final } = await request.until('deny', 10_000);
+      expect(final.reasons[0]).toMatch(/^no approval within the 4 s approval window \(closed at /);
+      expect(final.failedPath).toBe('approval');
+      const late = await desk.act(await world.token(PEOPLE.bob), approve(request));
+      expect(late).toMatchObject({ ok: false, status: 410 });
+      expect((await desk.pending()).map((e) => e.opened.requestId)).not.toContain(request.requestId);
+    } finally {
+      await request.close();
+      await other.close();
+      await replica.stop();
+    }
+  }, 60_000);
+
+  it('approvals given at two replicas, one restarted between them, settle the request once', async () => {
+    const a = await world.replica();
+    const request = await pendingRequest();
+    const b = await world.replica();
+    try {
+      await a.desk.act(await world.token(PEOPLE.alice), approve(request));
+      expect((await request.next()).reasons[0]).toMatch(/^1 of 2/);
+      // Replica a goes; a new one reads the approvals topic from its start.
+      await a.replica.stop();
+      const c = await world.replica();
+      try {
+        const seen = (await c.desk.pending()).find((e) => e.opened.requestId === request.requestId);
+        expect(seen?.acts.map((x) => x.approver.sub)).toEqual(['alice']);
+        // Bob approves at replica b, which never held the request.
+        await b.desk.act(await world.token(PEOPLE.bob), approve(request));
+        const { final } = await request.until('allow');
+        expect(final.approvers).toEqual(['Alice (alice)', 'Bob (bob)']);
+      } finally {
+        await c.replica.stop();
+      }
+    } finally {
+      await request.close();
+      await b.replica.stop();
+    }
+  }, 90_000);
+});
