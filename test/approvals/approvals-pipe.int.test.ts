@@ -30,7 +30,7 @@ beforeAll(async () => {
     APPROVALS_URL: PAGE,
     STATE_DIR: stateDir,
     APPROVAL_WEBHOOK_URL: `${hook.url}/hooks/secret-token-in-path`,
-  });
+  }, { gate: true });
   health = served.health;
 }, 120_000);
 afterAll(async () => {
@@ -133,6 +133,18 @@ describe('a real pipe waits while a person approves through serve (issue 16)', (
     expect(run.output).toContain(`⏸ 0 of 1 approval from release-managers — approve at ${PAGE}/${requestId}`);
     expect(run.output).toContain('✔ Allowed');
     expect(run.code).toBe(0);
+    // Gate mode: the allow that the approval settled carries a gate token for this run, which
+    // STS exchanged for a session tagged with what the service verified (issue 14).
+    const repository = fixture.world.issuer.repositoryUuid.replace(/[{}]/g, '');
+    expect(served.sts?.calls.map((c) => [c.outcome, c.subject])).toEqual([
+      ['ok', `repo:${repository}:env:production`],
+    ]);
+    expect(served.sts?.sessions.at(-1)?.tags).toEqual({
+      repository,
+      environment: 'production',
+      action: 'provision',
+    });
+    expect(run.output).not.toMatch(/eyJ[\w-]{8,}\.eyJ/);
     // The final decision is in serve's decision log, listing its approver.
     expect(served.serving.output()).toMatch(
       /"verdict":"allow".*"acts":\[\{"kind":"approve","approver":\{"iss":"[^"]+","sub":"alice"/,
