@@ -24,13 +24,18 @@ beforeAll(async () => {
   idp = await startPeopleIdp();
   stateDir = await mkdtemp(join(tmpdir(), 'state-'));
   hook = await webhookReceiver();
-  served = await serveWithApprovals(fixture, topic, {
-    APPROVER_ISSUER: idp.issuer,
-    APPROVER_CLIENT_ID: idp.clientId,
-    APPROVALS_URL: PAGE,
-    STATE_DIR: stateDir,
-    APPROVAL_WEBHOOK_URL: `${hook.url}/hooks/secret-token-in-path`,
-  }, { gate: true });
+  served = await serveWithApprovals(
+    fixture,
+    topic,
+    {
+      APPROVER_ISSUER: idp.issuer,
+      APPROVER_CLIENT_ID: idp.clientId,
+      APPROVALS_URL: PAGE,
+      STATE_DIR: stateDir,
+      APPROVAL_WEBHOOK_URL: `${hook.url}/hooks/secret-token-in-path`,
+    },
+    { gate: true },
+  );
   health = served.health;
 }, 120_000);
 afterAll(async () => {
