@@ -175,6 +175,10 @@ try {
         DECISION_KEYS: join(keys, 'decision-keys.json'),
         ACTION: 'provision',
         TIMEOUT: '60',
+        // Gate mode here too: the allow the approval settles carries this run's gate token.
+        CREDENTIALS: 'gate',
+        ROLE: PRODUCTION_ROLE,
+        AWS_ENDPOINT_URL_STS: sts.endpoint,
       },
     });
     return runPipe(env, { cwd: cloneDir });
