@@ -71,9 +71,17 @@ const ACT: f.FieldSpec = {
 /** A record read back from the approvals topic (after its signature verified), or undefined. */
 export function parseApprovalRecord(value: unknown): ApprovalRecord | undefined {
   if (!isRecord(value)) return undefined;
-  if (value.kind === 'opened') return f.fieldsProblem(value, 'opened', OPENED) ? undefined : (value as never);
-  if (value.kind === 'act') return f.fieldsProblem(value, 'act', ACT) ? undefined : (value as never);
+  if (isOpenedRecord(value) || isActRecord(value)) return value;
   return undefined;
+}
+
+// Type guards over the field checks: the record is its type only once every field passed.
+function isOpenedRecord(value: Record<string, unknown>): value is Record<string, unknown> & OpenedRecord {
+  return value.kind === 'opened' && f.fieldsProblem(value, 'opened', OPENED) === undefined;
+}
+
+function isActRecord(value: Record<string, unknown>): value is Record<string, unknown> & ActRecord {
+  return value.kind === 'act' && f.fieldsProblem(value, 'act', ACT) === undefined;
 }
 
 function isRequirement(value: unknown): boolean {
