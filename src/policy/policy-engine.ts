@@ -100,7 +100,10 @@ export function createPolicyEngine(parts: EngineParts, reload: () => Promise<Pol
    * Cedar (any one suffices), so if another satisfied permit needs no approval, the request is
    * allowed by that one; only when every permit that applied wants approval is it pending.
    */
-  function allowOrPending(permits: string[]): PolicyDecision {
+  function allowOrPending(satisfied: string[]): PolicyDecision {
+    // Cedar reports the determining policies as a set, in no set order: sorted, the reasons and
+    // the approval requirements read the same for the same request every time.
+    const permits = [...satisfied].sort();
     const needs = permits.map((id) => approversOf(meta.get(id)?.annotations.approval ?? ''));
     const free = permits.filter((_, i) => needs[i]?.length === 0);
     if (free.length > 0) {
