@@ -71,9 +71,11 @@ export async function startRig(o: RigOptions) {
     log: () => {},
   });
   const keyring = o.keyring;
-  const start = async (topic: string, withAudit: boolean) =>
+  // A replica: its own decisions ledger (a table of its own, tailing `${topic}-decisions`,
+  // which every replica of `topic` shares, P2) over the transport given.
+  const start = async (topic: string, withAudit: boolean, over = transport) =>
     startService({
-      transport,
+      transport: over,
       topics: [topic],
       subscription: 'service',
       deadLetterTopic: (t) => `${t}-dlq`,
@@ -91,7 +93,7 @@ export async function startRig(o: RigOptions) {
         signer: await createDecisionSigner(o.key),
         // Every decision recorded on, and read back from, a decisions topic of its own (P2).
         replay: await DecisionLedger.open({
-          transport,
+          transport: over,
           topic: `${topic}-decisions`,
           table: new DecisionTable(300_000, systemClock),
           timeoutMs: 10_000,
@@ -117,15 +119,35 @@ export async function startRig(o: RigOptions) {
   const auditedTopic = `bench-audited-${run}`;
   const service = await start(serviceTopic, false);
   const audited = await start(auditedTopic, true);
+  // 2 and 3 replicas of the service (no audit trail) on one request topic, each replica with a
+  // connection of its own, as separate processes would have (Key_Shared splits the steps).
+  const replicas = await Promise.all(
+    [2, 3].map(async (count) => {
+      const topic = `bench-replicas${count}-${run}`;
+      const own = Array.from({ length: count }, () => openTransport({ url: o.url, token: o.token }));
+      const services = await Promise.all(own.map((t) => start(topic, false, t)));
+      return { topic, own, services };
+    }),
+  );
   const client = openTransport({ url: o.url, token: o.token });
   return {
     client,
-    topics: { echo: echoTopic, service: serviceTopic, audited: auditedTopic },
+    topics: {
+      echo: echoTopic,
+      service: serviceTopic,
+      audited: auditedTopic,
+      replicas2: replicas[0]?.topic ?? '',
+      replicas3: replicas[1]?.topic ?? '',
+    },
     async stop() {
       echoing = false;
       await echo;
       await service.stop();
       await audited.stop();
+      for (const r of replicas) {
+        await Promise.all(r.services.map((s) => s.stop()));
+        await Promise.all(r.own.map((t) => t.close()));
+      }
       await audit.close();
       await rm(auditDir, { recursive: true, force: true });
       await client.close();

@@ -3,7 +3,10 @@
 // WebSocket API and pulsar:// (native client) — against the same broker, in the same run,
 // rounds interleaved. Requests are signed beforehand so the client side costs the same. The
 // service runs without an audit trail and with one (fsync'd trail file plus a Pulsar mirror,
-// every environment audited, so each allow waits for the mirror: the worst case).
+// every environment audited, so each allow waits for the mirror: the worst case), and with 2
+// and 3 replicas on one request topic (all in this process, on the machine's cores: the cost
+// of sharing, not scaling). Then, open loop, the service and the echo at 50% and 90% of the
+// service's measured maximum: latency at a load, not only at saturation.
 //   BENCH_REQUESTS (1000) BENCH_CONCURRENCY (32) BENCH_ROUNDS (3) BENCH_TRANSPORTS (websocket,native)
 
 import { importDecryptionKeys } from '../src/keys/decryption-keys.ts';
@@ -13,9 +16,10 @@ import { parseTrustedKeys } from '../src/keys/trusted-keys.ts';
 import { startIssuer } from '../test/peers/oidc/issuer.ts';
 import { reuseOrStartBroker } from '../test/peers/pulsar/reuse.ts';
 import { signedRequest } from '../test/support/requester.ts';
-import { drive } from './service-drive.ts';
+import { drive, type Load } from './service-drive.ts';
+import { report } from './service-report.ts';
 import { startRig } from './service-rig.ts';
-import { median, percentile } from './stats.ts';
+import { median } from './stats.ts';
 
 const REQUESTS = Number(process.env.BENCH_REQUESTS ?? 1000);
 const CONCURRENCY = Number(process.env.BENCH_CONCURRENCY ?? 32);
@@ -46,6 +50,7 @@ async function batch(replyTopic: string, count: number) {
 }
 
 type Runs = Array<Awaited<ReturnType<typeof drive>>>;
+const CLOSED = ['echo', 'service', 'audited', 'replicas2', 'replicas3'] as const;
 const rigs = await Promise.all(
   TRANSPORTS.map(async (name) => {
     const url = name === 'native' ? broker.serviceUrl : broker.webSocketUrl;
@@ -57,59 +62,38 @@ const rigs = await Promise.all(
       keyring,
       concurrency: CONCURRENCY,
     });
-    return { name, rig, runs: { echo: [] as Runs, service: [] as Runs, audited: [] as Runs } };
+    const runs = Object.fromEntries(
+      [...CLOSED, 'echo50', 'echo90', 'service50', 'service90'].map((f) => [f, []]),
+    );
+    return { name, rig, runs: runs as Record<string, Runs> };
   }),
 );
-const measure = async (rig: (typeof rigs)[number]['rig'], topic: string, count = REQUESTS) =>
-  drive(CONCURRENCY, rig.client, topic, `${topic}-replies`, await batch(`${topic}-replies`, count));
+const measure = async (
+  rig: (typeof rigs)[number]['rig'],
+  topic: string,
+  count = REQUESTS,
+  load: Load = { concurrency: CONCURRENCY },
+) => drive(load, rig.client, topic, `${topic}-replies`, await batch(`${topic}-replies`, count));
+const push = (runs: Record<string, Runs>, figure: string, run: Runs[number]) => {
+  runs[figure] = [...(runs[figure] ?? []), run];
+};
 // Warm every path, then measure them interleaved, round after round.
 for (const { rig } of rigs) for (const topic of Object.values(rig.topics)) await measure(rig, topic, 50);
 for (let round = 0; round < ROUNDS; round++)
   for (const { rig, runs } of rigs)
-    for (const what of ['echo', 'service', 'audited'] as const)
-      runs[what].push(await measure(rig, rig.topics[what]));
+    for (const what of CLOSED) push(runs, what, await measure(rig, rig.topics[what]));
+// Open loop at fractions of the service's maximum (median of the closed-loop rounds), the echo
+// at the same offered load as its baseline; half the requests, since each run lasts count/rate.
+for (let round = 0; round < ROUNDS; round++)
+  for (const { rig, runs } of rigs) {
+    const max = median((runs.service ?? []).map((r) => r.perSecond));
+    for (const share of [50, 90])
+      for (const what of ['echo', 'service'] as const) {
+        const load = { perSecond: (max * share) / 100 };
+        push(runs, `${what}${share}`, await measure(rig, rig.topics[what], Math.ceil(REQUESTS / 2), load));
+      }
+  }
 for (const { rig } of rigs) await rig.stop();
 await issuer.close();
 await broker.stop();
-
-const summary = (runs: Runs) => {
-  const all = runs.flatMap((r) => r.latencies);
-  return {
-    perSecond: median(runs.map((r) => r.perSecond)),
-    p50: percentile(all, 50),
-    p99: percentile(all, 99),
-  };
-};
-const when = new Date().toISOString();
-console.log(
-  `\n${REQUESTS} requests × ${ROUNDS} rounds, ${CONCURRENCY} concurrent, ${when}, medians of rounds\n`,
-);
-console.log('| transport | figure | throughput | p50 | p99 | vs echo (same transport) |');
-console.log('|---|---|---|---|---|---|');
-const byName = new Map<string, Record<'echo' | 'service' | 'audited', ReturnType<typeof summary>>>();
-for (const { name, runs } of rigs) {
-  const s = { echo: summary(runs.echo), service: summary(runs.service), audited: summary(runs.audited) };
-  byName.set(name, s);
-  for (const what of ['echo', 'service', 'audited'] as const) {
-    const f = s[what];
-    const ratio = what === 'echo' ? '—' : (f.perSecond / s.echo.perSecond).toFixed(2);
-    console.log(
-      `| ${name} | ${what} | ${f.perSecond.toFixed(0)}/s | ${f.p50.toFixed(1)} ms | ${f.p99.toFixed(1)} ms | ${ratio} |`,
-    );
-  }
-}
-const ws = byName.get('websocket');
-const native = byName.get('native');
-if (ws && native) {
-  const ratio = (a: number, b: number) => (a / b).toFixed(2);
-  console.log(`\necho native / WebSocket: ${ratio(native.echo.perSecond, ws.echo.perSecond)}×`);
-  console.log(
-    `serve native / WebSocket: ${ratio(native.service.perSecond, ws.service.perSecond)}× (target ≥ 2)`,
-  );
-  console.log(
-    `serve native / native echo: ${ratio(native.service.perSecond, native.echo.perSecond)} (target ≥ 0.6)`,
-  );
-  console.log(
-    `serve native with / without audit: ${ratio(native.audited.perSecond, native.service.perSecond)} (target ≥ 0.7)`,
-  );
-}
+report({ requests: REQUESTS, rounds: ROUNDS, concurrency: CONCURRENCY }, rigs);
