@@ -148,7 +148,7 @@ try {
     say(
       `\n── step "${step.name}" (deployment: ${step.proves}) on branch ${step.branch} ─────────────────────────`,
     );
-    say('+ pipe: example/pulsar-gate:0.1.0');
+    say('+ pipe: example/pulsar-gate:0.2.0');
     if (!('PULSAR_TOKEN' in env)) say('  (no PULSAR_TOKEN: the step presents its own OIDC token to Pulsar)');
     const run = await runPipe(env, { cwd: cloneDir });
     process.stdout.write(run.output.replace(/^/gm, '  '));

@@ -14,6 +14,7 @@ export const TAGGED_FILES = [
   'README.md',
   'deploy/kubernetes/statefulset.yaml',
   'scripts/demo.ts',
+  'docs/policy-suites.md',
 ];
 
 export const packageVersion = (): string => (JSON.parse(read('package.json')) as { version: string }).version;
