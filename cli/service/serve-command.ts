@@ -112,7 +112,11 @@ export async function serveCommand(
       subscription: config.subscription,
       deadLetterTopic: (topic) => `${topic}${config.deadLetterSuffix}`,
       replyTemplate: config.replyTemplate,
-      reservedTopics: serviceReservedTopics(config.keysTopic, config.audit?.topic, config.decisionsTopic),
+      reservedTopics: [
+        ...serviceReservedTopics(config.keysTopic, config.audit?.topic, config.decisionsTopic),
+        // Checked again per message: no reply may land on the approvals topic either.
+        ...(config.approvals ? [{ role: 'APPROVALS_TOPIC', topic: config.approvals.topic }] : []),
+      ],
       ports: {
         tokenKeys: keyring.lookup,
         verifier,

@@ -8,7 +8,7 @@ import type { ServeConfig } from './serve-config.ts';
 /**
  * The request topics TOPICS names now, with the service's own credential: its patterns listed
  * in their namespaces, leaving out every topic the service writes or reads for another reason
- * (keys, audit, decisions, dead-letter topics) and every reply topic of another match.
+ * (keys, audit, decisions, approvals, dead-letter topics) and every reply topic of another match.
  */
 export function requestTopics(
   config: ServeConfig,
@@ -21,7 +21,9 @@ export function requestTopics(
         }
       : namespaceTopics(config.adminUrl, token);
   const reserved = new Set(
-    [config.keysTopic, config.audit?.topic, config.decisionsTopic].filter((t) => t !== undefined),
+    [config.keysTopic, config.audit?.topic, config.decisionsTopic, config.approvals?.topic].filter(
+      (t) => t !== undefined,
+    ),
   );
   const skip = (full: string): boolean => {
     const local = full.slice(full.lastIndexOf('/') + 1);
