@@ -2,13 +2,14 @@ import { deriveReplyTopic } from '../../src/service/reply-template.ts';
 import type { RunningService } from '../../src/service/serve.ts';
 import { resolveTopics, type TopicEntry } from '../../src/service/topic-patterns.ts';
 import { namespaceTopics } from '../../src/transport/namespace-topics.ts';
+import { parseTopic } from '../../src/transport/topic.ts';
 import type { TokenSource } from '../../src/transport/transport.ts';
 import type { ServeConfig } from './serve-config.ts';
 
 /**
  * The request topics TOPICS names now, with the service's own credential: its patterns listed
  * in their namespaces, leaving out every topic the service writes or reads for another reason
- * (keys, audit, decisions, approvals, dead-letter topics) and every reply topic of another match.
+ * (keys, audit, decisions, approvals, review events, dead-letter topics) and every reply topic of another match.
  */
 export function requestTopics(
   config: ServeConfig,
@@ -20,10 +21,11 @@ export function requestTopics(
           throw new Error('a TOPICS pattern needs PULSAR_ADMIN_URL'); // the options' rules stop this first
         }
       : namespaceTopics(config.adminUrl, token);
+  const reviewEvents = config.bitbucket.kind === 'api' ? config.bitbucket.reviewEventsTopic : undefined;
   const reserved = new Set(
-    [config.keysTopic, config.audit?.topic, config.decisionsTopic, config.approvals?.topic].filter(
-      (t) => t !== undefined,
-    ),
+    [config.keysTopic, config.audit?.topic, config.decisionsTopic, config.approvals?.topic, reviewEvents]
+      .filter((t) => t !== undefined)
+      .map((t) => parseTopic(t).full),
   );
   const skip = (full: string): boolean => {
     const local = full.slice(full.lastIndexOf('/') + 1);

@@ -18,6 +18,7 @@ const LISTED = [
   `${NS}/pulsar-gate-decisions-approvals`,
   `${NS}/decision-keys`,
   `${NS}/audit`,
+  `${NS}/bitbucket-pullrequest`,
 ];
 
 let url = '';
@@ -47,6 +48,24 @@ describe('TOPICS as a namespace pattern', () => {
     });
     expect(config.approvals?.topic).toBe(`${NS}/pulsar-gate-decisions-approvals`);
     const resolve = requestTopics(config, undefined);
-    expect([...(await resolve(config.topics))].sort()).toEqual([`${NS}/production`, `${NS}/staging`]);
+    expect([...(await resolve(config.topics))].sort()).toEqual([
+      `${NS}/bitbucket-pullrequest`,
+      `${NS}/production`,
+      `${NS}/staging`,
+    ]);
+  });
+
+  it('nor the pull request events it follows for code review (REVIEW_EVENTS_TOPIC)', async () => {
+    const config = readServe({
+      ...SERVE_REQUIRED,
+      PULSAR_URL: url,
+      TOPICS: `${NS}/.*`,
+      BITBUCKET_TOKEN: 'a-read-only-token',
+      BITBUCKET_REVIEW: 'true',
+      REVIEW_EVENTS_TOPIC: `${NS}/bitbucket-pullrequest`,
+    });
+    const resolve = requestTopics(config, undefined);
+    expect(await resolve(config.topics)).not.toContain(`${NS}/bitbucket-pullrequest`);
+    expect(await resolve(config.topics)).toContain(`${NS}/production`);
   });
 });
