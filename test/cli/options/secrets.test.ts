@@ -2,6 +2,7 @@
 // never stands in `ps`, `docker inspect` or a pod spec. An option whose name says it holds a
 // credential but is not marked secret would have no file form and would be echoed in problems.
 import { describe, expect, it } from 'vitest';
+import { ACT_OPTIONS, APPROVER_OPTIONS } from '../../../cli/admin/approvals/approvals-options.ts';
 import { AUDIT_EXPORT_OPTIONS, AUDIT_SOURCE_OPTIONS } from '../../../cli/admin/audit/audit-options.ts';
 import { KEYS_GENERATE_OPTIONS, KEYS_ROTATE_OPTIONS } from '../../../cli/admin/keys/keys-options.ts';
 import { ONBOARD_OPTIONS } from '../../../cli/admin/onboard/onboard-options.ts';
@@ -9,6 +10,7 @@ import { POLICY_TEST_OPTIONS } from '../../../cli/admin/policy/policy-options.ts
 import { readOptions } from '../../../cli/options/read.ts';
 import type { OptionTable } from '../../../cli/options/spec.ts';
 import { SERVE_OPTIONS } from '../../../cli/service/serve-options.ts';
+import { WEBHOOKS_OPTIONS } from '../../../cli/webhooks/webhooks-options.ts';
 import { VARIABLES } from '../../../pipe/variables.ts';
 
 const TABLES: Record<string, OptionTable> = {
@@ -20,14 +22,17 @@ const TABLES: Record<string, OptionTable> = {
   'audit export': AUDIT_EXPORT_OPTIONS,
   'policy test': POLICY_TEST_OPTIONS,
   onboard: ONBOARD_OPTIONS,
+  webhooks: WEBHOOKS_OPTIONS,
+  'approvals (sign-in)': APPROVER_OPTIONS,
+  'approve / reject': ACT_OPTIONS,
 };
 
 // A name that holds a credential itself. `…_FILE` names a file (read by the command), and
 // the keys/topic options name public material or a place, not a secret.
 const CREDENTIAL = /TOKEN|SECRET|PASSWORD|PASSPHRASE|CREDENTIAL|PRIVATE/;
-// Names that match but hold no credential: the pipe's credential mode (`gate` or `step`) and
-// the gate token's lifetime in seconds.
-const NOT_A_CREDENTIAL = new Set(['CREDENTIALS', 'GATE_TOKEN_TTL']);
+// Names that match but hold no credential: the pipe's credential mode (`gate` or `step`), the
+// gate token's lifetime in seconds, and the path of the approver's 0600 token cache.
+const NOT_A_CREDENTIAL = new Set(['CREDENTIALS', 'GATE_TOKEN_TTL', 'APPROVER_TOKEN_CACHE']);
 const namesOf = (table: OptionTable) =>
   Object.entries(table).map(([key, spec]) => ({ key, spec, name: spec.env ?? spec.flag.toUpperCase() }));
 
