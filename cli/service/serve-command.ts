@@ -25,6 +25,7 @@ import { bitbucketFacts, followReviews } from './bitbucket-wiring.ts';
 import { openGateIssuer } from './gate-wiring.ts';
 import { parseServeConfig } from './serve-config.ts';
 import { pulsarCredential } from './serve-credential.ts';
+import { reloadAll } from './serve-reload.ts';
 import { reloadTopics, requestTopics } from './serve-topics.ts';
 
 /**
@@ -41,7 +42,8 @@ export async function serveCommand(
     io.write(`${JSON.stringify({ time: new Date().toISOString(), level, message })}\n`);
   return endThroughTable('serve', 'serve', io.write, async () => {
     const config = parseServeConfig({ flags, env: io.env });
-    let policy: PolicyEngine = await loadPolicySet(config.policyDir);
+    // The policy set in force; SIGHUP replaces it whole (serve-reload.ts).
+    const held: { current: PolicyEngine } = { current: await loadPolicySet(config.policyDir) };
     // Decisions and audit checkpoints are signed with the same key, and both follow SIGHUP.
     const signers = await loadSigners(config.signingKeyFile);
     const signer = swappableSigner(signers.decision);
@@ -120,7 +122,7 @@ export async function serveCommand(
       ports: {
         tokenKeys: keyring.lookup,
         verifier,
-        policy: () => policy,
+        policy: () => held.current,
         signer: signer.port,
         replay,
         limits: new InMemoryRequestLimiter(config.limits, systemClock),
@@ -147,41 +149,31 @@ export async function serveCommand(
     });
     log(
       'info',
-      `serving ${topics.join(', ')} as ${config.subscription}; decisions on ${config.decisionsTopic}; audit trail ${audit ? `${audit.trail} (audited: ${config.audit?.auditedEnvironments.join(', ')})` : 'off'}; policy ${policy.digest} (${policy.policyIds.length} policies); signing key ${signer.port.kid}; encryption keys ${keyring.kids().join(', ')}; gate issuer ${gate ? `${config.gate?.issuer} (key ${gate.port.signingKey().kid})` : 'off'}; health ${http.url}/healthz`,
+      `serving ${topics.join(', ')} as ${config.subscription}; decisions on ${config.decisionsTopic}; audit trail ${audit ? `${audit.trail} (audited: ${config.audit?.auditedEnvironments.join(', ')})` : 'off'}; policy ${held.current.digest} (${held.current.policyIds.length} policies); signing key ${signer.port.kid}; encryption keys ${keyring.kids().join(', ')}; gate issuer ${gate ? `${config.gate?.issuer} (key ${gate.port.signingKey().kid})` : 'off'}; health ${http.url}/healthz`,
     );
     if (config.keysTopic !== undefined) {
       const count = await announceKeySets(transport, config.keysTopic, config.signingKeyFile);
       log('info', `announced ${count} key set${count === 1 ? '' : 's'} on ${config.keysTopic}`);
     }
-    signals.on('SIGHUP', () => {
-      policy
-        .reload()
-        .then((next) => {
-          policy = next;
-          log('info', `policy reloaded: ${next.digest}`);
-        })
-        .catch((error: unknown) =>
-          log('error', `policy reload failed, keeping ${policy.digest}: ${messageOf(error)}`),
-        );
-      loadSigners(config.signingKeyFile)
-        .then((next) => {
-          if (next.decision.kid !== signer.port.kid)
-            log('info', `signing key reloaded: ${next.decision.kid}`);
-          signer.swap(next.decision);
-          checkpointSigner.swap(next.checkpoint);
-        })
-        .catch((error: unknown) =>
-          log('error', `signing key reload failed, keeping ${signer.port.kid}: ${messageOf(error)}`),
-        );
-      gate
-        ?.reload()
-        .then((kid) => log('info', `gate-issuer keys reloaded: signing with ${kid}`))
-        .catch((error: unknown) => log('error', `gate-issuer keys reload failed: ${messageOf(error)}`));
-      readKeyring()
-        .then((next) => keyring.swap(next))
-        .catch((error: unknown) => log('error', `encryption keys reload failed: ${messageOf(error)}`));
-      void reloadTopics(service, () => resolveTopics(parseServeConfig({ flags, env: io.env }).topics), log);
-    });
+    signals.on('SIGHUP', () =>
+      reloadAll({
+        policy: held,
+        signingKeyFile: config.signingKeyFile,
+        signers: {
+          kid: () => signer.port.kid,
+          swap: (next) => {
+            signer.swap(next.decision);
+            checkpointSigner.swap(next.checkpoint);
+          },
+        },
+        gate,
+        keyring,
+        readKeyring,
+        topics: () =>
+          reloadTopics(service, () => resolveTopics(parseServeConfig({ flags, env: io.env }).topics), log),
+        log,
+      }),
+    );
     await new Promise<void>((resolve) => {
       signals.once('SIGTERM', resolve);
       signals.once('SIGINT', resolve);
@@ -204,5 +196,3 @@ export async function serveCommand(
 
 /** A catch-up or a record's read-back slower than this fails the request, which is redelivered. */
 const LEDGER_TIMEOUT_MS = 10_000;
-
-const messageOf = (error: unknown): string => (error instanceof Error ? error.message : String(error));
