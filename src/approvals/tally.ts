@@ -22,13 +22,22 @@ export type Standing =
   /** The approval window closed before the requirement was met. */
   | { readonly state: 'expired' };
 
+/** What a tally reads of an opened request: its window, its requirements and who ran it. */
+export type Tallied = Pick<OpenedRecord, 'expiresAt' | 'approval'> & {
+  readonly facts: {
+    readonly verified: {
+      readonly pipeline?: { readonly triggeredBy: string; readonly triggeredByAccountId?: string };
+    } | null;
+  };
+};
+
 /**
  * Counts the acts for one request (P8, docs/design.md §7). The rules are checked again here —
  * not only when a replica accepts an act — so every replica that read the same records
  * agrees: an act after the window never counts, the requester never counts, one person
  * (issuer + subject) counts once, and only towards a requirement one of whose groups they are in.
  */
-export function tally(opened: OpenedRecord, acts: readonly ApprovalAct[], now: number): Standing {
+export function tally(opened: Tallied, acts: readonly ApprovalAct[], now: number): Standing {
   const closes = Date.parse(opened.expiresAt);
   const valid = acts.filter((a) => Date.parse(a.at) <= closes && !isRequester(opened, a.approver));
   const rejection = valid.find((a) => a.kind === 'reject' && eligibleFor(opened.approval, a.approver));
@@ -70,7 +79,7 @@ const inGroups = (r: ApprovalRequirement, a: VerifiedApprover): boolean =>
  * said (the run's `creator`, by uuid or Atlassian account id). Unmapped approvers never
  * reach a tally unless the operator allowed them (they cannot be the requester we know of).
  */
-export function isRequester(opened: OpenedRecord, a: VerifiedApprover): boolean {
+export function isRequester(opened: Tallied, a: VerifiedApprover): boolean {
   const run = opened.facts.verified?.pipeline;
   if (a.bitbucket === undefined || run === undefined) return false;
   const who = a.bitbucket.toLowerCase();

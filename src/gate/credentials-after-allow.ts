@@ -21,8 +21,8 @@ export const MIN_CREDENTIAL_SECONDS = 60;
  * fresh. Both: refused when they have less than MIN_CREDENTIAL_SECONDS left.
  */
 export async function credentialsAfterAllow(
-  ports: GatePorts,
-  request: GateRequest,
+  ports: Pick<GatePorts, 'credentials' | 'clock' | 'log'>,
+  request: Pick<GateRequest, 'mode' | 'session' | 'region'>,
   decision: Decision,
   prepared: {
     readonly credentials: AwsCredentials | undefined;

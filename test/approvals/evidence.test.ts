@@ -38,16 +38,17 @@ describe('audit export: who approved each deployment (issue 16)', () => {
     };
     const [evidence] = collectEvidence(
       [entry(1, pending), entry(2, allowed)],
-      [{ trail: 't', lastCheckpoint: 3 } as never],
+      [{ trail: 't', entries: 3, checkpoints: 1, lastCheckpoint: 3, uncovered: 0 }],
       {
         from: new Date(0),
         to: new Date('2100-01-01'),
       },
       new Map(),
     );
-    expect(evidence?.approvedBy.map((a) => a.approver.sub)).toEqual(['alice', 'bob']);
-    expect(evidence?.trail.replaced).toEqual([1]);
-    const text = deploymentMarkdown(evidence as never);
+    if (evidence === undefined) throw new Error('no evidence for the allowed deployment');
+    expect(evidence.approvedBy.map((a) => a.approver.sub)).toEqual(['alice', 'bob']);
+    expect(evidence.trail.replaced).toEqual([1]);
+    const text = deploymentMarkdown(evidence);
     expect(text).toContain(
       '| Approved by | approved by ALICE (alice; release-managers) at 2026-11-24T12:05:00.000Z: plan ok; approved by BOB (bob; release-managers) at 2026-11-24T12:05:00.000Z |',
     );

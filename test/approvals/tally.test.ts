@@ -1,20 +1,16 @@
 import { describe, expect, it } from 'vitest';
 import { policyGroups } from '../../src/approvals/approver-token.ts';
-import type { OpenedRecord } from '../../src/approvals/records.ts';
-import { tally } from '../../src/approvals/tally.ts';
+import { type Tallied, tally } from '../../src/approvals/tally.ts';
 import type { ApprovalAct, VerifiedApprover } from '../../src/decision/approval-facts.ts';
 
 const T0 = Date.parse('2026-11-24T12:00:00Z');
 const REQUESTER = '{77aa88bb-99cc-4ddd-8eee-ff0011223344}';
 
-const opened = (count = 2): OpenedRecord =>
-  ({
-    kind: 'opened',
-    requestId: 'r1',
-    expiresAt: new Date(T0 + 60_000).toISOString(),
-    approval: [{ policy: 'p', groups: ['release-managers'], count }],
-    facts: { verified: { pipeline: { triggeredBy: REQUESTER, triggeredByAccountId: '5b10a2844c' } } },
-  }) as unknown as OpenedRecord;
+const opened = (count = 2): Tallied => ({
+  expiresAt: new Date(T0 + 60_000).toISOString(),
+  approval: [{ policy: 'p', groups: ['release-managers'], count }],
+  facts: { verified: { pipeline: { triggeredBy: REQUESTER, triggeredByAccountId: '5b10a2844c' } } },
+});
 
 const person = (sub: string, over: Partial<VerifiedApprover> = {}): VerifiedApprover => ({
   iss: 'https://idp.example',

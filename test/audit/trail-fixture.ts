@@ -3,7 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { canonicalJson, digestOf } from '../../src/audit/canonical-json.ts';
 import { createCheckpointSigner } from '../../src/audit/checkpoint.ts';
-import type { AuditRecord, TreeHead } from '../../src/audit/entry.ts';
+import { type AuditRecord, parseEntry, type TreeHead } from '../../src/audit/entry.ts';
 import { TrailFile } from '../../src/audit/trail-file.ts';
 import { generateServiceKey, publicJwksOf } from '../../src/keys/service-keys.ts';
 import { parseTrustedKeys } from '../../src/keys/trusted-keys.ts';
@@ -129,14 +129,13 @@ export async function resign(
       await file.append((h) =>
         signer.sign({ v: 1, ...h, at, type: 'checkpoint', ...head({ ...file.treeHead(), seq: h.seq }) }),
       );
-    else
-      await file.append((h) => ({
-        v: 1,
-        ...h,
-        at,
-        type: 'decision',
-        record: e.record as unknown as AuditRecord,
-      }));
+    else {
+      // The changed record, read as the verifier reads a stored line: a forgery is still an entry.
+      const changed = parseEntry(JSON.stringify(e));
+      if (typeof changed === 'string' || changed.type !== 'decision')
+        throw new Error(`resign: seq ${e.seq} is no longer a decision entry (${String(changed)})`);
+      await file.append((h) => ({ v: 1, ...h, at, type: 'decision', record: changed.record }));
+    }
   }
   await file.close();
   return (await readFile(file.path, 'utf8')).split('\n').filter(Boolean);

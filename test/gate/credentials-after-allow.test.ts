@@ -51,7 +51,7 @@ async function world(secondsLeft: number) {
     },
     clock: { now: () => NOW },
     log: { info() {}, warn() {}, debug() {}, secret: (value: string) => secrets.push(value) },
-  } as unknown as GatePorts;
+  } satisfies Pick<GatePorts, 'credentials' | 'clock' | 'log'>;
   const request = {
     mode: 'gate',
     session: {
@@ -60,7 +60,8 @@ async function world(secondsLeft: number) {
       durationSeconds: 900,
       policyArns: [],
     },
-  } as unknown as GateRequest;
+    region: 'eu-west-1',
+  } satisfies Pick<GateRequest, 'mode' | 'session' | 'region'>;
   return { run, token, allow, asked, secrets, ports, request };
 }
 
@@ -87,7 +88,7 @@ describe('credentialsAfterAllow', () => {
     await expect(
       credentialsAfterAllow(w.ports, w.request, w.allow, { credentials: undefined, runKey: w.run }),
     ).rejects.toMatchObject({ code: 'CREDENTIALS_SHORT_LIVED' });
-    const step = { ...w.request, mode: 'step' } as GateRequest;
+    const step = { ...w.request, mode: 'step' as const };
     await expect(
       credentialsAfterAllow(w.ports, step, w.allow, { credentials: credentials(10), runKey: undefined }),
     ).rejects.toThrow(/10 s left/);
