@@ -7,7 +7,7 @@ import type { PolicyDecision } from '../policy/types.ts';
 import { auditedFacts } from './audit-gate.ts';
 import { decisionIdOf } from './decision-log.ts';
 import { type DecisionRecord, secondKeyReason } from './decision-table.ts';
-import { grantGateToken } from './gate-grant.ts';
+import { type GateGrant, signGateGrant } from './gate-grant.ts';
 import type { Outcome } from './outcome.ts';
 import type { DeciderPorts } from './ports.ts';
 
@@ -71,6 +71,8 @@ export async function finish(
     /** The environment and pipeline established at Bitbucket, when they were. */
     readonly facts?: StepFacts | undefined;
     readonly verificationFailure?: string | undefined;
+    /** Gate mode: the token an allow carries, checked before the policy was asked. */
+    readonly grant?: GateGrant | undefined;
     /** How the decision is recorded (default: it binds the step). */
     readonly bind?: Binding;
   },
@@ -95,9 +97,7 @@ export async function finish(
   const decisionId = decisionIdOf(event.id);
   // Only an allow that survived the audit carries a gate token (issue 14): never a deny or pending.
   const gateTokenJwe =
-    facts.verdict === 'allow'
-      ? await grantGateToken({ event, claims, facts: about.facts, decisionId, now, issuer: ports.gateIssuer })
-      : undefined;
+    facts.verdict === 'allow' && about.grant ? await signGateGrant(about.grant, decisionId, now) : undefined;
   const decision: Decision = {
     requestId: event.id,
     requestDigest,

@@ -5,7 +5,7 @@ import { verifyRequest } from '../events/request-verifying.ts';
 import { openStepToken } from '../events/token-seal.ts';
 import type { PolicyDecision, PolicyEngine } from '../policy/types.ts';
 import { type Answering, deny, finish, handedOutAgain, secondKeyDeny } from './answer.ts';
-import { gateFactsProblem, gateModeProblem } from './gate-grant.ts';
+import { gateGrantFor, gateKeyOf } from './gate-grant.ts';
 import type { Outcome } from './outcome.ts';
 import type { DeciderPorts } from './ports.ts';
 import { replyTopicMismatch } from './reply-mismatch.ts';
@@ -116,10 +116,10 @@ async function decideForStep(
       verificationFailure: 'reply-topic-mismatch',
     });
   // Gate mode asked of a service that cannot issue gate tokens: a signed deny, not a silent allow.
-  const gateProblem = await gateModeProblem(event, ports.gateIssuer);
-  if (gateProblem)
+  const gateKey = await gateKeyOf(event, ports.gateIssuer);
+  if (!gateKey.ok)
     return deny(to, {
-      reasons: [gateProblem],
+      reasons: [gateKey.problem],
       failedPath: 'gate token',
       claims,
       verificationFailure: 'gate-mode',
@@ -135,19 +135,22 @@ async function decideForStep(
     });
   }
   const { facts } = established;
-  const now = new Date(ports.clock.now());
-  const gateFacts = gateFactsProblem({ event, claims, facts, now: now.getTime(), issuer: ports.gateIssuer });
-  if (gateFacts)
+  const granted =
+    gateKey.key && ports.gateIssuer
+      ? gateGrantFor(gateKey.key, ports.gateIssuer, { event, claims, facts })
+      : undefined;
+  if (granted && !granted.ok)
     return deny(to, {
-      reasons: [gateFacts],
+      reasons: [granted.problem],
       failedPath: 'gate token',
       claims,
       facts,
       verificationFailure: 'gate-mode',
     });
+  const now = new Date(ports.clock.now());
   const { identityTokenJwe: _token, replyEncryptionKey: _key, ...request } = event.data;
   const result: PolicyDecision = policy.decide({ claims, facts, request, now });
-  return finish(to, result, { claims, facts });
+  return finish(to, result, { claims, facts, ...(granted ? { grant: granted.grant } : {}) });
 }
 
 /** What the request declares about its step: checked against Bitbucket, never believed. */
