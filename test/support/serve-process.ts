@@ -16,8 +16,20 @@ export interface ServeProcess {
 }
 
 export function spawnServe(env: Record<string, string>): ServeProcess {
+  return spawnServiceCommand('serve', env, /health (http:\/\/127\.0\.0\.1:\d+)\/healthz/);
+}
+
+/**
+ * A command of the service's CLI as a child process: its output collected, `ready` resolved with
+ * the first capture of `announces` in it, or rejected with the output if it exits first.
+ */
+export function spawnServiceCommand(
+  command: string,
+  env: Record<string, string>,
+  announces: RegExp,
+): ServeProcess {
   let output = '';
-  const child = spawn(process.execPath, [MAIN, 'serve'], {
+  const child = spawn(process.execPath, [MAIN, command], {
     // LD_LIBRARY_PATH: where a source-built native client finds libpulsar (scripts/native-client.sh).
     env: {
       PATH: process.env.PATH ?? '',
@@ -26,16 +38,15 @@ export function spawnServe(env: Record<string, string>): ServeProcess {
     },
     stdio: ['ignore', 'pipe', 'pipe'],
   });
-  child.stdout?.on('data', (chunk: Buffer) => {
+  const collect = (chunk: Buffer) => {
     output += chunk;
-  });
-  child.stderr?.on('data', (chunk: Buffer) => {
-    output += chunk;
-  });
+  };
+  child.stdout?.on('data', collect);
+  child.stderr?.on('data', collect);
   const exited = new Promise<number | null>((resolve) => child.once('exit', resolve));
   const ready = new Promise<string>((resolve, reject) => {
     const timer = setInterval(() => {
-      const match = /health (http:\/\/127\.0\.0\.1:\d+)\/healthz/.exec(output);
+      const match = announces.exec(output);
       if (match?.[1]) {
         clearInterval(timer);
         resolve(match[1]);
@@ -43,7 +54,7 @@ export function spawnServe(env: Record<string, string>): ServeProcess {
     }, 50);
     void exited.then((code) => {
       clearInterval(timer);
-      reject(new Error(`serve exited ${code}: ${output}`));
+      reject(new Error(`${command} exited ${code}: ${output}`));
     });
   });
   ready.catch(() => {}); // callers that only await `exited` must not see an unhandled rejection

@@ -1,7 +1,6 @@
 // `pulsar-gate-service webhooks` as a real child process, the way an operator runs it.
-import { type ChildProcess, spawn } from 'node:child_process';
-
-const MAIN = new URL('../../cli/service/main.ts', import.meta.url).pathname;
+import type { ChildProcess } from 'node:child_process';
+import { spawnServiceCommand } from './serve-process.ts';
 
 export interface WebhooksProcess {
   readonly child: ChildProcess;
@@ -13,39 +12,16 @@ export interface WebhooksProcess {
 }
 
 export function spawnWebhooks(env: Record<string, string>): WebhooksProcess {
-  let output = '';
-  const child = spawn(process.execPath, [MAIN, 'webhooks'], {
-    env: { PATH: process.env.PATH ?? '', WEBHOOK_PORT: '0', ...env },
-    stdio: ['ignore', 'pipe', 'pipe'],
-  });
-  const collect = (chunk: Buffer) => {
-    output += chunk;
-  };
-  child.stdout?.on('data', collect);
-  child.stderr?.on('data', collect);
-  const exited = new Promise<number | null>((resolve) => child.once('exit', resolve));
-  const ready = new Promise<string>((resolve, reject) => {
-    const timer = setInterval(() => {
-      const match = /receiving Bitbucket webhooks at (http:\/\/\S+?);/.exec(output);
-      if (match?.[1]) {
-        clearInterval(timer);
-        resolve(match[1]);
-      }
-    }, 50);
-    void exited.then((code) => {
-      clearInterval(timer);
-      reject(new Error(`webhooks exited ${code}: ${output}`));
-    });
-  });
-  ready.catch(() => {});
+  const spawned = spawnServiceCommand(
+    'webhooks',
+    { WEBHOOK_PORT: '0', ...env },
+    /receiving Bitbucket webhooks at (http:\/\/\S+?);/,
+  );
   return {
-    child,
-    output: () => output,
-    ready,
-    exited,
+    ...spawned,
     stop: () => {
-      if (child.exitCode === null) child.kill('SIGTERM');
-      return exited;
+      if (spawned.child.exitCode === null) spawned.child.kill('SIGTERM');
+      return spawned.exited;
     },
   };
 }
