@@ -8,7 +8,6 @@ import type { DecisionLogEntry } from '../../src/service/decision-log.ts';
 import { DecisionTable } from '../../src/service/decision-table.ts';
 import { startHttp } from '../../src/service/http.ts';
 import { Metrics } from '../../src/service/metrics.ts';
-import { serviceReservedTopics } from '../../src/service/reply-routes.ts';
 import { InMemoryRequestLimiter } from '../../src/service/request-limits.ts';
 import { startService } from '../../src/service/serve.ts';
 import { announceKeySets, loadSigners, swappableSigner } from '../../src/service/signing-keys.ts';
@@ -26,7 +25,7 @@ import { openGateIssuer } from './gate-wiring.ts';
 import { parseServeConfig } from './serve-config.ts';
 import { pulsarCredential } from './serve-credential.ts';
 import { reloadAll } from './serve-reload.ts';
-import { reloadTopics, requestTopics } from './serve-topics.ts';
+import { ownTopics, reloadTopics, requestTopics } from './serve-topics.ts';
 
 /**
  * `pulsar-gate-service serve`: the decision service. Runs until SIGTERM/SIGINT (graceful: finish
@@ -114,11 +113,7 @@ export async function serveCommand(
       subscription: config.subscription,
       deadLetterTopic: (topic) => `${topic}${config.deadLetterSuffix}`,
       replyTemplate: config.replyTemplate,
-      reservedTopics: [
-        ...serviceReservedTopics(config.keysTopic, config.audit?.topic, config.decisionsTopic),
-        // Checked again per message: no reply may land on the approvals topic either.
-        ...(config.approvals ? [{ role: 'APPROVALS_TOPIC', topic: config.approvals.topic }] : []),
-      ],
+      reservedTopics: ownTopics(config),
       ports: {
         tokenKeys: keyring.lookup,
         verifier,

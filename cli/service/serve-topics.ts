@@ -1,3 +1,4 @@
+import { type ReservedTopic, serviceReservedTopics } from '../../src/service/reply-routes.ts';
 import { deriveReplyTopic } from '../../src/service/reply-template.ts';
 import type { RunningService } from '../../src/service/serve.ts';
 import { resolveTopics, type TopicEntry } from '../../src/service/topic-patterns.ts';
@@ -5,6 +6,20 @@ import { namespaceTopics } from '../../src/transport/namespace-topics.ts';
 import { parseTopic } from '../../src/transport/topic.ts';
 import type { TokenSource } from '../../src/transport/transport.ts';
 import type { ServeConfig } from './serve-config.ts';
+
+/**
+ * Every topic the service writes or reads for a reason of its own: never a request topic, and
+ * never where a reply may land (checked at start and again per message). One list, so the
+ * pattern resolver and the reply routes cannot disagree about it.
+ */
+export function ownTopics(config: ServeConfig): ReservedTopic[] {
+  const reviewEvents = config.bitbucket.kind === 'api' ? config.bitbucket.reviewEventsTopic : undefined;
+  return [
+    ...serviceReservedTopics(config.keysTopic, config.audit?.topic, config.decisionsTopic),
+    ...(config.approvals ? [{ role: 'APPROVALS_TOPIC', topic: config.approvals.topic }] : []),
+    ...(reviewEvents ? [{ role: 'REVIEW_EVENTS_TOPIC', topic: reviewEvents }] : []),
+  ].map(({ role, topic }) => ({ role, topic: parseTopic(topic).full }));
+}
 
 /**
  * The request topics TOPICS names now, with the service's own credential: its patterns listed
@@ -21,12 +36,7 @@ export function requestTopics(
           throw new Error('a TOPICS pattern needs PULSAR_ADMIN_URL'); // the options' rules stop this first
         }
       : namespaceTopics(config.adminUrl, token);
-  const reviewEvents = config.bitbucket.kind === 'api' ? config.bitbucket.reviewEventsTopic : undefined;
-  const reserved = new Set(
-    [config.keysTopic, config.audit?.topic, config.decisionsTopic, config.approvals?.topic, reviewEvents]
-      .filter((t) => t !== undefined)
-      .map((t) => parseTopic(t).full),
-  );
+  const reserved = new Set(ownTopics(config).map((t) => t.topic));
   const skip = (full: string): boolean => {
     const local = full.slice(full.lastIndexOf('/') + 1);
     return reserved.has(full) || local.endsWith(config.deadLetterSuffix);
