@@ -28,6 +28,7 @@ export interface NativeConsumer {
   close(): Promise<null>;
 }
 export interface NativeReader {
+  /** Only after `hasNext()` said yes, without a time-out, and never closed while out (read-to-end.ts). */
   readNext(timeoutMs?: number): Promise<NativeMessage>;
   /** Synchronous: asks the broker for the topic's last message id when nothing is queued. */
   hasNext(): boolean;

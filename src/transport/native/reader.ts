@@ -1,6 +1,7 @@
 import { GateError } from '../../errors.ts';
 import type { Clock } from '../../time.ts';
 import { Inbox } from '../inbox.ts';
+import { type Position, positionOf } from '../topic-end.ts';
 import type { Attachment } from '../transport.ts';
 import { untilDeadline } from '../until-deadline.ts';
 import { nativeError } from './errors.ts';
@@ -11,14 +12,30 @@ export interface NativeReaderOptions {
   readonly earliest: NativeMessageId;
   readonly target: string;
   readonly clock: Clock;
+  /** Reads the topic from its first message to the end it has now (topic-ends.ts history). */
+  readonly history: (
+    topic: string,
+    onMessage: (message: NativeMessage) => void,
+    stop: () => boolean,
+  ) => Promise<string | undefined>;
   readonly onClose: () => void;
 }
 
 /**
- * A reader from the earliest message kept, pushed to us by the client's listener: the addon's
- * `readNext` parks a libuv pool thread while it waits (pulsar-client-node src/Reader.cc), and a
- * tailing reader waits most of the time. After a reconnect the C++ reader goes on after the
- * last message it delivered (ConsumerImpl::clearReceiveQueue).
+ * A reader from the earliest message kept, whose messages the client's listener pushes to us:
+ * `readNext` would park a libuv pool thread for as long as a tailing reader waits, and cannot
+ * fail safely (read-to-end.ts).
+ *
+ * The listener alone would lose the first messages: pulsar-client-node (Reader.cc
+ * ReaderListener) takes the reader's JS object on the C++ thread, and until createReader's
+ * promise has resolved on this thread it is null and the message is dropped. So what the
+ * listener is sent before then (a prefix of the topic, all of it there before the history
+ * read below begins) is read again from the topic's first message by a second reader, to the
+ * end the topic has once the listener is wired; the listener's messages up to that end are
+ * held back and dropped, the rest follow in order. A replica's decision table (decision-
+ * ledger.ts) reads every decision from the first, as it does over the WebSocket API. After a
+ * reconnect the C++ reader goes on after the last message it delivered
+ * (ConsumerImpl::clearReceiveQueue).
  */
 export async function openNativeReader(
   client: NativeClient,
@@ -26,18 +43,52 @@ export async function openNativeReader(
   options: NativeReaderOptions,
 ): Promise<Attachment> {
   const inbox = new Inbox<NativeMessage>(options.clock);
+  const live: NativeMessage[] = [];
+  // 'history': the listener's messages wait in `live`; 'failed': nothing more is handed out.
+  let state: 'history' | 'live' | 'failed' = 'history';
+  let end: Position | undefined;
+  const pass = (message: NativeMessage): void => {
+    if (end !== undefined) {
+      const at = positionOf(message.getMessageId().serialize().toString('base64'));
+      if (at !== undefined && !after(at, end)) return;
+      end = undefined; // in order from here: no more to drop
+    }
+    inbox.push(message);
+  };
   const reader = await client
     .createReader({
       topic,
       startMessageId: options.earliest,
       receiverQueueSize: 1000,
-      listener: (message: NativeMessage) => inbox.push(message),
+      listener: (message: NativeMessage) => {
+        if (state === 'history') live.push(message);
+        else if (state === 'live') pass(message);
+      },
     })
     .catch((error: unknown) => {
       throw nativeError(error, `reading ${topic}`, options.target, { topic, action: 'consume' });
     });
-  const receive = async (deadline: number) => toIncoming(await inbox.next(deadline, `message on ${topic}`));
   let closed = false;
+  void options
+    .history(
+      topic,
+      (message) => inbox.push(message),
+      () => closed,
+    )
+    .then(
+      (last) => {
+        end = last === undefined ? undefined : positionOf(last);
+        state = 'live';
+        for (const message of live.splice(0)) pass(message);
+      },
+      (error: unknown) => {
+        // Without the history the listener's messages could follow a gap: none of them.
+        state = 'failed';
+        live.length = 0;
+        inbox.fail(error);
+      },
+    );
+  const receive = async (deadline: number) => toIncoming(await inbox.next(deadline, `message on ${topic}`));
   return {
     receive,
     messages: (deadline: number) => untilDeadline(receive, deadline),
@@ -50,3 +101,6 @@ export async function openNativeReader(
     },
   };
 }
+
+const after = (at: Position, end: Position): boolean =>
+  at.ledgerId > end.ledgerId || (at.ledgerId === end.ledgerId && at.entryId > end.entryId);

@@ -107,6 +107,7 @@ export class NativeTransport implements Transport {
         earliest: this.#native.MessageId.earliest(),
         target: this.target,
         clock: this.#clock,
+        history: (at, onMessage, stop) => this.#ends.history(at, onMessage, stop),
         onClose: () => this.#open.delete(reader),
       }),
     );
