@@ -1,4 +1,3 @@
-import { readFile } from 'node:fs/promises';
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { approvalsApi } from '../../src/approvals/approvals-api.ts';
 import { approvalsPage } from '../../src/approvals/approvals-page.ts';
@@ -9,6 +8,7 @@ import { webhookNotifier } from '../../src/approvals/notify-webhook.ts';
 import { openApprovalDesk } from '../../src/approvals/open-desk.ts';
 import { PageSessions } from '../../src/approvals/page-sessions.ts';
 import { pageSignIn } from '../../src/approvals/page-sign-in.ts';
+import type { RecordSeal } from '../../src/approvals/record-signing.ts';
 import type { SettlePorts } from '../../src/approvals/settle.ts';
 import type { DecisionFacts } from '../../src/decision/decision-facts.ts';
 import type { ReplyEncryptionKey } from '../../src/events/request-event.ts';
@@ -37,7 +37,8 @@ export async function openApprovals(
   config: ApprovalsConfig,
   wiring: {
     readonly transport: Transport;
-    readonly signingKeyFile: string;
+    /** Approval records' seal: the service's signing key, swapped on SIGHUP (load-record-seal.ts). */
+    readonly seal: RecordSeal;
     readonly policyDir: string;
     readonly allowInsecureIssuer: boolean;
     readonly settle: SettlePorts;
@@ -56,7 +57,7 @@ export async function openApprovals(
   const opened = await openApprovalDesk({
     transport: wiring.transport,
     topicName: config.topic,
-    signingJwk: JSON.parse(await readFile(wiring.signingKeyFile, 'utf8')),
+    seal: wiring.seal,
     verifier,
     rules: { allowUnmapped: config.allowUnmapped },
     settle: wiring.settle,

@@ -1,4 +1,5 @@
 import { createWriteStream } from 'node:fs';
+import { loadRecordSeal, swappableSeal } from '../../src/approvals/load-record-seal.ts';
 import { createStepTokenVerifier } from '../../src/identity/verify-step-token.ts';
 import { loadDecryptionKeys } from '../../src/keys/decryption-keys.ts';
 import { loadPolicySet } from '../../src/policy/load-policy-set.ts';
@@ -47,6 +48,9 @@ export async function serveCommand(
     const signers = await loadSigners(config.signingKeyFile);
     const signer = swappableSigner(signers.decision);
     const checkpointSigner = swappableSigner(signers.checkpoint);
+    // Approval records follow the signing key too, and trust the key set stored beside it.
+    const readSeal = () => loadRecordSeal(config.signingKeyFile, systemClock.now);
+    const seal = config.approvals ? swappableSeal(await readSeal()) : undefined;
     // Checked at start like the signing key: without it no request could be read.
     const readKeyring = () => loadDecryptionKeys(config.encryptionKeysFile);
     const keyring = tokenKeys(await readKeyring(), {
@@ -91,9 +95,10 @@ export async function serveCommand(
     };
     const approvals =
       config.approvals &&
+      seal &&
       (await openApprovals(config.approvals, {
         transport,
-        signingKeyFile: config.signingKeyFile,
+        seal: seal.port,
         policyDir: config.policyDir,
         allowInsecureIssuer: config.allowInsecureIssuer,
         settle: settlePorts({
@@ -162,6 +167,16 @@ export async function serveCommand(
           },
         },
         gate,
+        ...(seal
+          ? {
+              approvalRecords: {
+                reload: async () => {
+                  seal.swap(await readSeal());
+                  return seal.port.kid;
+                },
+              },
+            }
+          : {}),
         keyring,
         readKeyring,
         topics: () =>

@@ -1,9 +1,8 @@
-import type { JWK } from 'jose';
 import type { Transport } from '../transport/transport.ts';
 import { ApprovalsTopic } from './approvals-topic.ts';
 import { ApprovalBook } from './book.ts';
 import { ApprovalDesk, type DeskParts } from './desk.ts';
-import { recordSeal } from './record-signing.ts';
+import type { RecordSeal } from './record-signing.ts';
 
 /** A replica's approvals desk on the approvals topic, read from its start before it serves. */
 export async function openApprovalDesk(
@@ -11,8 +10,8 @@ export async function openApprovalDesk(
     readonly transport: Transport;
     /** APPROVALS_TOPIC. */
     readonly topicName: string;
-    /** The service's private signing JWK: approval records are signed and checked with it. */
-    readonly signingJwk: JWK;
+    /** How approval records are signed and checked (record-signing.ts, load-record-seal.ts). */
+    readonly seal: RecordSeal;
     readonly warn: (message: string) => void;
     /** How often requests whose window closed are denied (default 15 s). */
     readonly sweepMs?: number;
@@ -20,12 +19,12 @@ export async function openApprovalDesk(
 ): Promise<{ readonly desk: ApprovalDesk; close(): Promise<void> }> {
   // Settled and expired requests are kept a day past their window, then only the topic has them.
   const book = new ApprovalBook(86_400_000);
-  const { transport, topicName, signingJwk, warn, sweepMs, ...desk } = parts;
+  const { transport, topicName, seal, warn, sweepMs, ...desk } = parts;
   const topic = await ApprovalsTopic.open({
     transport,
     topic: topicName,
     book,
-    seal: await recordSeal(signingJwk),
+    seal,
     timeoutMs: 10_000,
     now: parts.settle.clock.now,
     warn,

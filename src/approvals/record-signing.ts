@@ -8,6 +8,7 @@ import { importPublicKey } from '../jose/public-key.ts';
 import { signCompact } from '../jose/sign.ts';
 import { importSigningKey } from '../jose/signing-key.ts';
 import { verifyCompact } from '../jose/verify.ts';
+import type { TrustedKeys } from '../keys/trusted-keys.ts';
 import { type ApprovalRecord, parseApprovalRecord } from './records.ts';
 
 /**
@@ -30,15 +31,29 @@ export interface RecordSeal {
  * The accepting replica signs what it verified (the approver's identity from their ID token,
  * never the token itself), and every replica checks that signature before a record counts:
  * write access to the approvals topic alone does not make an approval (docs/design.md §7).
- * Records are signed and checked with the service's signing key (SIGNING_KEY_FILE), the one
- * every replica holds.
+ * Records are signed with the service's signing key (SIGNING_KEY_FILE), the one every replica
+ * holds, and checked against it and the keys of the service's newest key set (`trusted`):
+ * after `keys rotate`, a record the previous key sealed keeps counting for that key's grace
+ * period (its `notAfter`), so approvals given before a rotation survive the restart after it.
+ * A key past its grace, or one the set does not name, seals nothing (RFC 7515 §4.1.4: the
+ * `kid` only selects among keys we already trust).
  */
-export async function recordSeal(privateJwk: JWK): Promise<RecordSeal> {
+export async function recordSeal(
+  privateJwk: JWK,
+  trusted?: TrustedKeys,
+  now: () => number = Date.now,
+): Promise<RecordSeal> {
   const signing = await importSigningKey(privateJwk, 'approval record');
   const { kid, alg } = signing;
-  const verifying = {
+  const own = {
     alg,
     key: await importPublicKey(publicMembersOf(privateJwk), alg, `approval record key ${kid}`),
+  };
+  const keyFor = (named: unknown) => {
+    if (named === kid) return own;
+    const key = typeof named === 'string' ? trusted?.keys.get(named) : undefined;
+    if (key === undefined || (key.notAfter !== undefined && now() > key.notAfter)) return undefined;
+    return { alg: key.alg, key: key.key };
   };
   return Object.freeze({
     kid,
@@ -52,7 +67,8 @@ export async function recordSeal(privateJwk: JWK): Promise<RecordSeal> {
       const parts = await readCompact(jws, MAX_RECORD_BYTES, 'approval record');
       if (isCompactProblem(parts)) return undefined;
       const { typ, kid: named, alg: header } = parts.header;
-      if (!typMatches(typ, APPROVAL_RECORD_TYP) || named !== kid || !isSignatureAlgorithm(header))
+      const verifying = keyFor(named);
+      if (!typMatches(typ, APPROVAL_RECORD_TYP) || verifying === undefined || !isSignatureAlgorithm(header))
         return undefined;
       const verified = await verifyCompact(jws, verifying);
       return verified.ok ? parseApprovalRecord(payloadJson(verified.payload)) : undefined;

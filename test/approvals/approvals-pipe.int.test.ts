@@ -8,6 +8,7 @@ import { type PeopleIdp, startPeopleIdp } from '../peers/people/idp.ts';
 import { serveWithApprovals } from '../support/approvals-serve.ts';
 import { PEOPLE } from '../support/approvals-world.ts';
 import { type PipeFixture, pipeFixture } from '../support/pipe-fixture.ts';
+import { runPipe } from '../support/run-pipe.ts';
 import { topicName } from '../transport/contract.ts';
 
 let fixture: PipeFixture;
@@ -175,4 +176,27 @@ describe('a real pipe waits while a person approves through serve (issue 16)', (
     expect(trail).not.toContain(alice);
     expect(trail).not.toContain(alice.split('.')[2]);
   }, 120_000);
+
+  it('SIGHUP after `keys rotate`: serve seals approval records with the new key', async () => {
+    const rotated = await runPipe(
+      {},
+      {
+        cwd: served.keysDir,
+        args: ['keys', 'rotate', '--dir', served.keysDir, '--keys-topic', topicName('approvals-keys')].concat(
+          ['--pulsar-url', fixture.broker.webSocketUrl, '--pulsar-token', fixture.broker.adminToken ?? ''],
+        ),
+      },
+    );
+    expect(rotated.code, rotated.output).toBe(0);
+    const kid = (
+      JSON.parse(await readFile(join(served.keysDir, 'service-key.json'), 'utf8')) as { kid: string }
+    ).kid;
+    served.serving.child.kill('SIGHUP');
+    const until = Date.now() + 10_000;
+    while (!served.serving.output().includes(`approval records reloaded: sealing with ${kid}`)) {
+      if (Date.now() > until)
+        throw new Error(`no reload of the approval records' key: ${served.serving.output()}`);
+      await new Promise((resolve) => setTimeout(resolve, 50));
+    }
+  }, 60_000);
 });

@@ -1,5 +1,15 @@
+import { mkdtemp } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { ApprovalDesk } from '../../src/approvals/desk.ts';
+import { loadRecordSeal } from '../../src/approvals/load-record-seal.ts';
+import { recordSeal } from '../../src/approvals/record-signing.ts';
+import { generateServiceKey } from '../../src/keys/service-keys.ts';
 import { approvalsWorld, PAGE, PEOPLE } from '../support/approvals-world.ts';
+import { brokerInfo } from '../support/broker.ts';
+import { runPipe } from '../support/run-pipe.ts';
+import { topicName } from '../transport/contract.ts';
 
 type World = Awaited<ReturnType<typeof approvalsWorld>>;
 let world: World;
@@ -29,6 +39,19 @@ const approve = (request: { requestId: string; requestDigest: string }, comment 
   kind: 'approve' as const,
   comment,
 });
+
+/** `reader` lists Alice's approval read from the topic; Bob's, given at `at`, settles the request. */
+async function bobSettlesAfterAlice(
+  reader: ApprovalDesk,
+  at: ApprovalDesk,
+  request: Awaited<ReturnType<typeof pendingRequest>>,
+): Promise<void> {
+  const seen = (await reader.pending()).find((e) => e.opened.requestId === request.requestId);
+  expect(seen?.acts.map((x) => x.approver.sub)).toEqual(['alice']);
+  await at.act(await world.token(PEOPLE.bob), approve(request));
+  const { final } = await request.until('allow');
+  expect(final.approvers).toEqual(['Alice (alice)', 'Bob (bob)']);
+}
 
 describe('approvals through Pulsar (issue 16)', () => {
   it('2 of 2: progress after the first, allow after the second, listing both; the same person twice counts once', async () => {
@@ -154,6 +177,56 @@ describe('approvals through Pulsar (issue 16)', () => {
     }
   }, 60_000);
 
+  it('an approval sealed before `keys rotate` still counts at the replica started after it; a key the set does not name seals nothing', async () => {
+    // The service's keys directory as operators keep it: generated, then rotated on Pulsar.
+    const dir = await mkdtemp(join(tmpdir(), 'pulsar-gate-approval-keys-'));
+    expect((await runPipe({}, { cwd: dir, args: ['keys', 'generate', '--out', dir] })).code).toBe(0);
+    const keyFile = join(dir, 'service-key.json');
+    const before = await loadRecordSeal(keyFile, Date.now);
+    const a = await world.replica({ seal: before });
+    const request = await pendingRequest();
+    try {
+      await a.desk.act(await world.token(PEOPLE.alice), approve(request));
+      expect((await request.next()).reasons[0]).toMatch(/^1 of 2/);
+      await a.replica.stop();
+      const broker = brokerInfo();
+      const rotate = await runPipe(
+        {},
+        {
+          cwd: dir,
+          args: ['keys', 'rotate', '--dir', dir, '--keys-topic', topicName('approval-keys')].concat([
+            '--pulsar-url',
+            broker.webSocketUrl,
+            '--pulsar-token',
+            broker.adminToken ?? '',
+          ]),
+        },
+      );
+      expect(rotate.code).toBe(0);
+      const after = await loadRecordSeal(keyFile, Date.now);
+      expect(after.kid).not.toBe(before.kid);
+      // A replica that trusts another key only reads none of the request's records.
+      const stranger = await world.replica({
+        seal: await recordSeal((await generateServiceKey()).privateJwk),
+      });
+      try {
+        const listed = await stranger.desk.pending();
+        expect(listed.find((e) => e.opened.requestId === request.requestId)).toBeUndefined();
+      } finally {
+        await stranger.replica.stop();
+      }
+      // The replica started after the rotation seals with the new key and counts Alice's act.
+      const c = await world.replica({ seal: after });
+      try {
+        await bobSettlesAfterAlice(c.desk, c.desk, request);
+      } finally {
+        await c.replica.stop();
+      }
+    } finally {
+      await request.close();
+    }
+  }, 120_000);
+
   it('approvals given at two replicas, one restarted between them, settle the request once', async () => {
     const a = await world.replica();
     const request = await pendingRequest();
@@ -165,12 +238,8 @@ describe('approvals through Pulsar (issue 16)', () => {
       await a.replica.stop();
       const c = await world.replica();
       try {
-        const seen = (await c.desk.pending()).find((e) => e.opened.requestId === request.requestId);
-        expect(seen?.acts.map((x) => x.approver.sub)).toEqual(['alice']);
         // Bob approves at replica b, which never held the request.
-        await b.desk.act(await world.token(PEOPLE.bob), approve(request));
-        const { final } = await request.until('allow');
-        expect(final.approvers).toEqual(['Alice (alice)', 'Bob (bob)']);
+        await bobSettlesAfterAlice(c.desk, b.desk, request);
       } finally {
         await c.replica.stop();
       }

@@ -52,6 +52,8 @@ export async function serveWithApprovals(
   return {
     serving,
     health,
+    /** Its keys directory (`keys generate --out`), for `keys rotate`. */
+    keysDir,
     /** A provision of production from main, as a pipe asks it: pending until someone approves. */
     provision: async () =>
       fixture.run(undefined, {

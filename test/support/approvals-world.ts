@@ -4,6 +4,7 @@ import { join } from 'node:path';
 import { createApproverVerifier } from '../../src/approvals/approver-token.ts';
 import type { ApprovalDesk } from '../../src/approvals/desk.ts';
 import { openApprovalDesk } from '../../src/approvals/open-desk.ts';
+import { type RecordSeal, recordSeal } from '../../src/approvals/record-signing.ts';
 import { type Decision, verifyDecision } from '../../src/events/decision.ts';
 import { PublisherCache } from '../../src/service/reply-publishers.ts';
 import type { Attachment } from '../../src/transport/transport.ts';
@@ -77,7 +78,7 @@ export async function approvalsWorld() {
 
   /** One replica with its approvals desk. */
   async function replica(
-    options: { windowMs?: number } = {},
+    options: { windowMs?: number; seal?: RecordSeal } = {},
   ): Promise<{ replica: Replica; desk: ApprovalDesk }> {
     let desk: ApprovalDesk | undefined;
     const replica = await fx.start(undefined, {
@@ -86,7 +87,7 @@ export async function approvalsWorld() {
         const opened = await openApprovalDesk({
           transport: parts.transport,
           topicName: topic,
-          signingJwk: fx.privateJwk,
+          seal: options.seal ?? (await recordSeal(fx.privateJwk)),
           verifier,
           rules: { allowUnmapped: false },
           settle: {
