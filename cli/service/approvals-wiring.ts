@@ -1,7 +1,7 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { approvalsApi } from '../../src/approvals/approvals-api.ts';
 import { approvalsPage } from '../../src/approvals/approvals-page.ts';
-import { readAccountMap, readGroupMap } from '../../src/approvals/approver-maps.ts';
+import { readApproverMaps } from '../../src/approvals/approver-maps.ts';
 import { createApproverVerifier } from '../../src/approvals/approver-token.ts';
 import type { ApprovalDesk } from '../../src/approvals/desk.ts';
 import { webhookNotifier } from '../../src/approvals/notify-webhook.ts';
@@ -29,6 +29,8 @@ export interface ServedApprovals {
   ): Promise<void>;
   /** http.ts's `approvals` handler. */
   http(request: IncomingMessage, response: ServerResponse, path: string): Promise<void>;
+  /** SIGHUP: groups.json's `approvers` and APPROVER_MAP read again; says what is now in force. */
+  reload(): Promise<string>;
   close(): Promise<void>;
 }
 
@@ -45,13 +47,14 @@ export async function openApprovals(
     readonly log: (level: string, message: string) => void;
   },
 ): Promise<ServedApprovals> {
+  const readMaps = () => readApproverMaps(wiring.policyDir, config.mapFile);
+  let maps = await readMaps();
   const verifier = createApproverVerifier({
     issuer: config.issuer,
     audiences: config.clientIds,
     groupsClaim: config.groupsClaim,
-    groupMap: await readGroupMap(wiring.policyDir),
     bitbucketClaim: config.bitbucketClaim,
-    accountMap: await readAccountMap(config.mapFile),
+    maps: () => maps,
     allowInsecureIssuer: wiring.allowInsecureIssuer,
   });
   const opened = await openApprovalDesk({
@@ -73,6 +76,10 @@ export async function openApprovals(
     desk,
     pending: (facts, jws, replyTopic, replyKey) => desk.opened(facts, jws, replyTopic, replyKey),
     http: pageOrApi(desk, config, wiring.allowInsecureIssuer),
+    reload: async () => {
+      maps = await readMaps();
+      return `${maps.groups.size} approver group${maps.groups.size === 1 ? '' : 's'} mapped, ${maps.accounts.size} account${maps.accounts.size === 1 ? '' : 's'}`;
+    },
     close: opened.close,
   };
 }

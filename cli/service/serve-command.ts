@@ -167,12 +167,13 @@ export async function serveCommand(
           },
         },
         gate,
-        ...(seal
+        ...(seal && approvals
           ? {
-              approvalRecords: {
+              approvals: {
                 reload: async () => {
-                  seal.swap(await readSeal());
-                  return seal.port.kid;
+                  const [next, mapped] = await Promise.all([readSeal(), approvals.reload()]);
+                  seal.swap(next);
+                  return `sealing records with ${next.kid}, ${mapped}`;
                 },
               },
             }

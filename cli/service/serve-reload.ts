@@ -13,8 +13,8 @@ export interface Reloadable {
     swap(next: ServiceSigners): void;
   };
   readonly gate?: { reload(): Promise<string> } | undefined;
-  /** The approval records' seal (key and trusted set), when approvals are on; resolves to its kid. */
-  readonly approvalRecords?: { reload(): Promise<string> } | undefined;
+  /** Approvals, when on: the records' seal (key and trusted set) and the approver maps; says what is in force. */
+  readonly approvals?: { reload(): Promise<string> } | undefined;
   readonly keyring: { swap(next: DecryptionKeyring): void };
   readonly readKeyring: () => Promise<DecryptionKeyring>;
   /** TOPICS read again and the service switched to them (serve-topics.ts, reloadTopics). */
@@ -50,10 +50,12 @@ export function reloadAll(r: Reloadable): void {
     ?.reload()
     .then((kid) => log('info', `gate-issuer keys reloaded: signing with ${kid}`))
     .catch((error: unknown) => log('error', `gate-issuer keys reload failed: ${messageOf(error)}`));
-  r.approvalRecords
+  r.approvals
     ?.reload()
-    .then((kid) => log('info', `approval records reloaded: sealing with ${kid}`))
-    .catch((error: unknown) => log('error', `approval records' keys reload failed: ${messageOf(error)}`));
+    .then((now) => log('info', `approvals reloaded: ${now}`))
+    .catch((error: unknown) =>
+      log('error', `approvals reload failed, keeping what is in force: ${messageOf(error)}`),
+    );
   r.readKeyring()
     .then((next) => r.keyring.swap(next))
     .catch((error: unknown) => log('error', `encryption keys reload failed: ${messageOf(error)}`));

@@ -3,10 +3,27 @@ import { join } from 'node:path';
 import { GateError } from '../errors.ts';
 import { isRecord } from '../lib/is-record.ts';
 
+/** The operator's maps an approver's ID token is read through (approver-token.ts). */
+export interface ApproverMaps {
+  /** Policy group → the IdP groups that make someone a member; a group not named matches by its own name. */
+  readonly groups: ReadonlyMap<string, readonly string[]>;
+  /** `iss sub` or `sub` or `email` → Bitbucket account (APPROVER_MAP), checked after the claim. */
+  readonly accounts: ReadonlyMap<string, string>;
+}
+
+/** Both maps, read at start and again on SIGHUP: either fails, neither is replaced. */
+export async function readApproverMaps(
+  policyDir: string,
+  mapFile: string | undefined,
+): Promise<ApproverMaps> {
+  const [groups, accounts] = await Promise.all([readGroupMap(policyDir), readAccountMap(mapFile)]);
+  return { groups, accounts };
+}
+
 /**
  * APPROVER_MAP: `{"<sub>" | "<verified email>" | "<issuer> <sub>": "<Bitbucket account>"}`,
  * the operator's word on which Bitbucket account a person at the IdP is (the uuid `{…}` or
- * the Atlassian account id). Read once at start; a broken file stops the start.
+ * the Atlassian account id). A broken file stops the start, or keeps the map in force on SIGHUP.
  */
 export async function readAccountMap(file: string | undefined): Promise<ReadonlyMap<string, string>> {
   if (file === undefined) return new Map();

@@ -12,6 +12,7 @@ import type { VerifiedApprover } from '../decision/approval-facts.ts';
 import { createIssuerKeys } from '../identity/issuer-keys.ts';
 import { quote, reject, rejectionFor, type TokenRejection } from '../identity/token-rejection.ts';
 import { DEFAULT_ALGORITHMS } from '../identity/verifier-options.ts';
+import type { ApproverMaps } from './approver-maps.ts';
 
 export interface ApproverTokenOptions {
   readonly issuer: string;
@@ -19,12 +20,10 @@ export interface ApproverTokenOptions {
   readonly audiences: readonly string[];
   /** Where the IdP lists the person's groups (Okta `groups`, Entra `groups`, Keycloak `groups`). */
   readonly groupsClaim: string;
-  /** Policy group → the IdP groups that make someone a member (groups.json "approvers"); a group not named is matched by its own name. */
-  readonly groupMap: ReadonlyMap<string, readonly string[]>;
   /** A claim holding the person's Bitbucket account uuid or Atlassian account id, if the IdP has one. */
   readonly bitbucketClaim: string | undefined;
-  /** `iss sub` or `sub` or `email` → Bitbucket account (APPROVER_MAP), checked after the claim. */
-  readonly accountMap: ReadonlyMap<string, string>;
+  /** The operator's maps in force, asked once per token (SIGHUP may replace them: approver-maps.ts). */
+  readonly maps: () => ApproverMaps;
   readonly allowInsecureIssuer: boolean;
   readonly now?: () => number;
   readonly fetch?: typeof fetch;
@@ -64,12 +63,14 @@ export function createApproverVerifier(options: ApproverTokenOptions): ApproverV
     const sub = payload.sub as string;
     const claimed = groupsIn(payload[options.groupsClaim]);
     const name = [payload.name, payload.email, sub].find((v) => typeof v === 'string' && v !== '') as string;
-    const bitbucket = accountOf(payload, options);
+    // One snapshot of the maps for both look-ups: a reload never mixes two versions.
+    const maps = options.maps();
+    const bitbucket = accountOf(payload, options, maps.accounts);
     const approver: VerifiedApprover = {
       iss: options.issuer,
       sub,
       name: name.slice(0, 200),
-      groups: policyGroups(claimed, options.groupMap),
+      groups: policyGroups(claimed, maps.groups),
       ...(bitbucket === undefined ? {} : { bitbucket }),
     };
     return { ok: true as const, approver };
@@ -103,13 +104,17 @@ export function policyGroups(
   return [...out].sort();
 }
 
-function accountOf(payload: Record<string, unknown>, o: ApproverTokenOptions): string | undefined {
+function accountOf(
+  payload: Record<string, unknown>,
+  o: ApproverTokenOptions,
+  accounts: ReadonlyMap<string, string>,
+): string | undefined {
   const claim = o.bitbucketClaim === undefined ? undefined : payload[o.bitbucketClaim];
   if (typeof claim === 'string' && claim !== '') return claim;
   const keys = [`${o.issuer} ${String(payload.sub)}`, String(payload.sub)];
   if (typeof payload.email === 'string' && payload.email_verified === true) keys.push(payload.email);
   for (const key of keys) {
-    const account = o.accountMap.get(key);
+    const account = accounts.get(key);
     if (account !== undefined) return account;
   }
   return undefined;

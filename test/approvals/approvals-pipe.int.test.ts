@@ -1,4 +1,4 @@
-import { mkdtemp, readFile } from 'node:fs/promises';
+import { cp, mkdtemp, readFile, writeFile } from 'node:fs/promises';
 import { createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
@@ -9,6 +9,7 @@ import { serveWithApprovals } from '../support/approvals-serve.ts';
 import { PEOPLE } from '../support/approvals-world.ts';
 import { type PipeFixture, pipeFixture } from '../support/pipe-fixture.ts';
 import { runPipe } from '../support/run-pipe.ts';
+import { POLICY_DIR } from '../support/service-fixture.ts';
 import { topicName } from '../transport/contract.ts';
 
 let fixture: PipeFixture;
@@ -16,6 +17,7 @@ let idp: PeopleIdp;
 let served: Awaited<ReturnType<typeof serveWithApprovals>>;
 let health = '';
 let stateDir: string;
+let policyDir: string;
 let hook: { url: string; bodies: Record<string, unknown>[]; close(): Promise<void> };
 const topic = topicName('approvals-pipe');
 const PAGE = 'https://gate.example/approvals';
@@ -24,6 +26,9 @@ beforeAll(async () => {
   fixture = await pipeFixture();
   idp = await startPeopleIdp();
   stateDir = await mkdtemp(join(tmpdir(), 'state-'));
+  // A copy of the sample policies: a test edits its groups.json and sends SIGHUP.
+  policyDir = await mkdtemp(join(tmpdir(), 'policies-'));
+  await cp(POLICY_DIR, policyDir, { recursive: true });
   hook = await webhookReceiver();
   served = await serveWithApprovals(
     fixture,
@@ -35,7 +40,7 @@ beforeAll(async () => {
       STATE_DIR: stateDir,
       APPROVAL_WEBHOOK_URL: `${hook.url}/hooks/secret-token-in-path`,
     },
-    { gate: true },
+    { gate: true, policyDir },
   );
   health = served.health;
 }, 120_000);
@@ -177,6 +182,39 @@ describe('a real pipe waits while a person approves through serve (issue 16)', (
     expect(trail).not.toContain(alice.split('.')[2]);
   }, 120_000);
 
+  it("SIGHUP re-reads groups.json's approvers: an IdP group mapped to release-managers then counts", async () => {
+    const dave = {
+      sub: 'dave',
+      name: 'Dave',
+      groups: ['ops-leads'],
+      bitbucket: '{da7e0000-0000-4000-8000-000000000005}',
+    };
+    const token = await idp.idToken(dave);
+    const running = served.provision();
+    const { requestId, requestDigest } = await pendingRequestId(token);
+    const ask = () => api(`/requests/${requestId}`, token, { requestDigest, decision: 'approve' });
+    const before = await ask();
+    expect(before.status).toBe(403);
+    expect(before.json.error).toBe('Dave is not in release-managers, who may approve this request');
+    const groupsFile = join(policyDir, 'groups.json');
+    const groups = JSON.parse(await readFile(groupsFile, 'utf8'));
+    await writeFile(
+      groupsFile,
+      JSON.stringify({ ...groups, approvers: { 'release-managers': ['ops-leads'] } }),
+    );
+    served.serving.child.kill('SIGHUP');
+    const until = Date.now() + 10_000;
+    while (!served.serving.output().includes('approvals reloaded: ')) {
+      if (Date.now() > until) throw new Error(`no reload of the approver maps: ${served.serving.output()}`);
+      await new Promise((resolve) => setTimeout(resolve, 50));
+    }
+    expect(served.serving.output()).toContain('1 approver group mapped');
+    const after = await ask();
+    expect(after.status, JSON.stringify(after.json)).toBe(200);
+    expect(after.json.state).toBe('approved');
+    expect((await running).output).toContain('✔ Allowed');
+  }, 120_000);
+
   it('SIGHUP after `keys rotate`: serve seals approval records with the new key', async () => {
     const rotated = await runPipe(
       {},
@@ -193,7 +231,7 @@ describe('a real pipe waits while a person approves through serve (issue 16)', (
     ).kid;
     served.serving.child.kill('SIGHUP');
     const until = Date.now() + 10_000;
-    while (!served.serving.output().includes(`approval records reloaded: sealing with ${kid}`)) {
+    while (!served.serving.output().includes(`approvals reloaded: sealing records with ${kid}`)) {
       if (Date.now() > until)
         throw new Error(`no reload of the approval records' key: ${served.serving.output()}`);
       await new Promise((resolve) => setTimeout(resolve, 50));

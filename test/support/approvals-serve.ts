@@ -19,7 +19,7 @@ export async function serveWithApprovals(
   fixture: PipeFixture,
   topic: string,
   env: Record<string, string>,
-  options: { gate?: boolean } = {},
+  options: { gate?: boolean; policyDir?: string } = {},
 ) {
   const keysDir = await mkdtemp(join(tmpdir(), 'keys-'));
   expect((await runPipe({}, { cwd: keysDir, args: ['keys', 'generate', '--out', keysDir] })).code).toBe(0);
@@ -39,7 +39,7 @@ export async function serveWithApprovals(
       pulsarUrl: fixture.broker.webSocketUrl,
       topic,
       keysDir,
-      policyDir: POLICY_DIR,
+      policyDir: options.policyDir ?? POLICY_DIR,
       issuer: fixture.world.issuer,
       bitbucket: fixture.world.bitbucket,
     }),

@@ -70,9 +70,8 @@ export async function approvalsWorld() {
     issuer: idp.issuer,
     audiences: [idp.clientId],
     groupsClaim: 'groups',
-    groupMap: new Map(),
     bitbucketClaim: 'bitbucket_account',
-    accountMap: new Map(),
+    maps: () => ({ groups: new Map(), accounts: new Map() }),
     allowInsecureIssuer: true,
   });
 
