@@ -4,12 +4,19 @@
 #   docker build -f deploy/service.Dockerfile -t pulsar-gate-service .
 # Stage 1 bundles cli/service/main.ts with esbuild, as the pipe image's Dockerfile does (same
 # first layers, so the two builds share their npm ci); stage 2 is the Node 24 slim base plus
-# that bundle and the one package it keeps external: Cedar's wasm, which loads its .wasm
-# file from its own package directory. No other node_modules, no npm, no compilers.
+# that bundle and the packages it keeps external: Cedar's wasm, which loads its .wasm file
+# from its own package directory, and the native Pulsar client for pulsar:// URLs
+# (pulsar-client and its runtime dependencies; scripts/image/native-runtime.sh says where it
+# comes from: the prebuilt binary `npm ci` downloads, or this machine's build that
+# scripts/image/build.sh stages in deploy/native/, or none). No other node_modules, no npm,
+# no compilers.
 FROM node:24-bookworm-slim AS build
 WORKDIR /build
 COPY package.json package-lock.json ./
 RUN npm ci --no-audit --no-fund && npm cache clean --force
+COPY deploy/native/ ./native/
+COPY scripts/image/native-runtime.sh ./scripts/image/native-runtime.sh
+RUN sh scripts/image/native-runtime.sh
 COPY tsconfig.json ./
 COPY scripts/build.ts ./scripts/build.ts
 COPY src ./src
@@ -31,10 +38,24 @@ LABEL org.opencontainers.image.title="pulsar-gate-service" \
 RUN rm -rf /usr/local/lib/node_modules/npm /usr/local/lib/node_modules/corepack \
            /usr/local/bin/npm /usr/local/bin/npx /usr/local/bin/corepack /opt/yarn* /usr/local/bin/yarn /usr/local/bin/yarnpkg && \
     mkdir -p /var/lib/pulsar-gate && chown node:node /var/lib/pulsar-gate && chmod 0700 /var/lib/pulsar-gate
+# The native client's libpulsar.so when it is this machine's build (the prebuilt binary links
+# it statically), and then the Debian libraries it links to (`ldd libpulsar.so`); the loader
+# finds it through LD_LIBRARY_PATH (the addon's own rpath names the build machine's cache).
+COPY --from=build /runtime/native/ /service/native/
+RUN if [ -e /service/native/lib/libpulsar.so ]; then \
+      apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends \
+        libcurl4 libprotobuf32 libsnappy1v5 libssl3 libzstd1 zlib1g >/dev/null && \
+      apt-get clean && rm -rf /var/lib/apt/lists/* /var/log/apt /var/log/dpkg.log; \
+    fi
+ENV LD_LIBRARY_PATH=/service/native/lib
 # Node resolves the external package from the bundle's directory upwards: /service/node_modules.
 COPY --from=build /runtime/node_modules/ /service/node_modules/
 COPY --from=build /build/dist/service/ /service/dist/
 COPY LICENSE /service/
+# pulsar-client's install step writes src/cert.pem (this node's CA roots, its default TLS
+# trust) by loading the addon; --ignore-scripts skipped it for the machine's build. Running it
+# here makes that file with the image's own node and fails the build if the addon does not load.
+RUN [ ! -d /service/node_modules/pulsar-client ] || node /service/node_modules/pulsar-client/GenCertFile.js
 ENV NODE_ENV=production
 # A V8 compile cache made now by this image's node (scripts/image/warm-compile-cache.ts), so
 # a replacement replica starts without compiling the bundle; read-only at run time.

@@ -78,16 +78,22 @@ async function build(target: ImageTarget): Promise<ImageState> {
   }
 }
 
+/** What a suite needs of the built image beyond its being there: undefined when it has it, else why not. */
+export type ImageRequirement = (image: string) => Promise<string | undefined>;
+
 /**
- * `describe` with the image's name, once the image is there. Otherwise a skipped suite whose
- * title carries the reason (and a console warning), or in CI a failing one.
+ * `describe` with the image's name, once the image is there (and meets `requires`). Otherwise
+ * a skipped suite whose title carries the reason (and a console warning), or in CI a failing one.
  */
 export async function describeWithImage(
   title: string,
   body: (image: string) => void,
   target: ImageTarget = 'pipe',
+  requires?: ImageRequirement,
 ): Promise<void> {
-  const state = await build(target);
+  const built = await build(target);
+  const missing = built.ok && requires ? await requires(built.name) : undefined;
+  const state: ImageState = missing === undefined ? built : { ok: false, reason: missing };
   if (state.ok) {
     describe(title, () => body(state.name));
   } else if (process.env.CI === 'true') {

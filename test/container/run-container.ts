@@ -46,11 +46,16 @@ export async function runPipeContainer(
     .withLabels({ 'org.bitbucket.pipelines.system': 'true' });
   if (options.entrypoint) definition = definition.withEntrypoint(options.entrypoint);
   if (options.command) definition = definition.withCommand(options.command);
+  return runToEnd(definition, options.timeoutMs ?? 120_000);
+}
+
+/** Starts a container that ends by itself, waits for it (killed after timeoutMs), returns what it printed. */
+export async function runToEnd(definition: GenericContainer, timeoutMs: number): Promise<PipeRun> {
   const started = Date.now();
   const container = await definition.start();
   const client = await getContainerRuntimeClient();
   const handle = client.container.getById(container.getId());
-  const timer = setTimeout(() => void handle.kill().catch(() => {}), options.timeoutMs ?? 120_000);
+  const timer = setTimeout(() => void handle.kill().catch(() => {}), timeoutMs);
   try {
     const { StatusCode } = (await handle.wait()) as { StatusCode: number };
     const ms = Date.now() - started;
