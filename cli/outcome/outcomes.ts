@@ -2,7 +2,7 @@ import type { ErrorCode } from '../../src/errors.ts';
 import { EXIT, type Outcome } from './exit.ts';
 
 const PULSAR_HINT =
-  "check PULSAR_URL, that the broker runs the WebSocket service, and the role's permissions";
+  "check PULSAR_URL (ws:// and wss:// need the broker's WebSocket service, pulsar:// its binary port) and the role's permissions";
 
 /**
  * The one table from error codes to exit codes and hints, for every command (docs/design.md §5,
