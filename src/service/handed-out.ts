@@ -1,7 +1,7 @@
 import { buildDecisionFacts } from '../decision/build-decision-facts.ts';
 import type { VerifiedStep } from '../decision/decision-facts.ts';
 import type { Answering } from './answering.ts';
-import type { DecisionRecord } from './decision-table.ts';
+import type { DecisionRecord } from './decision-record.ts';
 import type { Outcome } from './outcome.ts';
 
 /**
