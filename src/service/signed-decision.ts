@@ -4,13 +4,19 @@ import type { AuditLeaf } from '../events/decision-schema.ts';
 import type { Answering } from './answering.ts';
 import { decisionIdOf } from './decision-log.ts';
 import { type GateGrant, signGateGrant } from './gate-grant.ts';
+import type { DeciderPorts } from './ports.ts';
+
+/** What signing needs of the request being answered: the request, and the signer and TTL. */
+export type Signing = Pick<Answering, 'event' | 'requestDigest' | 'keyThumbprint' | 'policyDigest'> & {
+  readonly ports: Pick<DeciderPorts, 'signer' | 'decisionTtlMs'>;
+};
 
 /**
  * The decision the pipe verifies (docs/formats.md, "Decision"), made of the facts that
  * survived the audit (with the audit record's leaf, issue 15 §3), and signed.
  */
 export async function signedDecision(
-  to: Answering,
+  to: Signing,
   facts: DecisionFacts,
   about: {
     /** Epoch ms the decision is made at: its expiry and the gate token's times count from it. */
