@@ -1,17 +1,15 @@
 import { relative } from 'node:path';
 import type { Io } from '../cli/io.ts';
 import type { OptionSource } from '../cli/options/spec.ts';
-import { outcomeOf } from '../cli/outcome/end.ts';
 import { EXIT } from '../cli/outcome/exit.ts';
-import { GateError } from '../src/errors.ts';
-import type { CredentialsMode } from '../src/gate/ports.ts';
 import { runGate } from '../src/gate/run-gate.ts';
 import { readStepToken } from '../src/identity/step-token.ts';
 import { preloadJose } from '../src/jose/load.ts';
-import { writeOutcomeFile } from '../src/output/step-outputs.ts';
 import { parseRequestConfig, type RequestConfig } from './config.ts';
-import { allowedDocument, failedDocument, type OutcomeDocument } from './outcome-document.ts';
-import { explainRefusal, type PulsarIdentity, pulsarIdentity } from './pulsar-refusal.ts';
+import { reportFailure } from './failure-report.ts';
+import { allowedDocument } from './outcome-document.ts';
+import { leaveOutcome } from './outcome-file.ts';
+import { type PulsarIdentity, pulsarIdentity } from './pulsar-refusal.ts';
 import { createStepLog } from './step-log.ts';
 import { gateRequest, wirePorts } from './wire.ts';
 
@@ -68,7 +66,7 @@ export async function requestCommand(flags: OptionSource['flags'], io: Io): Prom
     if (json) io.write(`${JSON.stringify(document)}\n`);
     return EXIT.allowed;
   } catch (error) {
-    const ended = report(error, log, started, who, config?.credentialsMode);
+    const ended = reportFailure(error, log, started, who, config?.credentialsMode);
     // After the configuration was read, every verdict leaves outcome.json (issue 14).
     if (config) await leaveOutcome(config.outputDir, ended.document, log);
     if (json) io.write(`${JSON.stringify(ended.document)}\n`);
@@ -76,77 +74,4 @@ export async function requestCommand(flags: OptionSource['flags'], io: Io): Prom
   } finally {
     await transport?.close().catch(() => {});
   }
-}
-
-/** outcome.json, without the credentials' whereabouts; a failure to write it is a warning, never the verdict. */
-async function leaveOutcome(
-  dir: string,
-  { credentials: _where, hint: _hint, ...document }: OutcomeDocument,
-  log: ReturnType<typeof createStepLog>,
-): Promise<void> {
-  try {
-    await writeOutcomeFile(dir, document);
-  } catch (error) {
-    log.warn(`⚠ outcome.json not written: ${error instanceof Error ? error.message : String(error)}`);
-  }
-}
-
-function report(
-  error: unknown,
-  log: ReturnType<typeof createStepLog>,
-  started: number,
-  who: PulsarIdentity | undefined,
-  mode?: CredentialsMode,
-): { exitCode: number; document: OutcomeDocument } {
-  const elapsedMs = Date.now() - started;
-  if (!(error instanceof GateError)) {
-    log.info(
-      `✖ Failed: unexpected error: ${error instanceof Error ? error.message : String(error)} — failed at: pulsar-gate`,
-    );
-    log.debug(error instanceof Error && error.stack ? error.stack : '');
-    const how = {
-      exitCode: EXIT.unexpected,
-      path: 'pulsar-gate',
-      hint: 'a bug: please report it',
-      elapsedMs,
-      mode,
-    };
-    return { exitCode: EXIT.unexpected, document: failedDocument(undefined, { ...how, redact: log.redact }) };
-  }
-  const outcome = outcomeOf(error.code, 'request');
-  const path = error.details.path ?? outcome.path;
-  const lines = error.message.split('\n');
-  const refusal = who && explainRefusal(error, who);
-  if (refusal) {
-    log.info(`✖ Pulsar: ${refusal.message} — failed at: ${path}`);
-    log.info(`  hint: ${refusal.hint}`);
-  } else if (error.code === 'DENIED') {
-    log.info(`✖ Denied: ${lines.join('; ')} — failed at: ${path}`);
-  } else if (error.code === 'CONFIG_INVALID') {
-    // One line per problem, each naming its variable (all problems at once).
-    for (const line of lines) log.info(`✖ ${line}`);
-    log.info(`  ${lines.length} problem${lines.length === 1 ? '' : 's'} — failed at: ${path}`);
-  } else {
-    log.info(`✖ ${titleOf(error.code)}: ${error.message} — failed at: ${path}`);
-  }
-  if (!refusal) log.info(`  hint: ${outcome.hint}`);
-  if (error.details.subject) log.info(`  token sub: ${error.details.subject}`);
-  log.debug(`error code ${error.code} after ${(elapsedMs / 1000).toFixed(1)} s${causeOf(error)}`);
-  const hint = refusal?.hint ?? outcome.hint;
-  const how = { exitCode: outcome.exit, path, hint, elapsedMs, redact: log.redact, mode };
-  return { exitCode: outcome.exit, document: failedDocument(error, how) };
-}
-
-function titleOf(code: GateError['code']): string {
-  if (code === 'DECISION_TIMEOUT') return 'Timed out';
-  if (code.startsWith('PULSAR')) return 'Pulsar';
-  if (code.startsWith('STS')) return 'AWS STS';
-  if (code.startsWith('TOKEN')) return 'Identity';
-  if (code.startsWith('KEYS')) return 'Decision keys';
-  return 'Failed';
-}
-
-function causeOf(error: GateError): string {
-  const cause = error.cause;
-  return cause instanceof Error ? `; cause: ${cause.name}: ${cause.message.split('\n')[0]}` : '';
 }

@@ -8,20 +8,20 @@
 // (issue 14): the deploy roles trust only the decision service as an OIDC issuer, so the
 // credentials come from the gate token of an allow, and a step that skips the pipe and
 // presents its own token to STS is refused.
-import { spawn } from 'node:child_process';
-import { mkdtemp, rm, writeFile } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
+import { rm } from 'node:fs/promises';
 import { join } from 'node:path';
-import { generateGateKeySet, generateServiceKey } from '../src/keys/service-keys.ts';
 import { issuerForRepository } from '../test/peers/oidc/shared-issuer.ts';
-import { grantRepository, grantService } from '../test/peers/pulsar/grants.ts';
 import { freePort } from '../test/peers/pulsar/ports.ts';
 import { reuseOrStartBroker } from '../test/peers/pulsar/reuse.ts';
 import { PRODUCTION_ROLE, STAGING_ROLE, startGatedSts } from '../test/support/gate-service.ts';
 import { startGateWorld } from '../test/support/gate-world.ts';
 import { runPipe } from '../test/support/run-pipe.ts';
 import { startApprovalDemo } from './demo-approval.ts';
+import { serviceCredential } from './demo-credential.ts';
+import { writeDemoKeys } from './demo-keys.ts';
+import { startDemoServe } from './demo-serve.ts';
 import { skipThePipe } from './demo-skip.ts';
+import { demoStep } from './demo-step.ts';
 
 const say = (line: string) => process.stdout.write(`${line}\n`);
 const root = new URL('..', import.meta.url).pathname;
@@ -34,14 +34,7 @@ const identity = broker.identity;
 const world = await startGateWorld(
   identity === undefined ? {} : { issuer: await issuerForRepository(identity.bitbucket) },
 );
-const keys = await mkdtemp(join(tmpdir(), 'pulsar-gate-demo-keys-'));
-const { privateJwk, encryptionJwk, publicJwks } = await generateServiceKey();
-await writeFile(join(keys, 'service-key.json'), JSON.stringify(privateJwk), { mode: 0o600 });
-await writeFile(join(keys, 'service-enc-keys.json'), JSON.stringify({ keys: [encryptionJwk] }), {
-  mode: 0o600,
-});
-await writeFile(join(keys, 'decision-keys.json'), JSON.stringify(publicJwks));
-await writeFile(join(keys, 'gate-keys.json'), JSON.stringify(await generateGateKeySet()), { mode: 0o600 });
+const keys = await writeDemoKeys();
 // The decision service is the gate's OIDC issuer on its own HTTP port; AWS (here: the STS
 // stand-in) fetches its discovery document and JWKS there.
 const httpPort = await freePort();
@@ -49,58 +42,27 @@ const gateIssuer = `http://127.0.0.1:${httpPort}`;
 const sts = await startGatedSts(gateIssuer, world.issuer);
 const topic = `persistent://public/default/gates-demo-${Date.now()}`;
 const topics = { topic, replyTopic: `${topic}-replies` };
-let serviceCredential: Record<string, string> = { PULSAR_TOKEN: broker.adminToken ?? '' };
-if (identity !== undefined) {
-  say(
-    `granting repository ${world.issuer.repositoryUuid} produce/consume on its topics, and the service its own …`,
-  );
-  await grantRepository(broker, world.issuer.repositoryUuid, topics);
-  await grantService(broker, topics, identity.service.role);
-  const client = identity.service.clients.service;
-  await writeFile(join(keys, 'oauth-secret'), client.clientSecret, { mode: 0o600 });
-  serviceCredential = {
-    OAUTH_ISSUER: identity.service.issuer,
-    OAUTH_CLIENT_ID: client.clientId,
-    OAUTH_CLIENT_SECRET_FILE: join(keys, 'oauth-secret'),
-    OAUTH_AUDIENCE: identity.service.audience,
-  };
-}
+const credential = await serviceCredential(broker, world, topics, keys, say);
 
 // Approvals (issue 16): scripts/demo-approval.ts.
 const approvals = await startApprovalDemo();
 say('starting the decision service: pulsar-gate-service serve --policy-dir examples/policies …');
-let serveLog = '';
-const serve = spawn(process.execPath, [join(root, 'cli/service/main.ts'), 'serve'], {
-  env: {
-    PATH: process.env.PATH ?? '',
-    PULSAR_URL: broker.webSocketUrl,
-    ...serviceCredential,
-    TOPICS: topic,
-    SIGNING_KEY_FILE: join(keys, 'service-key.json'),
-    POLICY_DIR: join(root, 'examples/policies'),
-    OIDC_ISSUERS: world.issuer.url,
-    OIDC_AUDIENCES: world.issuer.audience,
-    ALLOW_INSECURE_ISSUER: 'true',
-    HTTP_PORT: String(httpPort),
-    GATE_ISSUER: gateIssuer,
-    // Where the service names environments and pipelines: Bitbucket's API (a local stand-in).
-    ...world.bitbucket,
-    ...approvals.serveEnv,
-  },
-  stdio: ['ignore', 'pipe', 'pipe'],
+const serve = await startDemoServe({
+  PULSAR_URL: broker.webSocketUrl,
+  ...credential,
+  TOPICS: topic,
+  SIGNING_KEY_FILE: join(keys, 'service-key.json'),
+  POLICY_DIR: join(root, 'examples/policies'),
+  OIDC_ISSUERS: world.issuer.url,
+  OIDC_AUDIENCES: world.issuer.audience,
+  ALLOW_INSECURE_ISSUER: 'true',
+  HTTP_PORT: String(httpPort),
+  GATE_ISSUER: gateIssuer,
+  // Where the service names environments and pipelines: Bitbucket's API (a local stand-in).
+  ...world.bitbucket,
+  ...approvals.serveEnv,
 });
-serve.stdout.on('data', (chunk: Buffer) => {
-  serveLog += chunk;
-});
-serve.stderr.on('data', (chunk: Buffer) => {
-  serveLog += chunk;
-});
-const started = Date.now();
-while (!serveLog.includes('/healthz')) {
-  if (serve.exitCode !== null || Date.now() - started > 60_000)
-    throw new Error(`serve did not start:\n${serveLog}`);
-  await new Promise((resolve) => setTimeout(resolve, 50));
-}
+const stage = { world, broker, topic, keys, stsEndpoint: sts.endpoint };
 
 /** `proves`: the deployment environment of the step (its token); `environment`: what it asks for. */
 const steps = [
@@ -129,20 +91,12 @@ const steps = [
 let failures = 0;
 try {
   for (const step of steps) {
-    const token = await world.issuer.mint({ environment: step.proves, branchName: step.branch });
-    const cloneDir = await world.cloneDir();
-    const env = await world.stepEnv({
-      token,
-      cloneDir,
+    const { env, cloneDir } = await demoStep(stage, {
+      proves: step.proves,
+      branch: step.branch,
       variables: {
-        ...(identity === undefined ? world.pipeVariables(broker, topic) : world.stepVariables(broker, topic)),
-        // The keys `serve` signs with, published as the pipe would receive them.
-        DECISION_KEYS: join(keys, 'decision-keys.json'),
         ENVIRONMENT: step.environment,
-        TIMEOUT: '60',
-        CREDENTIALS: 'gate',
         ROLE: step.environment === 'staging' ? STAGING_ROLE : PRODUCTION_ROLE,
-        AWS_ENDPOINT_URL_STS: sts.endpoint,
       },
     });
     say(
@@ -161,34 +115,23 @@ try {
   if (!(await skipThePipe({ stsEndpoint: sts.endpoint, roleArn: PRODUCTION_ROLE, stepToken, say })))
     failures++;
   // Approvals (issue 16): a provision of production from main waits for a release manager.
-  const health = /health (http:\/\/[^/\s]+)\/healthz/.exec(serveLog)?.[1] ?? '';
+  const health = /health (http:\/\/[^/\s]+)\/healthz/.exec(serve.log())?.[1] ?? '';
   failures += await approvals.run(health, async () => {
-    const token = await world.issuer.mint({ environment: 'production', branchName: 'main' });
-    const cloneDir = await world.cloneDir();
-    const variables =
-      identity === undefined ? world.pipeVariables(broker, topic) : world.stepVariables(broker, topic);
-    const env = await world.stepEnv({
-      token,
-      cloneDir,
-      variables: {
-        ...variables,
-        DECISION_KEYS: join(keys, 'decision-keys.json'),
-        ACTION: 'provision',
-        TIMEOUT: '60',
-        // Gate mode here too: the allow the approval settles carries this run's gate token.
-        CREDENTIALS: 'gate',
-        ROLE: PRODUCTION_ROLE,
-        AWS_ENDPOINT_URL_STS: sts.endpoint,
-      },
+    const { env, cloneDir } = await demoStep(stage, {
+      proves: 'production',
+      branch: 'main',
+      variables: { ACTION: 'provision', ROLE: PRODUCTION_ROLE },
     });
     return runPipe(env, { cwd: cloneDir });
   });
 } finally {
   await approvals.close();
-  serve.kill('SIGTERM');
-  await new Promise((resolve) => serve.once('exit', resolve));
+  await serve.stop();
   say('\n── decision service log (one JSON line per decision) ─────────────────────');
-  for (const line of serveLog.split('\n').filter((l) => l.includes('"decision"')))
+  for (const line of serve
+    .log()
+    .split('\n')
+    .filter((l) => l.includes('"decision"')))
     say(`  ${line.slice(0, 240)}${line.length > 240 ? '…' : ''}`);
   await world.close();
   await sts.close();

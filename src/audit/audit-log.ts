@@ -1,36 +1,11 @@
-import { GateError, isGateError } from '../errors.ts';
-import { type Clock, type Sleep, sleep } from '../time.ts';
-import type { CheckpointSigner } from './checkpoint.ts';
+import type { AuditLogOptions } from './audit-log-options.ts';
 import { type AuditRecord, entryLine } from './entry.ts';
-import type { Mirror, TrailSource } from './mirror.ts';
-import { readCursor } from './mirror-cursor.ts';
-import { MirrorPump, type PumpLog } from './mirror-pump.ts';
-import { agreeWithWitness } from './trail-agreement.ts';
-import { TrailFile } from './trail-file.ts';
+import type { MirrorPump } from './mirror-pump.ts';
+import { flushAll, startMirrorPumps } from './mirror-pumps.ts';
+import { openAgreedTrail } from './trail-agreement.ts';
+import type { TrailFile } from './trail-file.ts';
 
-export interface AuditLogOptions {
-  /** The state directory's audit folder: the local trail and the mirrors' cursors. */
-  readonly dir: string;
-  readonly trailId?: string | undefined;
-  readonly mirrors: readonly Mirror[];
-  /**
-   * The mirrors read back (issue 15 §2): at open, a local trail that does not hold a head one
-   * of them has for it identically — cut back, or forked — stops the service.
-   */
-  readonly witnesses?: readonly TrailSource[];
-  readonly signer: CheckpointSigner;
-  /** Environment names whose `allow` waits for every mirror; `*` means all. */
-  readonly auditedEnvironments: readonly string[];
-  readonly mirrorTimeoutMs: number;
-  readonly checkpointIntervalMs: number;
-  /** When the trail file starts a new segment, at a checkpoint (issue 15 §5); absent or 0: never. */
-  readonly rotation?: { readonly bytes?: number; readonly ms?: number };
-  /** Record and checkpoint times and every deadline are read from this clock. */
-  readonly clock: Clock;
-  /** How the mirror pumps wait (deadlines, retry backoff); default real time. */
-  readonly sleep?: Sleep;
-  readonly log: PumpLog;
-}
+export type { AuditLogOptions } from './audit-log-options.ts';
 
 /**
  * The service's audit trail: every decision is appended to the local hash-chained trail
@@ -56,31 +31,8 @@ export class AuditLog {
   }
 
   static async open(options: AuditLogOptions): Promise<AuditLog> {
-    const trail = await TrailFile.open(options.dir, options.trailId, {
-      ...options.rotation,
-      now: () => options.clock.now(),
-    });
-    try {
-      for (const witness of options.witnesses ?? []) await agreeWithWitness(trail, witness, options.log);
-    } catch (error) {
-      await trail.close();
-      throw error;
-    }
-    const pumps: MirrorPump[] = [];
-    for (const mirror of options.mirrors) {
-      const pump = new MirrorPump({
-        mirror,
-        dir: options.dir,
-        mirrored: await readCursor(options.dir, mirror.name),
-        log: options.log,
-        clock: options.clock,
-        sleep: options.sleep ?? sleep,
-      });
-      // The outbox: whatever this mirror had not confirmed when the last run stopped.
-      for (const { entry, line } of await trail.readFrom(pump.mirrored + 1)) pump.enqueue(entry, line);
-      pump.start();
-      pumps.push(pump);
-    }
+    const trail = await openAgreedTrail(options);
+    const pumps = await startMirrorPumps(options, trail);
     const log = new AuditLog(options, trail, pumps);
     // After a crash, the next checkpoint also signs what the last run left uncovered.
     if (trail.uncovered) log.#sinceCheckpoint = 1;
@@ -120,15 +72,7 @@ export class AuditLog {
     this.#ship(entry);
     if (durable) {
       const deadline = this.#options.clock.now() + this.#options.mirrorTimeoutMs;
-      try {
-        await Promise.all(this.#pumps.map((p) => p.flushTo(entry.seq, deadline)));
-      } catch (error) {
-        if (!isGateError(error)) throw error;
-        throw new GateError(error.code, error.message, {
-          cause: error.cause,
-          details: { ...error.details, seq: String(entry.seq) },
-        });
-      }
+      await flushAll(this.#pumps, entry.seq, deadline);
     }
     return { trail: entry.trail, index: entry.seq };
   }

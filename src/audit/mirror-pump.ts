@@ -4,11 +4,7 @@ import type { Clock, Sleep } from '../time.ts';
 import type { AuditEntry } from './entry.ts';
 import type { Mirror } from './mirror.ts';
 import { cursorFile, saveCursor } from './mirror-cursor.ts';
-
-interface Waiter {
-  readonly seq: number;
-  readonly resolve: () => void;
-}
+import { SeqWaiters } from './seq-waiters.ts';
 
 export type PumpLog = (level: 'warn' | 'error', message: string) => void;
 
@@ -38,7 +34,7 @@ export class MirrorPump {
   readonly mirror: Mirror;
   readonly #cursorFile: string;
   readonly #queue: { entry: AuditEntry; line: string }[] = [];
-  readonly #waiters = new Set<Waiter>();
+  readonly #waiters: SeqWaiters;
   readonly #stop = new AbortController();
   readonly #log: PumpLog;
   readonly #clock: Clock;
@@ -55,6 +51,7 @@ export class MirrorPump {
     this.#log = options.log;
     this.#clock = options.clock;
     this.#sleep = options.sleep;
+    this.#waiters = new SeqWaiters(options.clock, options.sleep);
   }
 
   get mirrored(): number {
@@ -81,19 +78,7 @@ export class MirrorPump {
   /** Resolves once the mirror holds every entry up to `seq`; AUDIT_UNAVAILABLE at the deadline. */
   async flushTo(seq: number, deadline: number): Promise<void> {
     if (this.#mirrored >= seq) return;
-    let waiter: Waiter | undefined;
-    const held = new Promise<void>((resolve) => {
-      waiter = { seq, resolve };
-      this.#waiters.add(waiter);
-    });
-    const giveUp = new AbortController();
-    const late = this.#sleep(deadline - this.#clock.now(), giveUp.signal).then(
-      () => 'late' as const,
-      () => 'held' as const,
-    );
-    const outcome = await Promise.race([held.then(() => 'held' as const), late]);
-    giveUp.abort();
-    if (waiter) this.#waiters.delete(waiter);
+    const outcome = await this.#waiters.wait(seq, deadline);
     if (outcome === 'late') {
       const why = this.#lastError instanceof Error ? `: ${this.#lastError.message}` : '';
       throw new GateError(
@@ -135,7 +120,7 @@ export class MirrorPump {
         this.#mirrored = batch[batch.length - 1]?.entry.seq ?? this.#mirrored;
         attempt = 0;
         this.#lastError = undefined;
-        for (const w of this.#waiters) if (w.seq <= this.#mirrored) w.resolve();
+        this.#waiters.reached(this.#mirrored);
         await saveCursor(this.#cursorFile, this.#mirrored);
       } catch (error) {
         this.#lastError = error;

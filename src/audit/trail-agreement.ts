@@ -1,7 +1,8 @@
 import { GateError } from '../errors.ts';
+import type { AuditLogOptions } from './audit-log-options.ts';
 import type { TrailSource } from './mirror.ts';
 import type { PumpLog } from './mirror-pump.ts';
-import type { TrailFile } from './trail-file.ts';
+import { TrailFile } from './trail-file.ts';
 import { checkWitness } from './witness.ts';
 
 /**
@@ -25,4 +26,25 @@ export async function agreeWithWitness(trail: TrailFile, witness: TrailSource, l
       'AUDIT_INVALID',
       `the local trail ${trail.path} disagrees with the newest head in ${read.origin}: ${verdict.broken.reason}; not continuing it (restore the trail from the mirror, or start a new trail)`,
     );
+}
+
+/**
+ * The local trail, opened and compared with every witness before anything is appended to it
+ * (issue 15 §2): a trail that does not hold a head a mirror has for it is closed again and
+ * the service does not start.
+ */
+export async function openAgreedTrail(
+  options: Pick<AuditLogOptions, 'dir' | 'trailId' | 'rotation' | 'clock' | 'witnesses' | 'log'>,
+): Promise<TrailFile> {
+  const trail = await TrailFile.open(options.dir, options.trailId, {
+    ...options.rotation,
+    now: () => options.clock.now(),
+  });
+  try {
+    for (const witness of options.witnesses ?? []) await agreeWithWitness(trail, witness, options.log);
+  } catch (error) {
+    await trail.close();
+    throw error;
+  }
+  return trail;
 }

@@ -1,28 +1,12 @@
+import { allowOrPending } from './approval-verdict.ts';
 import { type AuthorizationError, describeCedarError, whereIn } from './cedar.ts';
 import { authorizePreparsed, buildCedarRequest, type CedarRequest } from './cedar-request.ts';
 import { fitForDecision } from './decision-limits.ts';
+import type { EngineParts } from './engine-parts.ts';
 import { explainNoPermit } from './explain-deny.ts';
-import type { ExplainPlan } from './explain-plan.ts';
-import type { Groups } from './groups.ts';
-import { approvalCount, approversOf, type PolicyEntry } from './policy-file.ts';
 import type { PolicyDecision, PolicyEngine, PolicyInput } from './types.ts';
 
-/** What the engine knows of each policy it evaluates (linked ones carry their template's). */
-export interface PolicyMeta {
-  entry: PolicyEntry;
-  effect: 'permit' | 'forbid';
-  annotations: Readonly<Record<string, string>>;
-}
-
-export interface EngineParts {
-  dir: string;
-  digest: string;
-  warnings: string[];
-  ids: { schema: string; policySet: string; explain: string };
-  groups: Groups;
-  plan: ExplainPlan;
-  meta: ReadonlyMap<string, PolicyMeta>;
-}
+export type { EngineParts, PolicyMeta } from './engine-parts.ts';
 
 export function createPolicyEngine(parts: EngineParts, reload: () => Promise<PolicyEngine>): PolicyEngine {
   const { ids, meta } = parts;
@@ -71,7 +55,8 @@ export function createPolicyEngine(parts: EngineParts, reload: () => Promise<Pol
       return failClosed(diagnostics.errors.map(placeError), `policy ${failed.join(', ')}: evaluation error`);
     }
     const matched = diagnostics.reason;
-    if (decision === 'allow') return allowOrPending(matched);
+    if (decision === 'allow')
+      return allowOrPending(matched, { annotations: (id) => meta.get(id)?.annotations ?? {}, label });
     if (matched.length > 0) {
       return {
         verdict: 'deny',
@@ -95,41 +80,6 @@ export function createPolicyEngine(parts: EngineParts, reload: () => Promise<Pol
     return { verdict: 'deny', determining: [], reasons, errors: [], failedPath };
   }
 
-  /**
-   * `@approval("group")` on a permit makes the verdict `pending`. Permits are alternatives in
-   * Cedar (any one suffices), so if another satisfied permit needs no approval, the request is
-   * allowed by that one; only when every permit that applied wants approval is it pending.
-   */
-  function allowOrPending(satisfied: string[]): PolicyDecision {
-    // Cedar reports the determining policies as a set, in no set order: sorted, the reasons and
-    // the approval requirements read the same for the same request every time.
-    const permits = [...satisfied].sort();
-    const needs = permits.map((id) => approversOf(meta.get(id)?.annotations.approval ?? ''));
-    const free = permits.filter((_, i) => needs[i]?.length === 0);
-    if (free.length > 0) {
-      // Cedar's determining policies are every satisfied permit; the reasons name those that needed no one.
-      return {
-        verdict: 'allow',
-        determining: permits,
-        reasons: free.map((id) => `allowed by ${label(id)}`),
-        errors: [],
-      };
-    }
-    const approvers = [...new Set(needs.flat())];
-    // Validated at load (policy-file.ts), so the count is always 1-10 here.
-    const counts = permits.map((id) => approvalCount(meta.get(id)?.annotations.approvals) ?? 1);
-    return {
-      verdict: 'pending',
-      determining: permits,
-      reasons: permits.map(
-        (id, i) => `${label(id)} allows this once approved by ${wanted(needs[i], counts[i])}`,
-      ),
-      errors: [],
-      approvers,
-      approval: permits.map((policy, i) => ({ policy, groups: needs[i] ?? [], count: counts[i] ?? 1 })),
-    };
-  }
-
   return Object.freeze({
     dir: parts.dir,
     digest: parts.digest,
@@ -138,12 +88,6 @@ export function createPolicyEngine(parts: EngineParts, reload: () => Promise<Pol
     decide,
     reload,
   });
-}
-
-/** "release-managers" or "2 distinct people from release-managers or security". */
-function wanted(groups: readonly string[] | undefined, count: number | undefined): string {
-  const from = (groups ?? []).join(' or ');
-  return count !== undefined && count > 1 ? `${count} distinct people from ${from}` : from;
 }
 
 function failClosed(errors: string[], failedPath: string): PolicyDecision {

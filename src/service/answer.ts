@@ -1,24 +1,15 @@
 import type { StepFacts } from '../bitbucket/facts.ts';
 import { buildDecisionFacts } from '../decision/build-decision-facts.ts';
 import type { VerifiedStep } from '../decision/decision-facts.ts';
-import type { Decision } from '../events/decision.ts';
-import type { RequestEvent } from '../events/request.ts';
 import type { PolicyDecision } from '../policy/types.ts';
+import type { Answering, Binding } from './answering.ts';
 import { auditedFacts } from './audit-gate.ts';
-import { decisionIdOf } from './decision-log.ts';
-import { type DecisionRecord, secondKeyReason } from './decision-table.ts';
-import { type GateGrant, signGateGrant } from './gate-grant.ts';
+import type { DecisionRecord } from './decision-record.ts';
+import { secondKeyReason } from './decision-table.ts';
+import type { GateGrant } from './gate-grant.ts';
+import { handedOut } from './handed-out.ts';
 import type { Outcome } from './outcome.ts';
-import type { DeciderPorts } from './ports.ts';
-
-/** The verified request being answered, and the policy set it is judged by (read once). */
-export interface Answering {
-  readonly event: RequestEvent;
-  readonly requestDigest: string;
-  readonly keyThumbprint: string;
-  readonly ports: DeciderPorts;
-  readonly policyDigest: string;
-}
+import { signedDecision } from './signed-decision.ts';
 
 /** Answers a request that failed a check before the policy was asked: a signed deny. */
 export async function deny(
@@ -47,14 +38,6 @@ export async function deny(
     bind: why.bind ?? 'step',
   });
 }
-
-/**
- * What a decision is recorded as on the decisions topic (P2): the request's decision that
- * binds its step to its key (the default), the request's decision only (a deny for a second
- * key or a mis-routed request must not bind the step), or nothing (a refusal that cannot be
- * this request's decision: its id is another request's, its time outside the window).
- */
-export type Binding = 'step' | 'request' | 'none';
 
 /**
  * Turns a verdict into the decision's facts, audits them, signs the decision the pipe
@@ -94,27 +77,11 @@ export async function finish(
   // remembered, so a mirror failure can still turn an allow into the deny that is published.
   const audited = ports.audit ? await auditedFacts(ports.audit, decided) : undefined;
   const facts = audited?.facts ?? decided;
-  const decisionId = decisionIdOf(event.id);
-  // Only an allow that survived the audit carries a gate token (issue 14): never a deny or pending.
-  const gateTokenJwe =
-    facts.verdict === 'allow' && about.grant ? await signGateGrant(about.grant, decisionId, now) : undefined;
-  const decision: Decision = {
-    requestId: event.id,
-    requestDigest,
-    requestKeyThumbprint: keyThumbprint,
-    nonce: event.data.nonce,
-    verdict: facts.verdict,
-    reasons: [...facts.reasons],
-    policy: { ids: [...facts.policies], digest: policyDigest },
-    issuedAt: facts.decidedAt,
-    expiresAt: new Date(now + ports.decisionTtlMs).toISOString(),
-    ...(facts.approvers ? { approvers: [...facts.approvers] } : {}),
-    ...(facts.failedPath ? { failedPath: facts.failedPath } : {}),
-    decisionId,
-    ...(gateTokenJwe === undefined ? {} : { gateTokenJwe }),
-    ...(audited ? { auditLeaf: audited.auditLeaf } : {}),
-  };
-  const jws = await ports.signer.sign(decision);
+  const { decision, jws } = await signedDecision(to, facts, {
+    now,
+    grant: about.grant,
+    auditLeaf: audited?.auditLeaf,
+  });
   // Only a request whose token verified is recorded; refusals are not recorded as decisions,
   // so the genuine request with that id can still be answered.
   if (bind !== 'none' && claims) {
@@ -137,7 +104,10 @@ export async function finish(
   return { kind: 'decided', requestId: event.id, jws, facts, redelivered: false, replyKey };
 }
 
-/** The decision that stands for this request id, handed out again (a copy, a redelivery). */
+/**
+ * The decision that stands for this request id, handed out again (a copy, a redelivery); a
+ * request reusing another request's id is denied, and that deny binds nothing.
+ */
 export async function handedOutAgain(
   to: Answering,
   claims: VerifiedStep,
@@ -152,21 +122,7 @@ export async function handedOutAgain(
       bind: 'none',
     });
   }
-  return {
-    kind: 'decided',
-    requestId: to.event.id,
-    jws: record.decisionJws,
-    // The log names the verdict handed out again (its reasons are in that signed decision)
-    // and when it was handed out; the audit trail already holds the decision itself.
-    facts: buildDecisionFacts({
-      event: to.event,
-      claims,
-      result: { verdict: record.verdict, determining: [], reasons: [] },
-      policyDigest: to.policyDigest,
-      decidedAt: new Date(to.ports.clock.now()),
-    }),
-    redelivered: true,
-  };
+  return handedOut(to, claims, record);
 }
 
 /** Another key bound the step first: this request's own, recorded deny (P2). */

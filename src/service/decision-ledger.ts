@@ -2,13 +2,8 @@ import { GateError, isGateError } from '../errors.ts';
 import { publisherAndReader } from '../transport/publisher-and-reader.ts';
 import { positionOf, topicEnd } from '../transport/topic-end.ts';
 import type { Attachment, Publisher, Transport } from '../transport/transport.ts';
-import {
-  type DecisionRecord,
-  type DecisionTable,
-  parseDecisionRecord,
-  type ReplayQuestion,
-  type ReplayVerdict,
-} from './decision-table.ts';
+import { type DecisionRecord, parseDecisionRecord } from './decision-record.ts';
+import type { DecisionTable, ReplayQuestion, ReplayVerdict } from './decision-table.ts';
 import { Coalesced, KeyedSerializer } from './key-lock.ts';
 import type { ReplayPort, Settled } from './ports.ts';
 import { ReadProgress } from './read-progress.ts';

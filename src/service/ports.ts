@@ -6,7 +6,8 @@ import type { AuditLeaf } from '../events/decision-schema.ts';
 import type { DecryptionKeyLookup } from '../jose/decrypt.ts';
 import type { PolicyEngine } from '../policy/types.ts';
 import type { Clock } from '../time.ts';
-import type { DecisionRecord, ReplayQuestion, ReplayVerdict } from './decision-table.ts';
+import type { DecisionRecord } from './decision-record.ts';
+import type { ReplayQuestion, ReplayVerdict } from './decision-table.ts';
 import type { GateIssuerPort } from './gate-grant.ts';
 import type { RequestLimiter } from './request-limits.ts';
 

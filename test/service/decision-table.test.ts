@@ -1,9 +1,9 @@
 import { describe, expect, it } from 'vitest';
-import { type DecisionRecord, DecisionTable, parseDecisionRecord } from '../../src/service/decision-table.ts';
+import { DecisionTable } from '../../src/service/decision-table.ts';
 import { STEP_LIFETIME_MS } from '../../src/service/step-quota.ts';
+import { record, T0 } from './decision-record-fixture.ts';
 
 const WINDOW = 300_000;
-const T0 = Date.parse('2026-11-24T12:00:00Z');
 
 /** A clock the test moves by hand. */
 function handClock(at = T0) {
@@ -15,19 +15,6 @@ function handClock(at = T0) {
     },
   };
 }
-
-const record = (over: Partial<DecisionRecord> = {}): DecisionRecord => ({
-  requestId: 'r1',
-  requestDigest: 'd1',
-  stepUuid: '{step}',
-  keyThumbprint: 'k1',
-  verdict: 'allow',
-  decisionJws: 'jws-1',
-  eventTime: T0,
-  decidedAt: new Date(T0).toISOString(),
-  bindsStep: true,
-  ...over,
-});
 
 const ask = (over: Partial<Parameters<DecisionTable['check']>[0]> = {}) => ({
   requestId: 'r2',
@@ -144,23 +131,5 @@ describe('DecisionTable (P2): what every replica reads from the decisions topic'
       'fresh',
     );
     expect(table.steps).toBe(0);
-  });
-});
-
-describe('parseDecisionRecord: a message on the decisions topic is checked, never trusted blindly', () => {
-  it('round-trips a record', () => {
-    expect(parseDecisionRecord(JSON.stringify(record()))).toEqual(record());
-  });
-
-  it.each([
-    ['not JSON', '{'],
-    ['an array', '[]'],
-    ['a missing jws', JSON.stringify({ ...record(), decisionJws: undefined })],
-    ['an empty request id', JSON.stringify({ ...record(), requestId: '' })],
-    ['another verdict', JSON.stringify({ ...record(), verdict: 'maybe' })],
-    ['a textual event time', JSON.stringify({ ...record(), eventTime: '2026' })],
-    ['no bindsStep', JSON.stringify({ ...record(), bindsStep: undefined })],
-  ])('refuses %s', (_what, text) => {
-    expect(parseDecisionRecord(text)).toBeUndefined();
   });
 });

@@ -2,41 +2,12 @@
 // before any look-up, the token's facts checked once before the policy, signed only for an allow.
 import { decodeJwt } from 'jose';
 import { describe, expect, it } from 'vitest';
-import type { StepFacts } from '../../src/bitbucket/facts.ts';
-import type { VerifiedStep } from '../../src/decision/decision-facts.ts';
 import { buildRequestEvent } from '../../src/events/request.ts';
 import { openGateToken } from '../../src/gate/open-gate-token.ts';
 import { generateRunEncryptionKey } from '../../src/jose/run-encryption-key.ts';
-import { importSigningKey } from '../../src/jose/signing-key.ts';
-import { generateGateKeySet } from '../../src/keys/service-keys.ts';
-import { type GateIssuerPort, gateGrantFor, gateKeyOf, signGateGrant } from '../../src/service/gate-grant.ts';
+import { gateGrantFor, gateKeyOf, signGateGrant } from '../../src/service/gate-grant.ts';
 import { NOW, requestData } from '../events/fixtures.ts';
-
-const CLAIMS: VerifiedStep = {
-  iss: 'https://issuer.example',
-  sub: '{repo}:{env}:{step}',
-  workspaceUuid: '{11111111-1111-4111-8111-111111111111}',
-  repositoryUuid: '{22222222-2222-4222-8222-222222222222}',
-  stepUuid: '{step}',
-};
-const facts = (slug: string): StepFacts => ({
-  environment: { uuid: '{env}', name: slug, slug, type: 'Production', source: 'bitbucket-api' },
-});
-
-async function gateWorld() {
-  const run = await generateRunEncryptionKey();
-  const issuer: GateIssuerPort = {
-    issuer: 'https://gate.example.com',
-    signingKey: () => signing,
-    lifetimeSeconds: 300,
-  };
-  const signing = await importSigningKey((await generateGateKeySet()).current, 'gate');
-  const event = buildRequestEvent({
-    now: NOW,
-    data: { ...requestData(), replyEncryptionKey: run.publicJwk },
-  });
-  return { run, issuer, event };
-}
+import { CLAIMS, facts, gateWorld } from './gate-fixture.ts';
 
 describe('gate grants', () => {
   it('step mode: no key, no grant; gate mode without GATE_ISSUER: the reason', async () => {
