@@ -4,11 +4,11 @@ import { approvalsPage } from '../../src/approvals/approvals-page.ts';
 import { readApproverMaps } from '../../src/approvals/approver-maps.ts';
 import { createApproverVerifier } from '../../src/approvals/approver-token.ts';
 import type { ApprovalDesk } from '../../src/approvals/desk.ts';
+import { loadRecordSeal, swappableSeal } from '../../src/approvals/load-record-seal.ts';
 import { webhookNotifier } from '../../src/approvals/notify-webhook.ts';
 import { openApprovalDesk } from '../../src/approvals/open-desk.ts';
 import { PageSessions } from '../../src/approvals/page-sessions.ts';
 import { pageSignIn } from '../../src/approvals/page-sign-in.ts';
-import type { RecordSeal } from '../../src/approvals/record-signing.ts';
 import type { SettlePorts } from '../../src/approvals/settle.ts';
 import type { DecisionFacts } from '../../src/decision/decision-facts.ts';
 import type { ReplyEncryptionKey } from '../../src/events/request-event.ts';
@@ -29,7 +29,7 @@ export interface ServedApprovals {
   ): Promise<void>;
   /** http.ts's `approvals` handler. */
   http(request: IncomingMessage, response: ServerResponse, path: string): Promise<void>;
-  /** SIGHUP: groups.json's `approvers` and APPROVER_MAP read again; says what is now in force. */
+  /** SIGHUP: the records' key and key set, groups.json's `approvers` and APPROVER_MAP read again; says what is in force. */
   reload(): Promise<string>;
   close(): Promise<void>;
 }
@@ -39,8 +39,8 @@ export async function openApprovals(
   config: ApprovalsConfig,
   wiring: {
     readonly transport: Transport;
-    /** Approval records' seal: the service's signing key, swapped on SIGHUP (load-record-seal.ts). */
-    readonly seal: RecordSeal;
+    /** SIGNING_KEY_FILE: approval records are sealed with it and the key set beside it (load-record-seal.ts). */
+    readonly signingKeyFile: string;
     readonly policyDir: string;
     readonly allowInsecureIssuer: boolean;
     readonly settle: SettlePorts;
@@ -48,7 +48,9 @@ export async function openApprovals(
   },
 ): Promise<ServedApprovals> {
   const readMaps = () => readApproverMaps(wiring.policyDir, config.mapFile);
+  const readSeal = () => loadRecordSeal(wiring.signingKeyFile, wiring.settle.clock.now);
   let maps = await readMaps();
+  const seal = swappableSeal(await readSeal());
   const verifier = createApproverVerifier({
     issuer: config.issuer,
     audiences: config.clientIds,
@@ -60,7 +62,7 @@ export async function openApprovals(
   const opened = await openApprovalDesk({
     transport: wiring.transport,
     topicName: config.topic,
-    seal: wiring.seal,
+    seal: seal.port,
     verifier,
     rules: { allowUnmapped: config.allowUnmapped },
     settle: wiring.settle,
@@ -77,8 +79,12 @@ export async function openApprovals(
     pending: (facts, jws, replyTopic, replyKey) => desk.opened(facts, jws, replyTopic, replyKey),
     http: pageOrApi(desk, config, wiring.allowInsecureIssuer),
     reload: async () => {
-      maps = await readMaps();
-      return `${maps.groups.size} approver group${maps.groups.size === 1 ? '' : 's'} mapped, ${maps.accounts.size} account${maps.accounts.size === 1 ? '' : 's'}`;
+      // Both read before either is swapped: a broken file keeps what is in force.
+      const [nextMaps, nextSeal] = await Promise.all([readMaps(), readSeal()]);
+      maps = nextMaps;
+      seal.swap(nextSeal);
+      const groups = `${maps.groups.size} approver group${maps.groups.size === 1 ? '' : 's'} mapped`;
+      return `sealing records with ${nextSeal.kid}, ${groups}, ${maps.accounts.size} account${maps.accounts.size === 1 ? '' : 's'}`;
     },
     close: opened.close,
   };

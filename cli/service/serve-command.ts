@@ -1,18 +1,13 @@
-import { createWriteStream } from 'node:fs';
-import { loadRecordSeal, swappableSeal } from '../../src/approvals/load-record-seal.ts';
 import { createStepTokenVerifier } from '../../src/identity/verify-step-token.ts';
-import { loadDecryptionKeys } from '../../src/keys/decryption-keys.ts';
 import { loadPolicySet } from '../../src/policy/load-policy-set.ts';
 import type { PolicyEngine } from '../../src/policy/types.ts';
 import { DecisionLedger } from '../../src/service/decision-ledger.ts';
-import type { DecisionLogEntry } from '../../src/service/decision-log.ts';
 import { DecisionTable } from '../../src/service/decision-table.ts';
 import { startHttp } from '../../src/service/http.ts';
 import { Metrics } from '../../src/service/metrics.ts';
 import { InMemoryRequestLimiter } from '../../src/service/request-limits.ts';
 import { startService } from '../../src/service/serve.ts';
-import { announceKeySets, loadSigners, swappableSigner } from '../../src/service/signing-keys.ts';
-import { tokenKeys } from '../../src/service/token-keys.ts';
+import { announceKeySets } from '../../src/service/signing-keys.ts';
 import { systemClock } from '../../src/time.ts';
 import { openTransport } from '../../src/transport/open.ts';
 import type { Io } from '../io.ts';
@@ -22,9 +17,11 @@ import { EXIT } from '../outcome/exit.ts';
 import { openApprovals, settlePorts } from './approvals-wiring.ts';
 import { openAudit } from './audit-wiring.ts';
 import { bitbucketFacts, followReviews } from './bitbucket-wiring.ts';
+import { decisionLogWriter } from './decision-log-writer.ts';
 import { openGateIssuer } from './gate-wiring.ts';
 import { parseServeConfig } from './serve-config.ts';
 import { pulsarCredential } from './serve-credential.ts';
+import { openServiceKeys } from './serve-keys.ts';
 import { reloadAll } from './serve-reload.ts';
 import { ownTopics, reloadTopics, requestTopics } from './serve-topics.ts';
 
@@ -44,20 +41,10 @@ export async function serveCommand(
     const config = parseServeConfig({ flags, env: io.env });
     // The policy set in force; SIGHUP replaces it whole (serve-reload.ts).
     const held: { current: PolicyEngine } = { current: await loadPolicySet(config.policyDir) };
-    // Decisions and audit checkpoints are signed with the same key, and both follow SIGHUP.
-    const signers = await loadSigners(config.signingKeyFile);
-    const signer = swappableSigner(signers.decision);
-    const checkpointSigner = swappableSigner(signers.checkpoint);
-    // Approval records follow the signing key too, and trust the key set stored beside it.
-    const readSeal = () => loadRecordSeal(config.signingKeyFile, systemClock.now);
-    const seal = config.approvals ? swappableSeal(await readSeal()) : undefined;
-    // Checked at start like the signing key: without it no request could be read.
-    const readKeyring = () => loadDecryptionKeys(config.encryptionKeysFile);
-    const keyring = tokenKeys(await readKeyring(), {
-      clock: systemClock,
-      reload: readKeyring,
-      log: (message) => log('warn', message),
-    });
+    const { signer, checkpointSigner, keyring, readKeyring, signers } = await openServiceKeys(
+      config,
+      (message) => log('warn', message),
+    );
     const verifier = createStepTokenVerifier({
       issuers: config.issuers,
       audiences: config.audiences,
@@ -77,33 +64,25 @@ export async function serveCommand(
       warn: (message) => log('warn', message),
     });
     const audit =
-      config.audit && (await openAudit(config.audit, { signer: checkpointSigner.port, transport, log }));
+      config.audit && (await openAudit(config.audit, { signer: checkpointSigner, transport, log }));
     if (!audit) log('warn', 'no audit trail: set STATE_DIR to keep one (docs/service.md, "Audit trail")');
     const metrics = new Metrics();
     if (audit) metrics.watchAuditBacklog(() => audit.backlog());
     const resolveTopics = requestTopics(config, token.source);
     const topics = await resolveTopics(config.topics);
     if (topics.length === 0) log('warn', 'TOPICS names no topic yet: add one and send SIGHUP');
-    const out =
-      config.decisionLog === '-'
-        ? undefined
-        : createWriteStream(config.decisionLog, { flags: 'a', mode: 0o600 });
-    const writeDecision = (entry: DecisionLogEntry) => {
-      const line = `${JSON.stringify({ time: new Date().toISOString(), decision: entry })}\n`;
-      if (out) out.write(line);
-      else io.write(line);
-    };
+    const decisionLog = decisionLogWriter(config.decisionLog, io.write);
+    const writeDecision = decisionLog.write;
     const approvals =
       config.approvals &&
-      seal &&
       (await openApprovals(config.approvals, {
         transport,
-        seal: seal.port,
+        signingKeyFile: config.signingKeyFile,
         policyDir: config.policyDir,
         allowInsecureIssuer: config.allowInsecureIssuer,
         settle: settlePorts({
           transport,
-          signer: signer.port,
+          signer,
           replay,
           audit,
           config,
@@ -123,7 +102,7 @@ export async function serveCommand(
         tokenKeys: keyring.lookup,
         verifier,
         policy: () => held.current,
-        signer: signer.port,
+        signer,
         replay,
         limits: new InMemoryRequestLimiter(config.limits, systemClock),
         clock: systemClock,
@@ -149,7 +128,7 @@ export async function serveCommand(
     });
     log(
       'info',
-      `serving ${topics.join(', ')} as ${config.subscription}; decisions on ${config.decisionsTopic}; audit trail ${audit ? `${audit.trail} (audited: ${config.audit?.auditedEnvironments.join(', ')})` : 'off'}; policy ${held.current.digest} (${held.current.policyIds.length} policies); signing key ${signer.port.kid}; encryption keys ${keyring.kids().join(', ')}; gate issuer ${gate ? `${config.gate?.issuer} (key ${gate.port.signingKey().kid})` : 'off'}; health ${http.url}/healthz`,
+      `serving ${topics.join(', ')} as ${config.subscription}; decisions on ${config.decisionsTopic}; audit trail ${audit ? `${audit.trail} (audited: ${config.audit?.auditedEnvironments.join(', ')})` : 'off'}; policy ${held.current.digest} (${held.current.policyIds.length} policies); signing key ${signer.kid}; encryption keys ${keyring.kids().join(', ')}; gate issuer ${gate ? `${config.gate?.issuer} (key ${gate.port.signingKey().kid})` : 'off'}; health ${http.url}/healthz`,
     );
     if (config.keysTopic !== undefined) {
       const count = await announceKeySets(transport, config.keysTopic, config.signingKeyFile);
@@ -159,25 +138,9 @@ export async function serveCommand(
       reloadAll({
         policy: held,
         signingKeyFile: config.signingKeyFile,
-        signers: {
-          kid: () => signer.port.kid,
-          swap: (next) => {
-            signer.swap(next.decision);
-            checkpointSigner.swap(next.checkpoint);
-          },
-        },
+        signers,
         gate,
-        ...(seal && approvals
-          ? {
-              approvals: {
-                reload: async () => {
-                  const [next, mapped] = await Promise.all([readSeal(), approvals.reload()]);
-                  seal.swap(next);
-                  return `sealing records with ${next.kid}, ${mapped}`;
-                },
-              },
-            }
-          : {}),
+        approvals: approvals || undefined,
         keyring,
         readKeyring,
         topics: () =>
@@ -199,7 +162,7 @@ export async function serveCommand(
     await transport.close();
     token.stop();
     await http.close();
-    await new Promise<void>((resolve) => (out ? out.end(resolve) : resolve()));
+    await decisionLog.end();
     log('info', `stopped after ${metrics.decisions} decisions`);
     return EXIT.allowed;
   });

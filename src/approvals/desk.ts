@@ -1,15 +1,14 @@
 import type { VerifiedApprover } from '../decision/approval-facts.ts';
 import type { DecisionFacts } from '../decision/decision-facts.ts';
-import type { Decision } from '../events/decision.ts';
-import { decisionProblem } from '../events/decision-schema.ts';
 import type { ReplyEncryptionKey } from '../events/request-event.ts';
+import { answerPipe } from './answer-pipe.ts';
 import type { ApprovalsTopic } from './approvals-topic.ts';
 import type { ApproverVerifier } from './approver-token.ts';
 import type { ApprovalBook, Entry } from './book.ts';
 import { type ActRequest, type Refusal, type Rules, refusal } from './judge.ts';
-import { progressLines } from './progress.ts';
+import { openedRecord } from './opened-record.ts';
 import type { OpenedRecord } from './records.ts';
-import { actor, publishFinal, publishProgress, type SettlePorts } from './settle.ts';
+import { publishFinal, type SettlePorts } from './settle.ts';
 import type { Standing } from './tally.ts';
 
 export interface DeskParts {
@@ -64,30 +63,11 @@ export class ApprovalDesk {
     replyTopic: string,
     replyKey?: ReplyEncryptionKey,
   ): Promise<void> {
-    const now = this.#p.settle.clock.now();
     await this.#p.topic.catchUp();
-    const known = this.#p.book.get(facts.requestId);
-    const decision = ownDecision(decisionJws);
-    const step = facts.verified?.stepUuid;
-    if (known === undefined) {
-      // A redelivered pending request carries no requirements: it was opened the first time.
-      if (!facts.approval?.length || decision === undefined || step === undefined) return;
-      const opened: OpenedRecord = {
-        kind: 'opened',
-        requestId: facts.requestId,
-        requestDigest: decision.requestDigest,
-        nonce: decision.nonce,
-        keyThumbprint: decision.requestKeyThumbprint,
-        stepUuid: step,
-        eventTime: Date.parse(facts.requestedAt),
-        replyTopic,
-        openedAt: new Date(now).toISOString(),
-        expiresAt: new Date(now + this.#p.windowMs).toISOString(),
-        policy: decision.policy,
-        approval: facts.approval,
-        facts,
-        ...(replyKey ? { replyEncryptionKey: replyKey } : {}),
-      };
+    if (this.#p.book.get(facts.requestId) === undefined) {
+      const at = { replyTopic, replyKey };
+      const opened = openedRecord(facts, decisionJws, at, this.now(), this.#p.windowMs);
+      if (opened === undefined) return;
       await this.#p.topic.append(opened);
       this.#p.notify?.(opened, this.link(opened.requestId));
     }
@@ -173,29 +153,7 @@ export class ApprovalDesk {
   async #answer(requestId: string): Promise<Standing> {
     const entry = this.#p.book.get(requestId) as Entry;
     const standing = this.#p.book.standing(requestId, this.#p.settle.clock.now()) as Standing;
-    const { opened } = entry;
-    if (standing.state === 'pending') {
-      await publishProgress(this.#p.settle, opened, progressLines(standing, this.link(requestId)));
-    } else if (standing.state === 'approved') {
-      const who = standing.acts.map(actor).join(', ');
-      const reasons = [
-        `approved by ${who} (${standing.requirement.count} from ${standing.requirement.groups.join(' or ')}, policy ${standing.requirement.policy})`,
-      ];
-      await publishFinal(this.#p.settle, opened, { verdict: 'allow', reasons, acts: standing.acts });
-    } else if (standing.state === 'rejected') {
-      const reasons = [`rejected by ${actor(standing.act)}: ${standing.act.comment}`];
-      await publishFinal(this.#p.settle, opened, { verdict: 'deny', reasons, acts: [standing.act] });
-    }
+    await answerPipe(this.#p.settle, entry.opened, standing, this.link(requestId));
     return standing;
-  }
-}
-
-/** The pending decision this replica just signed: its binding (digest, nonce, key), read back. */
-function ownDecision(jws: string): Decision | undefined {
-  try {
-    const value: unknown = JSON.parse(Buffer.from(jws.split('.')[1] ?? '', 'base64url').toString('utf8'));
-    return decisionProblem(value) === undefined ? (value as Decision) : undefined;
-  } catch {
-    return undefined;
   }
 }
