@@ -180,7 +180,7 @@ export const SERVE_OPTIONS = options({
     env: 'CONCURRENCY',
     parse: integer(1, 256),
     fallback: 16,
-    accepts: 'requests decided at once per topic, 1–256',
+    accepts: 'requests decided at once by the replica, all its topics together, 1–256',
   },
   ...BITBUCKET_OPTIONS,
   ...REPLY_OPTIONS,

@@ -18,7 +18,7 @@ export interface ServiceOptions {
   readonly reservedTopics: readonly ReservedTopic[];
   readonly ports: DeciderPorts;
   readonly metrics: Metrics;
-  /** Messages decided at once per subscription. */
+  /** Messages decided at once by this replica, over all its request topics together (CONCURRENCY). */
   readonly concurrency: number;
   readonly decisionLog: (entry: DecisionLogEntry) => void;
   readonly log: (level: 'info' | 'warn' | 'error', message: string) => void;
