@@ -47,10 +47,16 @@ export async function openNativeReader(
   // 'history': the listener's messages wait in `live`; 'failed': nothing more is handed out.
   let state: 'history' | 'live' | 'failed' = 'history';
   let end: Position | undefined;
+  const unreadable = () => {
+    state = 'failed';
+    inbox.fail(new GateError('PULSAR_PROTOCOL', `unreadable message id on ${topic}`));
+  };
   const pass = (message: NativeMessage): void => {
     if (end !== undefined) {
       const at = positionOf(message.getMessageId().serialize().toString('base64'));
-      if (at !== undefined && !after(at, end)) return;
+      // Without a position it cannot be told from a copy of the history: fail closed.
+      if (at === undefined) return unreadable();
+      if (!after(at, end)) return;
       end = undefined; // in order from here: no more to drop
     }
     inbox.push(message);
@@ -78,6 +84,7 @@ export async function openNativeReader(
     .then(
       (last) => {
         end = last === undefined ? undefined : positionOf(last);
+        if (last !== undefined && end === undefined) return unreadable();
         state = 'live';
         for (const message of live.splice(0)) pass(message);
       },

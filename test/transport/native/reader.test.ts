@@ -15,7 +15,9 @@ const idOf = (entry: number): NativeMessageId => ({
 const message = (entry: number): NativeMessage => ({
   getData: () => Buffer.from(`m${entry}`),
   getProperties: () => ({}),
-  getMessageId: () => idOf(entry),
+  // Entry 99 stands for an id the client serialized into something unreadable.
+  getMessageId: () =>
+    entry === 99 ? { serialize: () => Buffer.from([0xff]), toString: () => '?' } : idOf(entry),
   getPublishTimestamp: () => 0,
   getRedeliveryCount: () => 0,
   getPartitionKey: () => '',
@@ -111,5 +113,12 @@ describe('openNativeReader', () => {
     expect(seen).toEqual(['m1']);
     expect(error).toBeInstanceOf(GateError);
     expect((error as GateError).code).toBe('PULSAR_UNREACHABLE');
+  });
+
+  it('a listener message whose id cannot be read after the history fails the reader: it cannot be told from a copy', async () => {
+    const { seen, error } = await readAll({ history: historyOf([1, 2]), before: [99], after: [3] }, 4);
+    expect(seen).toEqual(['m1', 'm2']);
+    expect(error).toBeInstanceOf(GateError);
+    expect((error as GateError).code).toBe('PULSAR_PROTOCOL');
   });
 });
