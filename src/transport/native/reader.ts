@@ -55,7 +55,10 @@ export async function openNativeReader(
     if (end !== undefined) {
       const at = positionOf(message.getMessageId().serialize().toString('base64'));
       // Without a position it cannot be told from a copy of the history: fail closed.
-      if (at === undefined) return unreadable();
+      if (at === undefined) {
+        unreadable();
+        return;
+      }
       if (!after(at, end)) return;
       end = undefined; // in order from here: no more to drop
     }
@@ -84,7 +87,10 @@ export async function openNativeReader(
     .then(
       (last) => {
         end = last === undefined ? undefined : positionOf(last);
-        if (last !== undefined && end === undefined) return unreadable();
+        if (last !== undefined && end === undefined) {
+          unreadable();
+          return;
+        }
         state = 'live';
         for (const message of live.splice(0)) pass(message);
       },
