@@ -8,7 +8,7 @@ import { type PeopleIdp, startPeopleIdp } from '../peers/people/idp.ts';
 import { serveWithApprovals } from '../support/approvals-serve.ts';
 import { PEOPLE } from '../support/approvals-world.ts';
 import { type PipeFixture, pipeFixture } from '../support/pipe-fixture.ts';
-import { runPipe } from '../support/run-pipe.ts';
+import { rotateKeys } from '../support/rotate-keys.ts';
 import { POLICY_DIR } from '../support/service-fixture.ts';
 import { topicName } from '../transport/contract.ts';
 
@@ -216,19 +216,11 @@ describe('a real pipe waits while a person approves through serve (issue 16)', (
   }, 120_000);
 
   it('SIGHUP after `keys rotate`: serve seals approval records with the new key', async () => {
-    const rotated = await runPipe(
-      {},
-      {
-        cwd: served.keysDir,
-        args: ['keys', 'rotate', '--dir', served.keysDir, '--keys-topic', topicName('approvals-keys')].concat(
-          ['--pulsar-url', fixture.broker.webSocketUrl, '--pulsar-token', fixture.broker.adminToken ?? ''],
-        ),
-      },
-    );
-    expect(rotated.code, rotated.output).toBe(0);
-    const kid = (
-      JSON.parse(await readFile(join(served.keysDir, 'service-key.json'), 'utf8')) as { kid: string }
-    ).kid;
+    const kid = await rotateKeys(served.keysDir, {
+      keysTopic: topicName('approvals-keys'),
+      pulsarUrl: fixture.broker.webSocketUrl,
+      token: fixture.broker.adminToken,
+    });
     served.serving.child.kill('SIGHUP');
     const until = Date.now() + 10_000;
     while (!served.serving.output().includes(`approvals reloaded: sealing records with ${kid}`)) {

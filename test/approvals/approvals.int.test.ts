@@ -8,6 +8,7 @@ import { recordSeal } from '../../src/approvals/record-signing.ts';
 import { generateServiceKey } from '../../src/keys/service-keys.ts';
 import { approvalsWorld, PAGE, PEOPLE } from '../support/approvals-world.ts';
 import { brokerInfo } from '../support/broker.ts';
+import { rotateKeys } from '../support/rotate-keys.ts';
 import { runPipe } from '../support/run-pipe.ts';
 import { topicName } from '../transport/contract.ts';
 
@@ -190,19 +191,8 @@ describe('approvals through Pulsar (issue 16)', () => {
       expect((await request.next()).reasons[0]).toMatch(/^1 of 2/);
       await a.replica.stop();
       const broker = brokerInfo();
-      const rotate = await runPipe(
-        {},
-        {
-          cwd: dir,
-          args: ['keys', 'rotate', '--dir', dir, '--keys-topic', topicName('approval-keys')].concat([
-            '--pulsar-url',
-            broker.webSocketUrl,
-            '--pulsar-token',
-            broker.adminToken ?? '',
-          ]),
-        },
-      );
-      expect(rotate.code).toBe(0);
+      const pulsarUrl = broker.webSocketUrl;
+      await rotateKeys(dir, { keysTopic: topicName('approval-keys'), pulsarUrl, token: broker.adminToken });
       const after = await loadRecordSeal(keyFile, Date.now);
       expect(after.kid).not.toBe(before.kid);
       // A replica that trusts another key only reads none of the request's records.

@@ -4,17 +4,14 @@
 import { mkdtemp, readFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import type { JWK } from 'jose';
 import { describe, expect, it } from 'vitest';
 import { followKeysTopic } from '../../src/keys/key-follower.ts';
 import { parseTrustedKeys } from '../../src/keys/trusted-keys.ts';
 import { brokerInfo } from '../support/broker.ts';
+import { kidOf, rotateKeys } from '../support/rotate-keys.ts';
 import { runPipe } from '../support/run-pipe.ts';
 import { brokerUrl, openVia, transportsHere } from '../support/transports.ts';
 import { topicName } from '../transport/contract.ts';
-
-const kidOf = async (file: string): Promise<string> =>
-  (JSON.parse(await readFile(file, 'utf8')) as JWK).kid ?? '';
 
 describe.each(transportsHere('KEYS_TOPIC'))('KEYS_TOPIC over %s', (via) => {
   it('the follower pinned to the root trusts each rotated key once it is announced', async () => {
@@ -27,22 +24,8 @@ describe.each(transportsHere('KEYS_TOPIC'))('KEYS_TOPIC over %s', (via) => {
       'root',
     );
     const rootKid = await kidOf(join(dir, 'service-key.json'));
-    const rotate = async (): Promise<string> => {
-      const args = [
-        'keys',
-        'rotate',
-        '--dir',
-        dir,
-        '--keys-topic',
-        keysTopic,
-        '--pulsar-url',
-        brokerUrl(broker, via),
-      ];
-      const run = await runPipe({}, { cwd: dir, args: [...args, '--pulsar-token', broker.adminToken ?? ''] });
-      expect(run.output).toMatch(/✔ Key set v\d+ announced/);
-      expect(run.code).toBe(0);
-      return kidOf(join(dir, 'service-key.json'));
-    };
+    const rotate = () =>
+      rotateKeys(dir, { keysTopic, pulsarUrl: brokerUrl(broker, via), token: broker.adminToken });
     const second = await rotate();
     const transport = openVia(broker, via, broker.adminToken);
     const warnings: string[] = [];

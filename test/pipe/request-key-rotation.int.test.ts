@@ -9,6 +9,7 @@ import { nextKeySet, readOwnKeySet, signKeySet } from '../../src/keys/key-set.ts
 import { generateServiceKey } from '../../src/keys/service-keys.ts';
 import { type PipeFixture, pipeFixture } from '../support/pipe-fixture.ts';
 import { answer } from '../support/responder.ts';
+import { kidOf, rotateKeys } from '../support/rotate-keys.ts';
 import { runPipe } from '../support/run-pipe.ts';
 import { auditVerify, localServeEnv, type ServeProcess, spawnServe } from '../support/serve-process.ts';
 import { POLICY_DIR } from '../support/service-fixture.ts';
@@ -23,35 +24,13 @@ let reloadedKid: string | undefined;
 const keysTopic = topicName('decision-keys');
 const topic = topicName('rotating');
 
-const kidOf = async (file: string): Promise<string> =>
-  (JSON.parse(await readFile(file, 'utf8')) as JWK).kid ?? '';
-
-async function rotate(grace = '3600'): Promise<string> {
-  const broker = fixture.broker;
-  const run = await runPipe(
-    {},
-    {
-      cwd: dir,
-      args: [
-        'keys',
-        'rotate',
-        '--dir',
-        dir,
-        '--keys-topic',
-        keysTopic,
-        '--pulsar-url',
-        broker.webSocketUrl,
-        '--pulsar-token',
-        broker.adminToken ?? '',
-        '--grace',
-        grace,
-      ],
-    },
-  );
-  expect(run.output).toMatch(/✔ Key set v\d+ announced/);
-  expect(run.code).toBe(0);
-  return kidOf(join(dir, 'service-key.json'));
-}
+const rotate = (grace = '3600'): Promise<string> =>
+  rotateKeys(dir, {
+    keysTopic,
+    pulsarUrl: fixture.broker.webSocketUrl,
+    token: fixture.broker.adminToken,
+    grace,
+  });
 
 const pipeVariables = () => ({
   DECISION_KEYS: join(dir, 'decision-keys.json'),

@@ -20,6 +20,7 @@ import { generateServiceKey } from '../../src/keys/service-keys.ts';
 import type { IncomingMessage, Subscription } from '../../src/transport/transport.ts';
 import { type PipeFixture, pipeFixture } from '../support/pipe-fixture.ts';
 import { signedRequest } from '../support/requester.ts';
+import { rotateKeys } from '../support/rotate-keys.ts';
 import { runPipe } from '../support/run-pipe.ts';
 import { localServeEnv, type ServeProcess, spawnServe } from '../support/serve-process.ts';
 import { POLICY_DIR } from '../support/service-fixture.ts';
@@ -195,27 +196,12 @@ describe('the step token travels sealed to the decision service', () => {
   it('keys rotate: pipes encrypt to the new key and are decided; the old key decrypts until its grace ends, then never', async () => {
     const old = await publishedEncryptionKey(join(keysDir, 'decision-keys.json'));
     const { adminToken, webSocketUrl } = fixture.broker;
-    const rotated = await runPipe(
-      {},
-      {
-        cwd: keysDir,
-        args: [
-          'keys',
-          'rotate',
-          '--dir',
-          keysDir,
-          '--keys-topic',
-          topics.keys,
-          '--pulsar-url',
-          webSocketUrl,
-          '--pulsar-token',
-          adminToken ?? '',
-          '--grace',
-          '10',
-        ],
-      },
-    );
-    expect(rotated.code).toBe(0);
+    await rotateKeys(keysDir, {
+      keysTopic: topics.keys,
+      pulsarUrl: webSocketUrl,
+      token: adminToken,
+      grace: '10',
+    });
     const rotatedAt = Date.now();
     const ring = JSON.parse(await readFile(join(keysDir, 'service-enc-keys.json'), 'utf8')) as {
       keys: JWK[];
