@@ -5,11 +5,8 @@ import { ResponseBodyError } from 'openid-client';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { isGateError } from '../../src/errors.ts';
 import { isRetryableGrantError } from '../../src/identity/grant-errors.ts';
-import {
-  type ClientCredentialsOptions,
-  createClientCredentialsTokenSource,
-} from '../../src/identity/service-token.ts';
 import { jwtLifetime, refreshSchedule } from '../../src/identity/token-schedule.ts';
+import { clientTokenSource } from '../peers/oauth/client-token-source.ts';
 import { type OAuthClientInfo, type OAuthProvider, startOAuthProvider } from '../peers/oauth/provider.ts';
 
 /** A clock the test moves; sleeping moves it too, so retries under a deadline take no real time. */
@@ -29,25 +26,6 @@ function manualClock() {
   };
 }
 
-function sourceFor(
-  provider: OAuthProvider,
-  client: OAuthClientInfo,
-  extra: Partial<ClientCredentialsOptions> = {},
-) {
-  const lines: string[] = [];
-  const source = createClientCredentialsTokenSource({
-    issuer: provider.issuer,
-    clientId: client.clientId,
-    clientSecret: client.clientSecret,
-    authMethod: client.authMethod,
-    resource: provider.audience,
-    allowInsecureIssuer: true,
-    log: (level, message) => lines.push(`${level}: ${message}`),
-    ...extra,
-  });
-  return { source, lines };
-}
-
 async function failure(promise: Promise<unknown>): Promise<unknown> {
   return promise.then(
     () => expect.unreachable('expected a failure'),
@@ -65,7 +43,7 @@ describe('client-credentials token source (against oidc-provider)', () => {
 
   it('fetches a token on first use and reuses it within its lifetime', async () => {
     const { service } = provider.clients;
-    const { source } = sourceFor(provider, service);
+    const { source } = clientTokenSource(provider, service);
     const before = issued(service);
     const first = await source();
     expect(decodeJwt(first)).toMatchObject({ aud: provider.audience, sub: service.clientId });
@@ -76,7 +54,7 @@ describe('client-credentials token source (against oidc-provider)', () => {
 
   it('replaces a short-lived token before it expires (client_secret_post)', async () => {
     const { shortLived } = provider.clients;
-    const { source } = sourceFor(provider, shortLived);
+    const { source } = clientTokenSource(provider, shortLived);
     const before = issued(shortLived);
     const first = await source();
     await delay(2_500); // past the refresh point (half of 4 s), before the old token's exp
@@ -88,7 +66,7 @@ describe('client-credentials token source (against oidc-provider)', () => {
 
   it('makes one token request for many concurrent callers', async () => {
     const { service } = provider.clients;
-    const { source } = sourceFor(provider, service);
+    const { source } = clientTokenSource(provider, service);
     const before = issued(service);
     const tokens = await Promise.all(Array.from({ length: 8 }, () => source()));
     expect(new Set(tokens).size).toBe(1);
@@ -99,7 +77,7 @@ describe('client-credentials token source (against oidc-provider)', () => {
     const clock = manualClock();
     const secret = 'wrong-secret-do-not-print';
     const client = { ...provider.clients.service, clientSecret: secret };
-    const { source } = sourceFor(provider, client, { clock, sleep: clock.sleep });
+    const { source } = clientTokenSource(provider, client, { clock, sleep: clock.sleep });
     const error = await failure(source());
     expect(isGateError(error, 'PULSAR_AUTH')).toBe(true);
     const message = (error as Error).message;
@@ -114,7 +92,7 @@ describe('client-credentials token source (against oidc-provider)', () => {
     const own = await startOAuthProvider();
     const clock = manualClock();
     const { service } = own.clients;
-    const { source, lines } = sourceFor(own, service, { clock, sleep: clock.sleep });
+    const { source, lines } = clientTokenSource(own, service, { clock, sleep: clock.sleep });
     const held = await source();
     await own.close();
     clock.advance(250_000); // a 300 s token is refreshed from 240 s and expires at 299 s
@@ -133,7 +111,7 @@ describe('client-credentials token source (against oidc-provider)', () => {
     await gone.close();
     const clock = manualClock();
     const start = clock.now();
-    const { source, lines } = sourceFor(gone, gone.clients.service, {
+    const { source, lines } = clientTokenSource(gone, gone.clients.service, {
       clock,
       sleep: clock.sleep,
       budgetMs: 3_000,
@@ -149,7 +127,7 @@ describe('client-credentials token source (against oidc-provider)', () => {
   it('refreshes in the background after start() and stops after stop()', async () => {
     const own = await startOAuthProvider({ shortLivedTtlSeconds: 2 });
     const { shortLived } = own.clients;
-    const { source } = sourceFor(own, shortLived);
+    const { source } = clientTokenSource(own, shortLived);
     source.start();
     await vi.waitFor(() => expect(own.tokensIssued()).toBeGreaterThanOrEqual(3), { timeout: 5_000 });
     source.stop();

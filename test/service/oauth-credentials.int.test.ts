@@ -2,8 +2,9 @@
 // credentials from a real provider), refreshed before it expires. Its broker is the test's
 // own, with the same OIDC trust as the run's, because the test restarts it: after the first
 // token has expired, every socket must reconnect, and only a fresh token gets back in.
+
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createClientCredentialsTokenSource } from '../../src/identity/service-token.ts';
+import { clientTokenSource } from '../peers/oauth/client-token-source.ts';
 import { issuerForRepository } from '../peers/oidc/shared-issuer.ts';
 import type { BrokerHandle } from '../peers/pulsar/types.ts';
 import { toBrokerInfo } from '../peers/pulsar/types.ts';
@@ -27,15 +28,7 @@ describe('the decision service on OAuth 2.0 client credentials', () => {
     const identity = own.identity;
     if (identity === undefined) throw new Error('the own broker has no identity');
     const info = toBrokerInfo(own);
-    const client = identity.service.clients.shortLived;
-    const source = createClientCredentialsTokenSource({
-      issuer: identity.service.issuer,
-      clientId: client.clientId,
-      clientSecret: client.clientSecret,
-      authMethod: client.authMethod,
-      resource: identity.service.audience,
-      allowInsecureIssuer: true,
-    });
+    const { source } = clientTokenSource(identity.service, identity.service.clients.shortLived);
     await grantService(
       { topic, replyTopic: `${topic}-replies`, decisionsTopic: `${topic}-decisions` },
       identity.service.role,

@@ -1,8 +1,9 @@
 // The contract's authentication cases: the step's own OIDC token and the service's OAuth 2.0
 // client-credentials token, each let in by the broker's topic grants (issue 5), on any transport.
+
 import { describe, expect, it } from 'vitest';
-import { createClientCredentialsTokenSource } from '../../src/identity/service-token.ts';
 import type { TokenSource, Transport } from '../../src/transport/transport.ts';
+import { clientTokenSource } from '../peers/oauth/client-token-source.ts';
 import { issuerForRepository } from '../peers/oidc/shared-issuer.ts';
 import { brokerAdmin, brokerInfo } from '../support/broker.ts';
 import { grantRepository, grantService } from '../support/grants.ts';
@@ -51,15 +52,7 @@ export function identityContract(name: string, openAs: (token: TokenSource) => P
 
     it("the service's OAuth client-credentials token, fetched by a function, is the service's role", async () => {
       if (identity === undefined) return;
-      const client = identity.service.clients.service;
-      const source = createClientCredentialsTokenSource({
-        issuer: identity.service.issuer,
-        clientId: client.clientId,
-        clientSecret: client.clientSecret,
-        authMethod: client.authMethod,
-        resource: identity.service.audience,
-        allowInsecureIssuer: true,
-      });
+      const { source } = clientTokenSource(identity.service, identity.service.clients.service);
       let asked = 0;
       const topic = topicName('oauth-service');
       await grantService({ topic, replyTopic: `${topic}-replies` }, identity.service.role);
