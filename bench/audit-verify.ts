@@ -8,9 +8,9 @@ import { cpus, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { auditVerifyCommand } from '../cli/admin/audit/audit-command.ts';
 import { createCheckpointSigner } from '../src/audit/checkpoint.ts';
-import type { AuditRecord } from '../src/audit/entry.ts';
 import { TrailFile } from '../src/audit/trail-file.ts';
 import { generateServiceKey } from '../src/keys/service-keys.ts';
+import { sampleRecord } from '../test/audit/trail-fixture.ts';
 import { median } from './stats.ts';
 
 const records = Number(process.argv[2] ?? 100_000);
@@ -18,37 +18,8 @@ const runs = Number(process.env.BENCH_RUNS ?? 5);
 /** A busy service's checkpoint interval holds about this many decisions. */
 const PER_CHECKPOINT = 1_000;
 
-function record(n: number): AuditRecord {
-  return {
-    requestId: `00000000-0000-4000-8000-${String(n).padStart(12, '0')}`,
-    verified: {
-      iss: 'https://api.bitbucket.org/2.0/workspaces/acme/pipelines-config/identity/oidc',
-      sub: `{repo}:{env}:{step-${n}}`,
-      workspaceUuid: '{ws}',
-      repositoryUuid: '{repo}',
-      stepUuid: `{step-${n}}`,
-      deploymentEnvironmentUuid: '{env}',
-    },
-    asked: {
-      action: 'deploy',
-      environment: 'production',
-      pipeline: {
-        workspace: 'acme',
-        repository: 'acme/web',
-        buildNumber: String(n),
-        commit: 'c0ffee',
-        branch: 'main',
-      },
-      role: { roleArn: 'arn:aws:iam::123456789012:role/deploy', sessionName: `acme-web-${n}` },
-    },
-    verdict: n % 5 ? 'allow' : 'deny',
-    reasons: [],
-    policies: ['prod-deploy'],
-    policyDigest: 'sha256-policy-v1',
-    requestedAt: new Date(Date.UTC(2026, 10, 24, 12, 0, 0, n)).toISOString(),
-    decidedAt: new Date(Date.UTC(2026, 10, 24, 12, 0, 0, n + 1)).toISOString(),
-  };
-}
+/** The tests' record (verified identity, environment and pipeline; asked; verdict), one in five a deny. */
+const record = (n: number) => sampleRecord(n, { verdict: n % 5 ? 'allow' : 'deny' });
 
 const dir = await mkdtemp(join(tmpdir(), 'pulsar-gate-bench-audit-'));
 const { privateJwk, publicJwks } = await generateServiceKey();
