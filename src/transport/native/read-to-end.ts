@@ -20,12 +20,18 @@ export async function readToEnd(
   reader: NativeReader,
   topic: string,
   onMessage: (message: NativeMessage) => void,
-  options: { readonly connectWaitMs?: number; readonly stop?: () => boolean } = {},
+  options: {
+    readonly connectWaitMs?: number;
+    readonly stop?: () => boolean;
+    /** Asked between messages: true ends the read where it is, as an end the caller chose. */
+    readonly enough?: () => boolean;
+  } = {},
 ): Promise<number> {
   let read = 0;
   for (;;) {
     if (options.stop?.())
       throw new GateError('PULSAR_CLOSED', `reading ${topic} stopped: the client is closing`);
+    if (options.enough?.()) return read;
     await connected(reader, topic, options.connectWaitMs ?? 10_000);
     if (!reader.hasNext()) return read;
     onMessage(await reader.readNext());

@@ -7,16 +7,17 @@ import { untilDeadline } from '../until-deadline.ts';
 import { nativeError } from './errors.ts';
 import type { NativeClient, NativeMessage, NativeMessageId } from './load.ts';
 import { toIncoming } from './subscription.ts';
+import type { HistoryLimits } from './topic-ends.ts';
 
 export interface NativeReaderOptions {
   readonly earliest: NativeMessageId;
   readonly target: string;
   readonly clock: Clock;
-  /** Reads the topic from its first message to the end it has now (topic-ends.ts history). */
+  /** Reads the topic from its first message to the end it has now, or less (topic-ends.ts history). */
   readonly history: (
     topic: string,
     onMessage: (message: NativeMessage) => void,
-    stop: () => boolean,
+    until: HistoryLimits,
   ) => Promise<string | undefined>;
   readonly onClose: () => void;
 }
@@ -30,9 +31,10 @@ export interface NativeReaderOptions {
  * ReaderListener) takes the reader's JS object on the C++ thread, and until createReader's
  * promise has resolved on this thread it is null and the message is dropped. So what the
  * listener is sent before then (a prefix of the topic, all of it there before the history
- * read below begins) is read again from the topic's first message by a second reader, to the
- * end the topic has once the listener is wired; the listener's messages up to that end are
- * held back and dropped, the rest follow in order. A replica's decision table (decision-
+ * read below begins) is read again from the topic's first message by a second reader, up to
+ * the first message the listener did hand over (or to the end the topic has, if it handed over
+ * none yet): the listener's messages up to where that read stopped are held back and dropped,
+ * the rest follow in order. So a long topic is read twice only as far as the listener lost. A replica's decision table (decision-
  * ledger.ts) reads every decision from the first, as it does over the WebSocket API. After a
  * reconnect the C++ reader goes on after the last message it delivered
  * (ConsumerImpl::clearReceiveQueue).
@@ -47,6 +49,8 @@ export async function openNativeReader(
   // 'history': the listener's messages wait in `live`; 'failed': nothing more is handed out.
   let state: 'history' | 'live' | 'failed' = 'history';
   let end: Position | undefined;
+  // Where the listener's first message handed over stands: the listener lost what came before.
+  let firstLive: Position | undefined;
   const unreadable = () => {
     state = 'failed';
     inbox.fail(new GateError('PULSAR_PROTOCOL', `unreadable message id on ${topic}`));
@@ -70,19 +74,27 @@ export async function openNativeReader(
       startMessageId: options.earliest,
       receiverQueueSize: 1000,
       listener: (message: NativeMessage) => {
-        if (state === 'history') live.push(message);
-        else if (state === 'live') pass(message);
+        if (state === 'history') {
+          if (live.push(message) === 1)
+            firstLive = positionOf(message.getMessageId().serialize().toString('base64'));
+        } else if (state === 'live') pass(message);
       },
     })
     .catch((error: unknown) => {
       throw nativeError(error, `reading ${topic}`, options.target, { topic, action: 'consume' });
     });
   let closed = false;
+  let historyAt: Position | undefined;
+  // Enough once the history has read as far as the listener's first message.
+  const enough = () => firstLive !== undefined && historyAt !== undefined && !after(firstLive, historyAt);
   void options
     .history(
       topic,
-      (message) => inbox.push(message),
-      () => closed,
+      (message) => {
+        historyAt = positionOf(message.getMessageId().serialize().toString('base64'));
+        inbox.push(message);
+      },
+      { stop: () => closed, enough },
     )
     .then(
       (last) => {

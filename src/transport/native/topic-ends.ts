@@ -13,6 +13,11 @@ export interface TopicEndsOptions {
   readonly connectWaitMs?: number;
 }
 
+export interface HistoryLimits {
+  readonly stop?: () => boolean;
+  readonly enough?: () => boolean;
+}
+
 interface Probe {
   readonly reader: Promise<NativeReader>;
   last?: string;
@@ -64,11 +69,14 @@ export class NativeTopicEnds {
     });
   }
 
-  /** Every message of the topic from its first to the end it has now; the last one's id. */
+  /**
+   * The topic's messages from its first, to the end it has now or until `enough` says so
+   * (asked between messages); the last one's id. `stop` abandons the read (PULSAR_CLOSED).
+   */
   async history(
     topic: string,
     onMessage: (message: NativeMessage) => void,
-    stop: () => boolean = () => false,
+    until: HistoryLimits = {},
   ): Promise<string | undefined> {
     const opened = this.#reader(topic, 'pulsar-gate-history');
     let last: string | undefined;
@@ -82,7 +90,11 @@ export class NativeTopicEnds {
             last = message.getMessageId().serialize().toString('base64');
             onMessage(message);
           },
-          { ...this.#readOptions, stop: () => this.#closing || stop() },
+          {
+            ...this.#readOptions,
+            stop: () => this.#closing || (until.stop?.() ?? false),
+            ...(until.enough ? { enough: until.enough } : {}),
+          },
         );
       } finally {
         // No read is out once readToEnd has returned: closing is safe.

@@ -107,7 +107,7 @@ export class NativeTransport implements Transport {
         earliest: this.#native.MessageId.earliest(),
         target: this.target,
         clock: this.#clock,
-        history: (at, onMessage, stop) => this.#ends.history(at, onMessage, stop),
+        history: (at, onMessage, until) => this.#ends.history(at, onMessage, until),
         onClose: () => this.#open.delete(reader),
       }),
     );

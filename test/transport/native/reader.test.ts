@@ -24,7 +24,11 @@ const message = (entry: number): NativeMessage => ({
 });
 
 interface Scene {
-  readonly history: (onMessage: (m: NativeMessage) => void) => Promise<string | undefined>;
+  /** The second reader's read; `enough` is asked between messages, as read-to-end.ts asks it. */
+  readonly history: (
+    onMessage: (m: NativeMessage) => void,
+    enough: () => boolean,
+  ) => Promise<string | undefined>;
   /** What the listener is given (a prefix lost, as the addon may), before and after history. */
   readonly before: number[];
   readonly after: number[];
@@ -49,10 +53,10 @@ async function readAll(scene: Scene, count: number): Promise<{ seen: string[]; e
     earliest: idOf(0),
     target: 'pulsar://broker:6650',
     clock: systemClock,
-    history: async (_topic, onMessage) => {
+    history: async (_topic, onMessage, until) => {
       try {
         for (const n of scene.before) listener(message(n)); // while the history is read
-        return await scene.history(onMessage);
+        return await scene.history(onMessage, until.enough ?? (() => false));
       } finally {
         queueMicrotask(() => historyDone());
       }
@@ -74,14 +78,19 @@ async function readAll(scene: Scene, count: number): Promise<{ seen: string[]; e
   }
 }
 
-const historyOf = (entries: number[]) => async (onMessage: (m: NativeMessage) => void) => {
-  for (const n of entries) onMessage(message(n));
-  return entries.length === 0
-    ? undefined
-    : idOf(entries.at(-1) ?? 0)
-        .serialize()
-        .toString('base64');
-};
+/** A topic's history; `read` counts what the second reader read before it was told enough. */
+const historyOf =
+  (entries: number[], read: number[] = []) =>
+  async (onMessage: (m: NativeMessage) => void, enough: () => boolean) => {
+    let last: number | undefined;
+    for (const n of entries) {
+      if (enough()) break;
+      onMessage(message(n));
+      read.push(n);
+      last = n;
+    }
+    return last === undefined ? undefined : idOf(last).serialize().toString('base64');
+  };
 
 describe('openNativeReader', () => {
   it('fills the prefix the listener lost from the history, each message once, in order', async () => {
