@@ -1,6 +1,6 @@
 import { type ReservedTopic, serviceReservedTopics } from '../../src/service/reply-routes.ts';
 import { deriveReplyTopic } from '../../src/service/reply-template.ts';
-import type { RunningService } from '../../src/service/serve.ts';
+import type { RunningService } from '../../src/service/service-options.ts';
 import { resolveTopics, type TopicEntry } from '../../src/service/topic-patterns.ts';
 import { namespaceTopics } from '../../src/transport/namespace-topics.ts';
 import { parseTopic } from '../../src/transport/topic.ts';

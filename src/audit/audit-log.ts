@@ -5,8 +5,6 @@ import { flushAll, startMirrorPumps } from './mirror-pumps.ts';
 import { openAgreedTrail } from './trail-agreement.ts';
 import type { TrailFile } from './trail-file.ts';
 
-export type { AuditLogOptions } from './audit-log-options.ts';
-
 /**
  * The service's audit trail: every decision is appended to the local hash-chained trail
  * (fsync'd) and shipped to each mirror. A durable write — an `allow` for an audited

@@ -8,10 +8,11 @@ import {
   validate,
   whereIn,
 } from './cedar.ts';
+import type { PolicyMeta } from './engine-parts.ts';
 import { linkedEst, planExplanations } from './explain-plan.ts';
 import { parseGroups } from './groups.ts';
 import { readPolicyDir } from './policy-dir.ts';
-import { createPolicyEngine, type PolicyMeta } from './policy-engine.ts';
+import { createPolicyEngine } from './policy-engine.ts';
 import { type PolicyEntry, parsePolicyFile } from './policy-file.ts';
 import { parseSchema, schemaFitProblems } from './schema-file.ts';
 import type { PolicyEngine } from './types.ts';

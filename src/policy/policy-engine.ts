@@ -6,8 +6,6 @@ import type { EngineParts } from './engine-parts.ts';
 import { explainNoPermit } from './explain-deny.ts';
 import type { PolicyDecision, PolicyEngine, PolicyInput } from './types.ts';
 
-export type { EngineParts, PolicyMeta } from './engine-parts.ts';
-
 export function createPolicyEngine(parts: EngineParts, reload: () => Promise<PolicyEngine>): PolicyEngine {
   const { ids, meta } = parts;
   const authorize = (request: CedarRequest, policySet: string) =>

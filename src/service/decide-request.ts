@@ -7,8 +7,6 @@ import type { Outcome } from './outcome.ts';
 import type { DeciderPorts } from './ports.ts';
 import { contradiction } from './request-contradiction.ts';
 
-export type { Route } from './decide-for-step.ts';
-
 export const MAX_REQUEST_BYTES = 64 * 1024;
 
 /**

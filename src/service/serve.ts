@@ -5,8 +5,6 @@ import { ReplyRoutes, serviceTopics } from './reply-routes.ts';
 import type { RunningService, ServiceOptions } from './service-options.ts';
 import { TopicConsumers } from './topic-consumers.ts';
 
-export type { RunningService, ServiceOptions } from './service-options.ts';
-
 /**
  * Consumes the request topics with a durable Key_Shared subscription (replicas split the
  * load by step). A message is acknowledged only after its decision is recorded on the

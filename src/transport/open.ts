@@ -1,7 +1,8 @@
 import { GateError } from '../errors.ts';
 import { NativeTransport, type NativeTransportOptions } from './native/transport.ts';
 import type { Transport } from './transport.ts';
-import { WebSocketTransport, type WebSocketTransportOptions } from './websocket/transport.ts';
+import { WebSocketTransport } from './websocket/transport.ts';
+import type { WebSocketTransportOptions } from './websocket/transport-options.ts';
 
 export type TransportOptions = WebSocketTransportOptions & Pick<NativeTransportOptions, 'load'>;
 

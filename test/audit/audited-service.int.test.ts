@@ -3,7 +3,7 @@ import type { AuditLog } from '../../src/audit/audit-log.ts';
 import type { DecisionEntry } from '../../src/audit/entry.ts';
 import { proveInclusion, verifyInclusionProof } from '../../src/audit/inclusion-proof.ts';
 import { Metrics } from '../../src/service/metrics.ts';
-import type { RunningService } from '../../src/service/serve.ts';
+import type { RunningService } from '../../src/service/service-options.ts';
 import { type ServiceFixture, serviceFixture, WEEKDAY } from '../support/service-fixture.ts';
 import { auditWorld, eventually } from './audit-world.ts';
 

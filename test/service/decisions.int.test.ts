@@ -3,7 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { loadPolicySet } from '../../src/policy/load-policy-set.ts';
-import type { RunningService } from '../../src/service/serve.ts';
+import type { RunningService } from '../../src/service/service-options.ts';
 import { startIssuer } from '../peers/oidc/issuer.ts';
 import { POLICY_DIR, type ServiceFixture, serviceFixture, WEEKDAY } from '../support/service-fixture.ts';
 import { transportsHere } from '../support/transports.ts';

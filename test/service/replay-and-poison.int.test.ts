@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
-import type { RunningService } from '../../src/service/serve.ts';
+import type { RunningService } from '../../src/service/service-options.ts';
 import type { Attachment } from '../../src/transport/transport.ts';
 import { signedRequest } from '../support/requester.ts';
 import { type ServiceFixture, serviceFixture, WEEKDAY } from '../support/service-fixture.ts';

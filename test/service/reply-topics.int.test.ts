@@ -2,7 +2,7 @@ import { randomUUID } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { AuditRecord } from '../../src/audit/entry.ts';
 import { InMemoryRequestLimiter } from '../../src/service/request-limits.ts';
-import type { RunningService } from '../../src/service/serve.ts';
+import type { RunningService } from '../../src/service/service-options.ts';
 import type { Attachment, IncomingMessage } from '../../src/transport/transport.ts';
 import { siteServeEnv } from '../support/bitbucket.ts';
 import { brokerAdmin } from '../support/broker.ts';

@@ -11,8 +11,6 @@ import { startSubscriptionAtEarliest } from './subscription-start.ts';
 import { fetchTopicEnd } from './topic-end-request.ts';
 import { channelOptionsOf, type WebSocketTransportOptions } from './transport-options.ts';
 
-export type { WebSocketTransportOptions } from './transport-options.ts';
-
 /** Pulsar's WebSocket API, v2 paths (`/ws/v2/{producer|consumer}/persistent/…`). */
 export class WebSocketTransport implements Transport {
   readonly target: string;
